@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both install what is missing first (idempotently), then build.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps run test bench clean
+
+## Install PROJ (libproj-dev) and pkg-config when missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists proj; then \
+		echo "Installing libproj-dev and pkg-config…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libproj-dev pkg-config; \
+	fi
+
+## Run the main job.
+run: deps
+	$(SWIFT) run -c release geocontacts demo
+
+## Run every test.
+test: deps
+	$(SWIFT) test --disable-xctest
+
+## Run the benchmarks (package-benchmark, separate package in Benchmarks/).
+bench: deps
+	$(SWIFT) package --package-path Benchmarks benchmark
+
+clean:
+	rm -rf .build Benchmarks/.build

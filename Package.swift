@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "GeoContacts",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Geodesy", targets: ["Geodesy"]),
+        .executable(name: "geocontacts", targets: ["geocontacts"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
+        .systemLibrary(
+            name: "CProj",
+            pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"])]
+        ),
+        // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
+        .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
+        // The command-line tool: serve, import, export, knn, bench, demo.
+        .executableTarget(
+            name: "geocontacts",
+            dependencies: [
+                "Geodesy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

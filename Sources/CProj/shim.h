@@ -1,0 +1,5 @@
+#ifndef GEOCONTACTS_CPROJ_SHIM_H
+#define GEOCONTACTS_CPROJ_SHIM_H
+#include <proj.h>
+#include <geodesic.h>
+#endif
