@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
+        .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -26,6 +27,12 @@ let package = Package(
         ),
         // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
+        // The R-tree over WGS84 points: exact nearest, radius and box queries.
+        .target(
+            name: "SpatialIndex",
+            dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
         // The command-line tool: serve, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
@@ -36,6 +43,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,114 @@
+public import Geodesy
+import HeapModule
+
+/// A queue item of the best-first search: a node or a candidate entry, keyed by a lower
+/// bound on its chord distance from the query vector.
+struct _NodeItem<Element>: Comparable {
+    var bound: Double
+    var node: _Node<Element>
+    static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
+    static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
+}
+
+struct _CandidateItem<Element>: Comparable {
+    var bound: Double
+    var entry: _Entry<Element>
+    static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
+    static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
+}
+
+/// The k best answers so far, ascending by (distance, element).
+struct _Ranking<Element: Comparable & Sendable> {
+    let capacity: Int
+    let maxDistance: Double
+    var items: [Neighbor<Element>] = []
+
+    init(capacity: Int, maxDistance: Double) {
+        self.capacity = capacity
+        self.maxDistance = maxDistance
+        items.reserveCapacity(Swift.min(capacity, 1024))
+    }
+
+    /// The chord beyond which no candidate can enter the ranking.
+    var chordThreshold: Double {
+        _Geometry.chordBound(forDistance: items.count < capacity ? maxDistance : items[items.count - 1].distance)
+    }
+
+    @inline(__always)
+    mutating func offer(_ n: Neighbor<Element>) {
+        guard n.distance <= maxDistance else { return }
+        if items.count == capacity {
+            let last = items[items.count - 1]
+            guard n.distance < last.distance || (n.distance == last.distance && n.element < last.element)
+            else { return }
+            items.removeLast()
+        }
+        var i = items.count
+        while i > 0 {
+            let p = items[i - 1]
+            if p.distance < n.distance || (p.distance == n.distance && p.element < n.element) { break }
+            i -= 1
+        }
+        items.insert(n, at: i)
+    }
+}
+
+extension RTree {
+    /// The `count` entries nearest to `point` by WGS84 geodesic distance.
+    ///
+    /// Best-first search over lower bounds; the exact geodesic (`geod_inverse`) is computed
+    /// only for entries whose lower bound is within the current k-th distance. `isIncluded`
+    /// is evaluated during the traversal, before any distance is computed, so a selective
+    /// filter costs no exact geodesics for excluded entries.
+    ///
+    /// - Parameters:
+    ///   - point: the query point (a valid coordinate).
+    ///   - count: how many answers at most; 0 or less gives none.
+    ///   - maxDistance: only entries at most this many metres away.
+    ///   - isIncluded: which elements may be answers.
+    /// - Returns: up to `count` neighbours, ascending by distance, ties by element.
+    /// - Complexity: O(log n + k) expected for uniform data; a filter that rejects most
+    ///   entries near the point costs the entries it has to look at.
+    public func nearest(
+        to point: Coordinate, count: Int, maxDistance: Double = .infinity,
+        where isIncluded: (Element) -> Bool = { _ in true }
+    ) -> [Neighbor<Element>] {
+        guard count > 0, !isEmpty, !(maxDistance < 0), point.isValid else { return [] }
+        let q = _Geometry.unitVector(point)
+        let geodesic = Geodesic.wgs84
+        var ranking = _Ranking<Element>(capacity: count, maxDistance: maxDistance)
+        var threshold = ranking.chordThreshold
+        var nodes = Heap<_NodeItem<Element>>()
+        var candidates = Heap<_CandidateItem<Element>>()
+        nodes.insert(_NodeItem(bound: 0, node: root))
+
+        while true {
+            let nodeBound = nodes.min?.bound ?? .infinity
+            let candidateBound = candidates.min?.bound ?? .infinity
+            if Swift.min(nodeBound, candidateBound) > threshold { break }
+            if candidateBound <= nodeBound {
+                guard let c = candidates.popMin() else { break }
+                let location = c.entry.location
+                let d = geodesic.distance(from: point, to: location)
+                ranking.offer(Neighbor(element: c.entry.element, location: location, distance: d))
+                threshold = ranking.chordThreshold
+                continue
+            }
+            guard let item = nodes.popMin() else { break }
+            let node = item.node
+            if node.isLeaf {
+                for e in node.entries where isIncluded(e.element) {
+                    let bound = Swift.max(0, e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack)
+                    if bound <= threshold { candidates.insert(_CandidateItem(bound: bound, entry: e)) }
+                }
+            } else {
+                for i in node.children.indices {
+                    let d2 = node.boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z)
+                    let bound = Swift.max(0, d2.squareRoot() - _Geometry.floatSlack)
+                    if bound <= threshold { nodes.insert(_NodeItem(bound: bound, node: node.children[i])) }
+                }
+            }
+        }
+        return ranking.items
+    }
+}
