@@ -7,7 +7,7 @@ extension RTree {
     ///
     /// - Parameter entries: (element, location) pairs with valid locations.
     /// - Complexity: O(n log n).
-    public init<S: Sequence>(bulkLoading entries: S) where S.Element == (Element, Coordinate) {
+    @inlinable public init<S: Sequence>(bulkLoading entries: S) where S.Element == (Element, Coordinate) {
         var items = ContiguousArray<_Entry<Element>>()
         items.reserveCapacity(entries.underestimatedCount)
         for (element, location) in entries { items.append(_Entry(element, location)) }
@@ -66,10 +66,10 @@ extension RTree {
 
 /// Keys on a 3-D Hilbert curve of 21 bits per axis (Skilling, "Programming the Hilbert
 /// curve", AIP Conf. Proc. 707, 2004).
-enum _Hilbert {
-    static let bits = 21
+@usableFromInline enum _Hilbert {
+    @usableFromInline static let bits = 21
 
-    static func key(_ x: Float, _ y: Float, _ z: Float) -> UInt64 {
+    @inlinable static func key(_ x: Float, _ y: Float, _ z: Float) -> UInt64 {
         let scale = Double((1 << bits) - 1)
         func cell(_ v: Float) -> UInt32 {
             let t = (Double(v) + 1) / 2
@@ -87,7 +87,7 @@ enum _Hilbert {
         return key
     }
 
-    private static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
+    @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
         var a = [X.0, X.1, X.2]
         let n = 3
         let m: UInt32 = 1 << UInt32(bits - 1)

@@ -2,10 +2,16 @@ public import Geodesy
 
 /// The result of splitting an overfull node: the node keeps one group, `sibling` takes
 /// the other; both boxes are tight.
-struct _Split<Element> {
-    var sibling: _Node<Element>
-    var nodeBox: _Box
-    var siblingBox: _Box
+@usableFromInline struct _Split<Element> {
+    @usableFromInline var sibling: _Node<Element>
+    @usableFromInline var nodeBox: _Box
+    @usableFromInline var siblingBox: _Box
+
+    @inlinable init(sibling: _Node<Element>, nodeBox: _Box, siblingBox: _Box) {
+        self.sibling = sibling
+        self.nodeBox = nodeBox
+        self.siblingBox = siblingBox
+    }
 }
 
 extension RTree {
@@ -17,23 +23,23 @@ extension RTree {
     ///     first (a non-finite location would be stored but never found by a query).
     /// - Complexity: O(log n) amortized; O(log n) node copies if nodes are shared with
     ///   another copy of the tree.
-    public mutating func insert(_ element: Element, at location: Coordinate) {
+    @inlinable public mutating func insert(_ element: Element, at location: Coordinate) {
         insert(_Entry(element, location))
     }
 
-    mutating func insert(_ entry: _Entry<Element>) {
+    @inlinable mutating func insert(_ entry: _Entry<Element>) {
         makeRootUnique()
         if let split = Self.insert(entry, into: root) {
             root = _Node(level: root.level + 1, children: [root, split.sibling],
                          boxes: [split.nodeBox, split.siblingBox])
         }
         rootBox.formUnion(entry.box)
-        count += 1
+        _count += 1
     }
 
     /// Inserts into `node`, which the caller has made uniquely referenced.
     /// Recursion depth is the tree's height, O(log n), never the input's.
-    static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
+    @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
         if node.isLeaf {
             node.entries.append(entry)
             return node.entries.count > leafCapacity ? splitLeaf(node) : nil
@@ -55,8 +61,7 @@ extension RTree {
 
     /// The child whose box needs the least area enlargement to include `box`; ties go to
     /// the smaller box.
-    @inline(__always)
-    static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
+    @inlinable @inline(__always) static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
         var best = 0
         var bestGrowth = Double.infinity
         var bestArea = Double.infinity
@@ -73,7 +78,7 @@ extension RTree {
         return best
     }
 
-    static func splitLeaf(_ node: _Node<Element>) -> _Split<Element> {
+    @inlinable static func splitLeaf(_ node: _Node<Element>) -> _Split<Element> {
         let boxes = node.entries.map(\.box)
         let (order, cut) = chooseSplit(boxes, minimum: leafMinimum)
         let all = node.entries
@@ -93,7 +98,7 @@ extension RTree {
         return _Split(sibling: _Node(leaf: second), nodeBox: firstBox, siblingBox: secondBox)
     }
 
-    static func splitBranch(_ node: _Node<Element>) -> _Split<Element> {
+    @inlinable static func splitBranch(_ node: _Node<Element>) -> _Split<Element> {
         let boxes = node.boxes
         let (order, cut) = chooseSplit(Array(boxes), minimum: branchMinimum)
         let children = node.children
@@ -116,7 +121,7 @@ extension RTree {
     /// R*-style topological split: the axis with the least total margin over all legal
     /// distributions, then on it the distribution with the least overlap (ties: least area).
     /// Returns an ordering of the items and how many of them go to the first group.
-    static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
+    @inlinable static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
         let n = boxes.count
         var bestOrder: [Int] = []
         var bestMargin = Double.infinity
@@ -148,7 +153,7 @@ extension RTree {
         return (bestOrder, bestCut)
     }
 
-    private static func fill(_ prefix: inout [_Box], _ suffix: inout [_Box], _ boxes: [_Box], _ order: [Int]) {
+    @inlinable static func fill(_ prefix: inout [_Box], _ suffix: inout [_Box], _ boxes: [_Box], _ order: [Int]) {
         let n = order.count
         var running = _Box.empty
         for i in 0..<n {

@@ -1,41 +1,48 @@
 public import Geodesy
-import HeapModule
+public import HeapModule
 
 /// A queue item of the best-first search: a node or a candidate entry, keyed by a lower
 /// bound on its chord distance from the query vector.
-struct _NodeItem<Element>: Comparable {
-    var bound: Double
-    var node: _Node<Element>
-    static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
-    static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
+@usableFromInline struct _NodeItem<Element>: Comparable {
+    @usableFromInline var bound: Double
+    @usableFromInline var node: _Node<Element>
+    @inlinable init(bound: Double, node: _Node<Element>) {
+        self.bound = bound
+        self.node = node
+    }
+    @inlinable static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
+    @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
 }
 
-struct _CandidateItem<Element>: Comparable {
-    var bound: Double
-    var entry: _Entry<Element>
-    static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
-    static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
+@usableFromInline struct _CandidateItem<Element>: Comparable {
+    @usableFromInline var bound: Double
+    @usableFromInline var entry: _Entry<Element>
+    @inlinable init(bound: Double, entry: _Entry<Element>) {
+        self.bound = bound
+        self.entry = entry
+    }
+    @inlinable static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
+    @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
 }
 
 /// The k best answers so far, ascending by (distance, element).
-struct _Ranking<Element: Comparable & Sendable> {
-    let capacity: Int
-    let maxDistance: Double
-    var items: [Neighbor<Element>] = []
+@usableFromInline struct _Ranking<Element: Comparable & Sendable> {
+    @usableFromInline let capacity: Int
+    @usableFromInline let maxDistance: Double
+    @usableFromInline var items: [Neighbor<Element>] = []
 
-    init(capacity: Int, maxDistance: Double) {
+    @inlinable init(capacity: Int, maxDistance: Double) {
         self.capacity = capacity
         self.maxDistance = maxDistance
         items.reserveCapacity(Swift.min(capacity, 1024))
     }
 
     /// The chord beyond which no candidate can enter the ranking.
-    var chordThreshold: Double {
+    @inlinable var chordThreshold: Double {
         _Geometry.chordBound(forDistance: items.count < capacity ? maxDistance : items[items.count - 1].distance)
     }
 
-    @inline(__always)
-    mutating func offer(_ n: Neighbor<Element>) {
+    @inlinable @inline(__always) mutating func offer(_ n: Neighbor<Element>) {
         guard n.distance <= maxDistance else { return }
         if items.count == capacity {
             let last = items[items.count - 1]
@@ -69,7 +76,7 @@ extension RTree {
     /// - Returns: up to `count` neighbours, ascending by distance, ties by element.
     /// - Complexity: O(log n + k) expected for uniform data; a filter that rejects most
     ///   entries near the point costs the entries it has to look at.
-    public func nearest(
+    @inlinable public func nearest(
         to point: Coordinate, count: Int, maxDistance: Double = .infinity,
         where isIncluded: (Element) -> Bool = { _ in true }
     ) -> [Neighbor<Element>] {

@@ -13,14 +13,14 @@ extension RTree {
     /// - Returns: whether an entry was found and removed.
     /// - Complexity: O(log n) expected.
     @discardableResult
-    public mutating func remove(_ element: Element, at location: Coordinate) -> Bool {
+    @inlinable public mutating func remove(_ element: Element, at location: Coordinate) -> Bool {
         let probe = _Entry(element, location)
         var path: [Int] = []
         guard Self.find(probe, in: root, path: &path) else { return false }
         makeRootUnique()
         var orphans = ContiguousArray<_Entry<Element>>()
         Self.remove(along: path, depth: 0, from: root, orphans: &orphans)
-        count -= 1 + orphans.count
+        _count -= 1 + orphans.count
         while !root.isLeaf && root.children.count <= 1 {
             root = root.children.first ?? _Node(level: 0)
         }
@@ -34,7 +34,7 @@ extension RTree {
     /// - Returns: whether the entry was found at `old`; if not, nothing changes.
     /// - Complexity: O(log n) expected.
     @discardableResult
-    public mutating func move(_ element: Element, from old: Coordinate, to new: Coordinate) -> Bool {
+    @inlinable public mutating func move(_ element: Element, from old: Coordinate, to new: Coordinate) -> Bool {
         guard remove(element, at: old) else { return false }
         insert(element, at: new)
         return true
@@ -42,7 +42,7 @@ extension RTree {
 
     /// Finds the path (child indices, then the entry's index in its leaf) to an entry equal
     /// to `probe`. Recursion depth is the tree's height.
-    static func find(_ probe: _Entry<Element>, in node: _Node<Element>, path: inout [Int]) -> Bool {
+    @inlinable static func find(_ probe: _Entry<Element>, in node: _Node<Element>, path: inout [Int]) -> Bool {
         if node.isLeaf {
             for i in node.entries.indices {
                 let e = node.entries[i]
@@ -67,7 +67,7 @@ extension RTree {
 
     /// Removes the entry at the end of `path` below `node` (uniquely referenced), dissolving
     /// underfull children into `orphans` and refreshing boxes on the way back up.
-    static func remove(
+    @inlinable static func remove(
         along path: [Int], depth: Int, from node: _Node<Element>,
         orphans: inout ContiguousArray<_Entry<Element>>
     ) {
@@ -91,7 +91,7 @@ extension RTree {
         }
     }
 
-    static func collectEntries(of node: _Node<Element>, into out: inout ContiguousArray<_Entry<Element>>) {
+    @inlinable static func collectEntries(of node: _Node<Element>, into out: inout ContiguousArray<_Entry<Element>>) {
         var stack = [node]
         while let n = stack.popLast() {
             if n.isLeaf { out.append(contentsOf: n.entries) } else { stack.append(contentsOf: n.children) }

@@ -6,7 +6,7 @@ extension RTree {
     /// - Returns: neighbours ascending by distance, ties by element.
     /// - Complexity: O(log n + m) expected, m the number of answers; each answer and each
     ///   near miss costs one exact geodesic.
-    public func neighbors(
+    @inlinable public func neighbors(
         within radius: Double, of point: Coordinate,
         where isIncluded: (Element) -> Bool = { _ in true }
     ) -> [Neighbor<Element>] {
@@ -41,7 +41,7 @@ extension RTree {
     ///
     /// - Returns: entries ascending by element, with distance 0.
     /// - Complexity: O(log n + m) expected.
-    public func elements(
+    @inlinable public func elements(
         in box: GeoBox, where isIncluded: (Element) -> Bool = { _ in true }
     ) -> [Neighbor<Element>] {
         guard !isEmpty, box.south <= box.north else { return [] }
@@ -70,7 +70,7 @@ extension RTree {
 extension _Geometry {
     /// A box of unit vectors containing the vector of every point of a latitude/longitude
     /// box, padded well beyond Float rounding.
-    static func vectorBounds(of box: GeoBox) -> _Box {
+    @inlinable static func vectorBounds(of box: GeoBox) -> _Box {
         func z(_ latitude: Double) -> Double { unitVector(Coordinate(latitude: latitude, longitude: 0)).z }
         let zLow = z(box.south), zHigh = z(box.north)
         let rhoSouth = (1 - zLow * zLow).squareRoot(), rhoNorth = (1 - zHigh * zHigh).squareRoot()
@@ -102,7 +102,7 @@ extension _Geometry {
 }
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif

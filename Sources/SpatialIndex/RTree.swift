@@ -21,42 +21,43 @@ public import Geodesy
 /// to remove; the same element may be stored at several places (each `remove` removes one).
 public struct RTree<Element: Comparable & Sendable>: Sendable {
     /// Most entries in a leaf.
-    static var leafCapacity: Int { 32 }
+    @inlinable static var leafCapacity: Int { 32 }
     /// Most children of a branch.
-    static var branchCapacity: Int { 16 }
+    @inlinable static var branchCapacity: Int { 16 }
     /// Fewest entries in a non-root leaf (40%).
-    static var leafMinimum: Int { leafCapacity * 2 / 5 }
+    @inlinable static var leafMinimum: Int { leafCapacity * 2 / 5 }
     /// Fewest children of a non-root branch (40%).
-    static var branchMinimum: Int { branchCapacity * 2 / 5 }
+    @inlinable static var branchMinimum: Int { branchCapacity * 2 / 5 }
 
-    var root: _Node<Element>
-    var rootBox: _Box
+    @usableFromInline var root: _Node<Element>
+    @usableFromInline var rootBox: _Box
     /// The number of stored entries.
-    public internal(set) var count: Int
+    @inlinable public var count: Int { _count }
+    @usableFromInline var _count: Int
 
     /// Creates an empty tree.
-    public init() {
+    @inlinable public init() {
         root = _Node(level: 0)
         rootBox = .empty
-        count = 0
+        _count = 0
     }
 
-    init(root: _Node<Element>, count: Int) {
+    @inlinable init(root: _Node<Element>, count: Int) {
         self.root = root
         self.rootBox = root.computedBox
-        self.count = count
+        self._count = count
     }
 
     /// Whether the tree holds no entries.
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     /// Number of levels (1 for a single leaf).
-    public var height: Int { root.level + 1 }
+    @inlinable public var height: Int { root.level + 1 }
 
     /// Calls `body` for every entry, in leaf order.
     ///
     /// - Complexity: O(n).
-    public func forEach(_ body: (Element, Coordinate) throws -> Void) rethrows {
+    @inlinable public func forEach(_ body: (Element, Coordinate) throws -> Void) rethrows {
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
@@ -68,7 +69,7 @@ public struct RTree<Element: Comparable & Sendable>: Sendable {
     }
 
     /// Makes the root uniquely referenced before a mutation.
-    mutating func makeRootUnique() {
+    @inlinable mutating func makeRootUnique() {
         if !isKnownUniquelyReferenced(&root) { root = root.copy() }
     }
 }

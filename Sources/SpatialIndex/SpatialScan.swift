@@ -8,7 +8,7 @@ public enum SpatialScan {
     ///
     /// - Complexity: O(m log m) for m candidates, plus one exact geodesic per candidate
     ///   whose lower bound is within the current k-th distance.
-    public static func nearest<E: Comparable & Sendable, S: Sequence>(
+    @inlinable public static func nearest<E: Comparable & Sendable, S: Sequence>(
         to point: Coordinate, count: Int, maxDistance: Double = .infinity, among candidates: S
     ) -> [Neighbor<E>] where S.Element == (E, Coordinate) {
         guard count > 0, !(maxDistance < 0), point.isValid else { return [] }
@@ -34,7 +34,7 @@ public enum SpatialScan {
     /// Every candidate within `radius` metres of `point`, ascending by (distance, element).
     ///
     /// - Complexity: O(m) plus one exact geodesic per candidate near the radius.
-    public static func neighbors<E: Comparable & Sendable, S: Sequence>(
+    @inlinable public static func neighbors<E: Comparable & Sendable, S: Sequence>(
         within radius: Double, of point: Coordinate, among candidates: S
     ) -> [Neighbor<E>] where S.Element == (E, Coordinate) {
         guard radius >= 0, point.isValid else { return [] }

@@ -1,4 +1,4 @@
-import Geodesy
+public import Geodesy
 
 /// Geometry on geocentric unit vectors, the space the R-tree indexes.
 ///
@@ -13,22 +13,21 @@ import Geodesy
 ///   to any vector inside it.
 /// Rounding to `Float` moves a vector by at most `floatSlack` (√3 · 2⁻²⁴), which every
 /// lower bound subtracts. Poles and the antimeridian are ordinary points in this space.
-enum _Geometry {
+@usableFromInline enum _Geometry {
     /// WGS84 polar semi-axis b in metres.
-    static let polarRadius = Geodesic.wgs84.polarRadius
+    @usableFromInline static let polarRadius = Geodesic.wgs84.polarRadius
     /// 1 − e² for WGS84.
-    static let oneMinusE2: Double = {
+    @usableFromInline static let oneMinusE2: Double = {
         let f = Geodesic.wgs84.flattening
         return (1 - f) * (1 - f)
     }()
     /// Bound on |v_float − v| for a unit vector rounded to Float, with margin.
-    static let floatSlack: Double = 1.2e-7
+    @usableFromInline static let floatSlack: Double = 1.2e-7
 
     /// The geocentric unit vector of a geodetic coordinate, in Double. The poles map to
     /// exactly (0, 0, ±1) whatever the longitude, and longitude -180 maps as 180, so that
     /// every name of one point gives one vector.
-    @inline(__always)
-    static func unitVector(_ c: Coordinate) -> (x: Double, y: Double, z: Double) {
+    @inlinable @inline(__always) static func unitVector(_ c: Coordinate) -> (x: Double, y: Double, z: Double) {
         if c.latitude == 90 { return (0, 0, 1) }
         if c.latitude == -90 { return (0, 0, -1) }
         let phi = c.latitude * .pi / 180
@@ -44,8 +43,7 @@ enum _Geometry {
 
     /// The chord (on the unit sphere) that a geodesic of `metres` cannot be shorter than…
     /// inverted: any point whose chord exceeds this is farther than `metres`.
-    @inline(__always)
-    static func chordBound(forDistance metres: Double) -> Double {
+    @inlinable @inline(__always) static func chordBound(forDistance metres: Double) -> Double {
         guard metres.isFinite else { return .infinity }
         let theta = metres / polarRadius
         if theta >= .pi { return .infinity }
@@ -53,75 +51,65 @@ enum _Geometry {
     }
 
     /// A lower bound in metres on the geodesic for a chord lower bound.
-    @inline(__always)
-    static func distanceLowerBound(chord: Double) -> Double {
+    @inlinable @inline(__always) static func distanceLowerBound(chord: Double) -> Double {
         let c = max(0, chord - floatSlack)
         return 2 * polarRadius * asin(min(1, c / 2))
     }
 }
 
 /// An axis-aligned box of Float unit vectors.
-struct _Box: Equatable {
-    var minX: Float, minY: Float, minZ: Float
-    var maxX: Float, maxY: Float, maxZ: Float
+@usableFromInline struct _Box: Equatable, Sendable {
+    @usableFromInline var minX: Float, minY: Float, minZ: Float
+    @usableFromInline var maxX: Float, maxY: Float, maxZ: Float
 
     /// The empty box: union with it is the identity.
-    static let empty = _Box(minX: .infinity, minY: .infinity, minZ: .infinity,
+    @usableFromInline static let empty = _Box(minX: .infinity, minY: .infinity, minZ: .infinity,
                             maxX: -.infinity, maxY: -.infinity, maxZ: -.infinity)
 
-    @inline(__always)
-    init(minX: Float, minY: Float, minZ: Float, maxX: Float, maxY: Float, maxZ: Float) {
+    @inlinable @inline(__always) init(minX: Float, minY: Float, minZ: Float, maxX: Float, maxY: Float, maxZ: Float) {
         self.minX = minX; self.minY = minY; self.minZ = minZ
         self.maxX = maxX; self.maxY = maxY; self.maxZ = maxZ
     }
 
-    @inline(__always)
-    init(x: Float, y: Float, z: Float) {
+    @inlinable @inline(__always) init(x: Float, y: Float, z: Float) {
         self.init(minX: x, minY: y, minZ: z, maxX: x, maxY: y, maxZ: z)
     }
 
-    var isEmpty: Bool { minX > maxX }
+    @inlinable var isEmpty: Bool { minX > maxX }
 
-    @inline(__always)
-    mutating func formUnion(_ o: _Box) {
+    @inlinable @inline(__always) mutating func formUnion(_ o: _Box) {
         minX = Swift.min(minX, o.minX); minY = Swift.min(minY, o.minY); minZ = Swift.min(minZ, o.minZ)
         maxX = Swift.max(maxX, o.maxX); maxY = Swift.max(maxY, o.maxY); maxZ = Swift.max(maxZ, o.maxZ)
     }
 
-    @inline(__always)
-    func union(_ o: _Box) -> _Box {
+    @inlinable @inline(__always) func union(_ o: _Box) -> _Box {
         var b = self
         b.formUnion(o)
         return b
     }
 
-    @inline(__always)
-    func contains(_ o: _Box) -> Bool {
+    @inlinable @inline(__always) func contains(_ o: _Box) -> Bool {
         minX <= o.minX && minY <= o.minY && minZ <= o.minZ
             && maxX >= o.maxX && maxY >= o.maxY && maxZ >= o.maxZ
     }
 
-    @inline(__always)
-    func intersects(_ o: _Box) -> Bool {
+    @inlinable @inline(__always) func intersects(_ o: _Box) -> Bool {
         minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY
             && minZ <= o.maxZ && o.minZ <= maxZ
     }
 
     /// Half the surface area (xy + yz + zx) in Double: the cost ChooseSubtree minimizes.
-    @inline(__always)
-    var area: Double {
+    @inlinable @inline(__always) var area: Double {
         let dx = Double(maxX - minX), dy = Double(maxY - minY), dz = Double(maxZ - minZ)
         return dx * dy + dy * dz + dz * dx
     }
 
     /// Sum of edge lengths, the R* split's margin.
-    @inline(__always)
-    var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
+    @inlinable @inline(__always) var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
 
-    @inline(__always)
-    var volume: Double { Double(maxX - minX) * Double(maxY - minY) * Double(maxZ - minZ) }
+    @inlinable @inline(__always) var volume: Double { Double(maxX - minX) * Double(maxY - minY) * Double(maxZ - minZ) }
 
-    func overlap(_ o: _Box) -> Double {
+    @inlinable func overlap(_ o: _Box) -> Double {
         let dx = Double(Swift.min(maxX, o.maxX)) - Double(Swift.max(minX, o.minX))
         let dy = Double(Swift.min(maxY, o.maxY)) - Double(Swift.max(minY, o.minY))
         let dz = Double(Swift.min(maxZ, o.maxZ)) - Double(Swift.max(minZ, o.minZ))
@@ -131,8 +119,7 @@ struct _Box: Equatable {
     }
 
     /// Squared Euclidean distance from a Double point to the box (0 inside).
-    @inline(__always)
-    func distanceSquared(x: Double, y: Double, z: Double) -> Double {
+    @inlinable @inline(__always) func distanceSquared(x: Double, y: Double, z: Double) -> Double {
         let dx = Swift.max(Double(minX) - x, 0, x - Double(maxX))
         let dy = Swift.max(Double(minY) - y, 0, y - Double(maxY))
         let dz = Swift.max(Double(minZ) - z, 0, z - Double(maxZ))
@@ -140,8 +127,7 @@ struct _Box: Equatable {
     }
 
     /// Centre along an axis (0 = x, 1 = y, 2 = z).
-    @inline(__always)
-    func center(_ axis: Int) -> Float {
+    @inlinable @inline(__always) func center(_ axis: Int) -> Float {
         switch axis {
         case 0: return (minX + maxX) / 2
         case 1: return (minY + maxY) / 2
@@ -151,7 +137,7 @@ struct _Box: Equatable {
 }
 
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #elseif canImport(Darwin)
-import Darwin
+public import Darwin
 #endif

@@ -1,16 +1,15 @@
-import Geodesy
+public import Geodesy
 
 /// One stored point: the exact coordinate as given (for exact distances and box tests),
 /// its geocentric unit vector rounded to Float (for bounds), and the element.
 /// For `Element == Int64` the stride is 40 bytes.
-struct _Entry<Element> {
-    var latitude: Double
-    var longitude: Double
-    var x: Float, y: Float, z: Float
-    var element: Element
+@usableFromInline struct _Entry<Element> {
+    @usableFromInline var latitude: Double
+    @usableFromInline var longitude: Double
+    @usableFromInline var x: Float, y: Float, z: Float
+    @usableFromInline var element: Element
 
-    @inline(__always)
-    init(_ element: Element, _ location: Coordinate) {
+    @inlinable @inline(__always) init(_ element: Element, _ location: Coordinate) {
         let v = _Geometry.unitVector(location)
         latitude = location.latitude
         longitude = location.longitude
@@ -18,15 +17,12 @@ struct _Entry<Element> {
         self.element = element
     }
 
-    @inline(__always)
-    var location: Coordinate { Coordinate(latitude: latitude, longitude: longitude) }
+    @inlinable @inline(__always) var location: Coordinate { Coordinate(latitude: latitude, longitude: longitude) }
 
-    @inline(__always)
-    var box: _Box { _Box(x: x, y: y, z: z) }
+    @inlinable @inline(__always) var box: _Box { _Box(x: x, y: y, z: z) }
 
     /// Squared Euclidean distance from a Double unit vector to this entry's Float vector.
-    @inline(__always)
-    func distanceSquared(x qx: Double, y qy: Double, z qz: Double) -> Double {
+    @inlinable @inline(__always) func distanceSquared(x qx: Double, y qy: Double, z qz: Double) -> Double {
         let dx = Double(x) - qx, dy = Double(y) - qy, dz = Double(z) - qz
         return dx * dx + dy * dy + dz * dz
     }
@@ -46,28 +42,28 @@ struct _Entry<Element> {
 /// reachable from two tree values — including one handed to another task — therefore has
 /// a reference count of at least two and is never mutated again; it is immutable shared
 /// data, as in the standard library's copy-on-write collections.
-final class _Node<Element>: @unchecked Sendable {
+@usableFromInline final class _Node<Element>: @unchecked Sendable {
     /// 0 for a leaf; a branch's children are at `level - 1`.
-    let level: Int
-    var entries: ContiguousArray<_Entry<Element>>
-    var children: ContiguousArray<_Node<Element>>
-    var boxes: ContiguousArray<_Box>
+    @usableFromInline let level: Int
+    @usableFromInline var entries: ContiguousArray<_Entry<Element>>
+    @usableFromInline var children: ContiguousArray<_Node<Element>>
+    @usableFromInline var boxes: ContiguousArray<_Box>
 
-    init(level: Int) {
+    @inlinable init(level: Int) {
         self.level = level
         entries = []
         children = []
         boxes = []
     }
 
-    init(leaf entries: ContiguousArray<_Entry<Element>>) {
+    @inlinable init(leaf entries: ContiguousArray<_Entry<Element>>) {
         level = 0
         self.entries = entries
         children = []
         boxes = []
     }
 
-    init(level: Int, children: ContiguousArray<_Node<Element>>, boxes: ContiguousArray<_Box>) {
+    @inlinable init(level: Int, children: ContiguousArray<_Node<Element>>, boxes: ContiguousArray<_Box>) {
         self.level = level
         entries = []
         self.children = children
@@ -75,7 +71,7 @@ final class _Node<Element>: @unchecked Sendable {
     }
 
     /// A shallow copy: same children (now shared), copied arrays.
-    func copy() -> _Node {
+    @inlinable func copy() -> _Node {
         let node = _Node(level: level)
         node.entries = entries
         node.children = children
@@ -83,11 +79,11 @@ final class _Node<Element>: @unchecked Sendable {
         return node
     }
 
-    var isLeaf: Bool { level == 0 }
-    var count: Int { level == 0 ? entries.count : children.count }
+    @inlinable var isLeaf: Bool { level == 0 }
+    @inlinable var count: Int { level == 0 ? entries.count : children.count }
 
     /// The tight box of this node's content.
-    var computedBox: _Box {
+    @inlinable var computedBox: _Box {
         var b = _Box.empty
         if level == 0 {
             for e in entries { b.formUnion(e.box) }
@@ -97,3 +93,4 @@ final class _Node<Element>: @unchecked Sendable {
         return b
     }
 }
+extension _Entry: Sendable where Element: Sendable {}
