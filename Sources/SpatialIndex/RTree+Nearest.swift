@@ -5,8 +5,9 @@ public import HeapModule
 /// bound on its chord distance from the query vector.
 @usableFromInline struct _NodeItem<Element>: Comparable {
     @usableFromInline var bound: Double
-    @usableFromInline var node: _Node<Element>
-    @inlinable init(bound: Double, node: _Node<Element>) {
+    /// Unretained: the tree being searched keeps every node alive for the whole query.
+    @usableFromInline var node: Unmanaged<_Node<Element>>
+    @inlinable init(bound: Double, node: Unmanaged<_Node<Element>>) {
         self.bound = bound
         self.node = node
     }
@@ -87,35 +88,47 @@ extension RTree {
         var threshold = ranking.chordThreshold
         var nodes = Heap<_NodeItem<Element>>()
         var candidates = Heap<_CandidateItem<Element>>()
-        nodes.insert(_NodeItem(bound: 0, node: root))
-
-        while true {
-            let nodeBound = nodes.min?.bound ?? .infinity
-            let candidateBound = candidates.min?.bound ?? .infinity
-            if Swift.min(nodeBound, candidateBound) > threshold { break }
-            if candidateBound <= nodeBound {
-                guard let c = candidates.popMin() else { break }
-                let location = c.entry.location
-                let d = geodesic.distance(from: point, to: location)
-                ranking.offer(Neighbor(element: c.entry.element, location: location, distance: d))
-                threshold = ranking.chordThreshold
-                continue
-            }
-            guard let item = nodes.popMin() else { break }
-            let node = item.node
-            if node.isLeaf {
-                for e in node.entries where isIncluded(e.element) {
-                    let bound = Swift.max(0, e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack)
-                    if bound <= threshold { candidates.insert(_CandidateItem(bound: bound, entry: e)) }
+        let slack = _Geometry.floatSlack
+        // Squared chord below which a Float vector or box can hold an answer.
+        var reachSquared = (threshold + slack) * (threshold + slack)
+        return withExtendedLifetime(root) { root in
+            nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
+            while true {
+                let nodeBound = nodes.min?.bound ?? .infinity
+                let candidateBound = candidates.min?.bound ?? .infinity
+                if Swift.min(nodeBound, candidateBound) > threshold { break }
+                if candidateBound <= nodeBound {
+                    guard let c = candidates.popMin() else { break }
+                    let location = c.entry.location
+                    let d = geodesic.distance(from: point, to: location)
+                    ranking.offer(Neighbor(element: c.entry.element, location: location, distance: d))
+                    threshold = ranking.chordThreshold
+                    reachSquared = (threshold + slack) * (threshold + slack)
+                    continue
                 }
-            } else {
-                for i in node.children.indices {
-                    let d2 = node.boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z)
-                    let bound = Swift.max(0, d2.squareRoot() - _Geometry.floatSlack)
-                    if bound <= threshold { nodes.insert(_NodeItem(bound: bound, node: node.children[i])) }
+                guard let item = nodes.popMin() else { break }
+                let node = item.node.takeUnretainedValue()
+                if node.isLeaf {
+                    node.entries.withUnsafeBufferPointer { entries in
+                        for e in entries {
+                            let d2 = e.distanceSquared(x: q.x, y: q.y, z: q.z)
+                            guard d2 <= reachSquared, isIncluded(e.element) else { continue }
+                            candidates.insert(_CandidateItem(bound: Swift.max(0, d2.squareRoot() - slack), entry: e))
+                        }
+                    }
+                } else {
+                    let children = node.children
+                    node.boxes.withUnsafeBufferPointer { boxes in
+                        for i in 0..<boxes.count {
+                            let d2 = boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z)
+                            guard d2 <= reachSquared else { continue }
+                            nodes.insert(_NodeItem(bound: Swift.max(0, d2.squareRoot() - slack),
+                                                   node: Unmanaged.passUnretained(children[i])))
+                        }
+                    }
                 }
             }
+            return ranking.items
         }
-        return ranking.items
     }
 }
