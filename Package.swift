@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
+        // Data generator and brute-force oracles shared by tests and Benchmarks/.
+        .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -35,7 +37,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
+        // brute-force oracles, for tests and benchmarks only.
+        .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
+        .testTarget(
+            name: "GeoContactsTestSupportTests",
+            dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
