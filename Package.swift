@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
+        // Data generator and brute-force oracles shared by tests and Benchmarks/.
+        .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -42,8 +44,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
+        // brute-force oracles, for tests and benchmarks only.
+        .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy"], swiftSettings: strict),
+        .testTarget(
+            name: "GeoContactsTestSupportTests",
+            dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
