@@ -14,11 +14,14 @@ let package = Package(
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
+        .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
+        .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -35,11 +38,23 @@ let package = Package(
             dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // Embedded durable storage over SQLite (GRDB): the journal with group commit, schema
+        // migrations, and opening a data folder into a ready directory. No SQL elsewhere.
+        .target(
+            name: "GeoContactsSQLite",
+            dependencies: ["Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // File formats of import/export (CSV, GeoJSON, NDJSON) with per-line problems.
+        .target(name: "GeoContactsInterchange", dependencies: ["Geodesy"], swiftSettings: strict),
         // The command-line tool: serve, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
             dependencies: [
                 "Geodesy",
+                "SpatialIndex",
+                "GeoContactsInterchange",
+                "GeoContactsSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
