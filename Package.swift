@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -26,6 +27,18 @@ let package = Package(
         ),
         // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
+        // The domain: contact model and wire types, validation, problems, per-customer
+        // snapshots with group / hierarchy / reference / spatial indexes, queries.
+        .target(
+            name: "GeoContacts",
+            dependencies: [
+                "Geodesy",
+                "SpatialIndex",
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: serve, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
@@ -36,6 +49,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
+        .testTarget(name: "GeoContactsTests", dependencies: ["GeoContacts", "Geodesy", "SpatialIndex"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
