@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
         .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -42,17 +43,30 @@ let package = Package(
         // migrations, and opening a data folder into a ready directory. No SQL elsewhere.
         .target(
             name: "GeoContactsSQLite",
-            dependencies: ["Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // File formats of import/export (CSV, GeoJSON, NDJSON) with per-line problems.
-        .target(name: "GeoContactsInterchange", dependencies: ["Geodesy"], swiftSettings: strict),
+        .target(name: "GeoContactsInterchange", dependencies: ["GeoContacts", "Geodesy"], swiftSettings: strict),
+        // The domain: contact model and wire types, validation, problems, per-customer
+        // snapshots with group / hierarchy / reference / spatial indexes, queries.
+        .target(
+            name: "GeoContacts",
+            dependencies: [
+                "Geodesy",
+                "SpatialIndex",
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: serve, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
             dependencies: [
                 "Geodesy",
                 "SpatialIndex",
+                "GeoContacts",
                 "GeoContactsInterchange",
                 "GeoContactsSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -69,6 +83,7 @@ let package = Package(
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
             swiftSettings: strict
         ),
+        .testTarget(name: "GeoContactsTests", dependencies: ["GeoContacts", "Geodesy", "SpatialIndex"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
