@@ -83,6 +83,11 @@ let package = Package(
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "GeoContactsSQLiteTests",
+            dependencies: ["GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GeoContactsTests", dependencies: ["GeoContacts", "Geodesy", "SpatialIndex"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -8,7 +8,7 @@ import GeoContactsSQLite
 /// that a test can SIGKILL the process at any moment and check that every acknowledged
 /// write survived and nothing is half-written.
 ///
-/// Each contact is a pure function of its name (`probe-W-I`): location, town and two custom
+/// Each contact is a pure function of its name (`probe-PREFIX-W-I`): location, town and two custom
 /// fields, so a reader can tell a whole contact from a torn one.
 struct DurabilityProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,14 +19,15 @@ struct DurabilityProbeCommand: AsyncParsableCommand {
     @OptionGroup var customer: CustomerOption
     @Option(help: "Concurrent writers.") var writers: Int = 16
     @Option(help: "Contacts per writer.") var count: Int = 100_000
+    @Option(help: "Prefix of the names (probe-PREFIX-W-I), to tell runs apart.") var prefix: String = "0"
 
     static let group = GroupID(1)
     static let visits = CustomFieldDefinition(id: DefinitionID(1), name: "Visits", type: .integer)
     static let code = CustomFieldDefinition(id: DefinitionID(2), name: "Code", type: .text)
 
     /// The draft for `name`; the same name always gives the same contact.
-    static func draft(writer: Int, index: Int) -> ContactDraft {
-        let name = "probe-\(writer)-\(index)"
+    static func draft(prefix: String, writer: Int, index: Int) -> ContactDraft {
+        let name = "probe-\(prefix)-\(writer)-\(index)"
         return ContactDraft(
             name: name, groupId: group, town: "town-\(index % 97)",
             location: LocationInput(latitude: Double((writer * 7919 + index) % 17_000) / 100 - 85,
@@ -47,12 +48,12 @@ struct DurabilityProbeCommand: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         emit("ready\n")
-        let writers = self.writers, count = self.count
+        let writers = self.writers, count = self.count, prefix = self.prefix
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {
                     for i in 0..<count {
-                        let draft = Self.draft(writer: w, index: i)
+                        let draft = Self.draft(prefix: prefix, writer: w, index: i)
                         let id = try await directory.create(draft, as: caller)
                         emit("acked \(id) \(draft.name!)\n")
                     }
