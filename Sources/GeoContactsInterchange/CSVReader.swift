@@ -4,10 +4,13 @@ public struct CSVRecord: Sendable {
     public var line: Int
     /// The fields, unquoted, as raw bytes (not yet checked for UTF-8).
     public var fields: [[UInt8]]
+    /// Whether each field was quoted (`""` is an empty string, an empty unquoted field is nothing).
+    public var quoted: [Bool]
 
-    public init(line: Int, fields: [[UInt8]]) {
+    public init(line: Int, fields: [[UInt8]], quoted: [Bool]? = nil) {
         self.line = line
         self.fields = fields
+        self.quoted = quoted ?? Array(repeating: false, count: fields.count)
     }
 
     /// Whether every field is empty (a blank line).
@@ -50,11 +53,14 @@ public struct CSVReader: Sequence, IteratorProtocol {
         guard syntaxError == nil, index < bytes.count else { return nil }
         let start = line
         var fields: [[UInt8]] = []
+        var quoted: [Bool] = []
         var field: [UInt8] = []
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         while true {
             // At the start of a field.
-            if index < bytes.count, bytes[index] == quote {
+            let isQuoted = index < bytes.count && bytes[index] == quote
+            quoted.append(isQuoted)
+            if isQuoted {
                 index += 1
                 var closed = false
                 while index < bytes.count {
@@ -95,22 +101,23 @@ public struct CSVReader: Sequence, IteratorProtocol {
             }
             fields.append(field)
             field = []
-            guard index < bytes.count else { return CSVRecord(line: start, fields: fields) }
+            guard index < bytes.count else { return CSVRecord(line: start, fields: fields, quoted: quoted) }
             let b = bytes[index]
             index += 1
             if b == comma { continue }
             if b == cr, index < bytes.count, bytes[index] == lf { index += 1 }
             line += 1
-            return CSVRecord(line: start, fields: fields)
+            return CSVRecord(line: start, fields: fields, quoted: quoted)
         }
     }
 }
 
-/// Writes RFC 4180 CSV: a field is quoted when it holds `,`, `"`, CR, LF or leading/trailing
-/// spaces; records end with LF.
+/// Writes RFC 4180 CSV: a field is quoted when it is empty or holds `,`, `"`, CR, LF or
+/// leading/trailing spaces; records end with LF.
 public enum CSVWriter {
     /// One field, quoted if needed.
     public static func field(_ text: String) -> String {
+        if text.isEmpty { return "\"\"" }
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             || text.first == " " || text.last == " "
         guard needsQuotes else { return text }
@@ -121,8 +128,9 @@ public enum CSVWriter {
         return quoted + "\""
     }
 
-    /// One record with its line feed.
-    public static func record(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\n"
+    /// One record with its line feed; `nil` is an empty unquoted field (nothing), `""` is
+    /// written quoted so that it reads back as an empty string.
+    public static func record(_ fields: [String?]) -> String {
+        fields.map { $0.map(field) ?? "" }.joined(separator: ",") + "\n"
     }
 }

@@ -25,6 +25,9 @@ public final class ContactStorage: Sendable {
         /// ``commitRecorded()`` stores them all in one transaction: for bulk imports that
         /// must be all or nothing. Nothing recorded survives the process otherwise.
         case recording
+        /// The database is opened read-only and without the folder lock (beside a running
+        /// `serve`); every write is refused.
+        case readOnly
     }
 
     /// What the start-up load did.
@@ -76,7 +79,7 @@ public final class ContactStorage: Sendable {
                             normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
                             defaultPolicy: ContactPolicy = .default) throws(StorageError) -> ContactStorage
     {
-        let store = try SQLiteContactStore(folder: folder)
+        let store = try SQLiteContactStore(folder: folder, readOnly: journaling == .readOnly)
         let clock = ContinuousClock()
         let start = clock.now
         let data: [ContactRows.CustomerData]
@@ -92,7 +95,9 @@ public final class ContactStorage: Sendable {
         let read = clock.now
         let journal = journaling == .durable ? SQLiteJournal(store: store) : nil
         let recorder = journaling == .recording ? InMemoryJournal() : nil
-        let directory = ContactDirectory(journal: journal ?? recorder!, normalizer: normalizer, defaultPolicy: defaultPolicy)
+        let chosen: any ContactJournal = if let journal { journal } else if let recorder { recorder } else { RefusingJournal() }
+        let directory = ContactDirectory(journal: chosen,
+                                         normalizer: normalizer, defaultPolicy: defaultPolicy)
         var contacts = 0
         for customer in data {
             do {
@@ -132,6 +137,20 @@ public final class ContactStorage: Sendable {
         }
     }
 
+    /// Stores already validated changes of one customer in one transaction, bypassing the
+    /// directory (whose memory it does not change): for an import that validated its rows
+    /// in a dry run and gives them their final ids. The next ``open(_:journaling:normalizer:defaultPolicy:)``
+    /// checks the stored state as a whole (restore verifies every invariant).
+    ///
+    /// - Throws: ``StorageError`` `commit-failed`; then nothing was stored.
+    public func store(_ changes: [ContactChange], customer: CustomerID) throws(StorageError) {
+        do {
+            try store.write([(customer, changes)])
+        } catch {
+            throw StorageError(.commitFailed, "cannot store the changes: \(error)")
+        }
+    }
+
     /// The schema migrations applied to the file, oldest first.
     public func appliedMigrations() throws -> [String] { try store.appliedMigrations() }
 
@@ -147,4 +166,12 @@ extension Duration {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
     }
+}
+
+/// The journal of a read-only storage: refuses every write.
+struct RefusingJournal: ContactJournal {
+    func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 {
+        throw StorageError(.closed, "the data folder is open read-only")
+    }
+    func waitUntilDurable(_ sequence: UInt64) async throws {}
 }

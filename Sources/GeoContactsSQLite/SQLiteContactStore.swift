@@ -8,22 +8,30 @@ import GeoContacts
 final class SQLiteContactStore: Sendable {
     let folder: DataFolder
     private let queue: DatabaseQueue
-    private let lock: DataFolderLock
+    private let lock: DataFolderLock?
 
-    /// Opens (creating if needed) the folder's database and migrates it.
+    /// Opens the folder's database: for writing (creating and migrating it if needed, under
+    /// the folder lock), or read-only (no lock, so it works beside a running `serve`; SQLite's
+    /// WAL mode lets a reader see the last committed state).
     ///
     /// - Throws: ``StorageError`` `folder-in-use`, `cannot-open` or `newer-schema`.
-    init(folder: DataFolder) throws(StorageError) {
-        do {
-            try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
-        } catch {
-            throw StorageError(.cannotOpen, "cannot create the data folder \(folder.url.path): \(error.localizedDescription)")
+    init(folder: DataFolder, readOnly: Bool = false) throws(StorageError) {
+        var lock: DataFolderLock?
+        if readOnly {
+            guard folder.exists else { throw StorageError(.cannotOpen, "no data in \(folder.url.path)") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+            } catch {
+                throw StorageError(.cannotOpen, "cannot create the data folder \(folder.url.path): \(error.localizedDescription)")
+            }
+            lock = try DataFolderLock(folder: folder)
         }
-        let lock = try DataFolderLock(folder: folder)
         var configuration = Configuration()
         configuration.label = "geocontacts"
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            if !readOnly { _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
@@ -33,12 +41,18 @@ final class SQLiteContactStore: Sendable {
                 throw StorageError(.newerSchema,
                                    "\(folder.databaseURL.path) was written by a newer version of geocontacts")
             }
-            try migrator.migrate(queue)
+            if readOnly {
+                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw StorageError(.cannotOpen, "\(folder.databaseURL.path) has an older schema; open it for writing once")
+                }
+            } else {
+                try migrator.migrate(queue)
+            }
         } catch let error as StorageError {
-            lock.release()
+            lock?.release()
             throw error
         } catch {
-            lock.release()
+            lock?.release()
             throw StorageError(.cannotOpen, "cannot open \(folder.databaseURL.path): \(error)")
         }
         self.folder = folder
@@ -67,6 +81,6 @@ final class SQLiteContactStore: Sendable {
     /// Closes the database and releases the folder.
     func close() {
         try? queue.close()
-        lock.release()
+        lock?.release()
     }
 }

@@ -5,6 +5,9 @@ struct GeoContactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geocontacts",
         abstract: "In-memory geospatial contacts: service, import/export and queries.",
-        subcommands: [DemoCommand.self, KnnCommand.self, DurabilityProbeCommand.self]
+        subcommands: [
+            DemoCommand.self, ImportCommand.self, ExportCommand.self, KnnCommand.self, NearestCommand.self,
+            DescendantsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
+        ]
     )
 }
