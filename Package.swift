@@ -11,7 +11,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
+        .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .library(name: "GeoContacts", targets: ["GeoContacts"]),
+        // Data generator and brute-force oracles shared by tests and Benchmarks/.
+        .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -27,6 +30,12 @@ let package = Package(
         ),
         // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
+        // The R-tree over WGS84 points: exact nearest, radius and box queries.
+        .target(
+            name: "SpatialIndex",
+            dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
         // The domain: contact model and wire types, validation, problems, per-customer
         // snapshots with group / hierarchy / reference / spatial indexes, queries.
         .target(
@@ -48,8 +57,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
+        // brute-force oracles, for tests and benchmarks only.
+        .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
-        .testTarget(name: "GeoContactsTests", dependencies: ["GeoContacts", "Geodesy", "SpatialIndex"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy"], swiftSettings: strict),
+        .testTarget(
+            name: "GeoContactsTestSupportTests",
+            dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsTests",
+            dependencies: ["GeoContacts", "GeoContactsTestSupport", "Geodesy", "SpatialIndex"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

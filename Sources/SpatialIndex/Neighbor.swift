@@ -8,7 +8,7 @@ public struct Neighbor<Element: Sendable>: Sendable {
     /// Metres along the WGS84 geodesic from the query point; 0 for box queries.
     public var distance: Double
 
-    public init(element: Element, location: Coordinate, distance: Double) {
+    @inlinable public init(element: Element, location: Coordinate, distance: Double) {
         self.element = element
         self.location = location
         self.distance = distance

@@ -1,0 +1,118 @@
+public import Geodesy
+
+extension RTree {
+    /// Builds a tree from a batch, packed along a 3-D Hilbert curve over the unit vectors:
+    /// leaves hold consecutive runs of the curve, nodes at every level are filled evenly
+    /// (never below the minimum fill), and the result is a valid dynamic tree.
+    ///
+    /// - Parameter entries: (element, location) pairs with valid locations.
+    /// - Complexity: O(n log n).
+    @inlinable public init<S: Sequence>(bulkLoading entries: S) where S.Element == (Element, Coordinate) {
+        var items = ContiguousArray<_Entry<Element>>()
+        items.reserveCapacity(entries.underestimatedCount)
+        for (element, location) in entries { items.append(_Entry(element, location)) }
+        guard !items.isEmpty else {
+            self.init()
+            return
+        }
+        var keyed = ContiguousArray<(key: UInt64, index: Int)>()
+        keyed.reserveCapacity(items.count)
+        for i in items.indices { keyed.append((_Hilbert.key(items[i].x, items[i].y, items[i].z), i)) }
+        keyed.sort { $0.key < $1.key }
+
+        // Leaves.
+        let n = items.count
+        let leafCount = (n + Self.leafCapacity - 1) / Self.leafCapacity
+        var level = ContiguousArray<(_Node<Element>, _Box)>()
+        level.reserveCapacity(leafCount)
+        for g in 0..<leafCount {
+            let start = g * n / leafCount, end = (g + 1) * n / leafCount
+            var run = ContiguousArray<_Entry<Element>>()
+            run.reserveCapacity(end - start)
+            var box = _Box.empty
+            for k in start..<end {
+                let e = items[keyed[k].index]
+                run.append(e)
+                box.formUnion(e.box)
+            }
+            level.append((_Node(leaf: run), box))
+        }
+        // Branches, level by level.
+        var height = 0
+        while level.count > 1 {
+            height += 1
+            let m = level.count
+            let groups = (m + Self.branchCapacity - 1) / Self.branchCapacity
+            var next = ContiguousArray<(_Node<Element>, _Box)>()
+            next.reserveCapacity(groups)
+            for g in 0..<groups {
+                let start = g * m / groups, end = (g + 1) * m / groups
+                var children = ContiguousArray<_Node<Element>>(), boxes = ContiguousArray<_Box>()
+                children.reserveCapacity(end - start)
+                boxes.reserveCapacity(end - start)
+                var box = _Box.empty
+                for k in start..<end {
+                    children.append(level[k].0)
+                    boxes.append(level[k].1)
+                    box.formUnion(level[k].1)
+                }
+                next.append((_Node(level: height, children: children, boxes: boxes), box))
+            }
+            level = next
+        }
+        self.init(root: level[0].0, count: n)
+    }
+}
+
+/// Keys on a 3-D Hilbert curve of 21 bits per axis (Skilling, "Programming the Hilbert
+/// curve", AIP Conf. Proc. 707, 2004).
+@usableFromInline enum _Hilbert {
+    @usableFromInline static let bits = 21
+
+    @inlinable static func key(_ x: Float, _ y: Float, _ z: Float) -> UInt64 {
+        let scale = Double((1 << bits) - 1)
+        func cell(_ v: Float) -> UInt32 {
+            let t = (Double(v) + 1) / 2
+            return UInt32(max(0, min(scale, (t * scale).rounded(.down))))
+        }
+        var X = (cell(x), cell(y), cell(z))
+        axesToTranspose(&X)
+        // Interleave the transposed bits, most significant first.
+        var key: UInt64 = 0
+        for b in stride(from: bits - 1, through: 0, by: -1) {
+            key = (key << 1) | UInt64((X.0 >> UInt32(b)) & 1)
+            key = (key << 1) | UInt64((X.1 >> UInt32(b)) & 1)
+            key = (key << 1) | UInt64((X.2 >> UInt32(b)) & 1)
+        }
+        return key
+    }
+
+    @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
+        var a = [X.0, X.1, X.2]
+        let n = 3
+        let m: UInt32 = 1 << UInt32(bits - 1)
+        var q = m
+        while q > 1 {
+            let p = q - 1
+            for i in 0..<n {
+                if a[i] & q != 0 {
+                    a[0] ^= p
+                } else {
+                    let t = (a[0] ^ a[i]) & p
+                    a[0] ^= t
+                    a[i] ^= t
+                }
+            }
+            q >>= 1
+        }
+        for i in 1..<n { a[i] ^= a[i - 1] }
+        var t: UInt32 = 0
+        q = m
+        while q > 1 {
+            if a[n - 1] & q != 0 { t ^= q - 1 }
+            q >>= 1
+        }
+        for i in 0..<n { a[i] ^= t }
+        X = (a[0], a[1], a[2])
+    }
+}

@@ -1,0 +1,175 @@
+public import Geodesy
+
+/// The result of splitting an overfull node: the node keeps one group, `sibling` takes
+/// the other; both boxes are tight.
+@usableFromInline struct _Split<Element> {
+    @usableFromInline var sibling: _Node<Element>
+    @usableFromInline var nodeBox: _Box
+    @usableFromInline var siblingBox: _Box
+
+    @inlinable init(sibling: _Node<Element>, nodeBox: _Box, siblingBox: _Box) {
+        self.sibling = sibling
+        self.nodeBox = nodeBox
+        self.siblingBox = siblingBox
+    }
+}
+
+extension RTree {
+    /// Inserts `element` at `location`.
+    ///
+    /// - Parameters:
+    ///   - element: the value to store; the same element may be stored more than once.
+    ///   - location: a valid WGS84 coordinate (``Coordinate/isValid``); callers validate input
+    ///     first (a non-finite location would be stored but never found by a query).
+    /// - Complexity: O(log n) amortized; O(log n) node copies if nodes are shared with
+    ///   another copy of the tree.
+    @inlinable public mutating func insert(_ element: Element, at location: Coordinate) {
+        insert(_Entry(element, location))
+    }
+
+    @inlinable mutating func insert(_ entry: _Entry<Element>) {
+        makeRootUnique()
+        if let split = Self.insert(entry, into: root) {
+            root = _Node(level: root.level + 1, children: [root, split.sibling],
+                         boxes: [split.nodeBox, split.siblingBox])
+        }
+        rootBox.formUnion(entry.box)
+        _count += 1
+    }
+
+    /// Inserts into `node`, which the caller has made uniquely referenced.
+    /// Recursion depth is the tree's height, O(log n), never the input's.
+    @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
+        if node.isLeaf {
+            let count = node.entries.count
+            if count == node.entries.capacity {
+                // Grow in small steps: leaves stay near their fill instead of doubling.
+                node.entries.reserveCapacity(Swift.min(count + leafGrowth, leafCapacity + 1))
+            }
+            node.entries.append(entry)
+            return count + 1 > leafCapacity ? splitLeaf(node) : nil
+        }
+        let box = entry.box
+        let i = chooseSubtree(node.boxes, for: box)
+        if !isKnownUniquelyReferenced(&node.children[i]) {
+            node.children[i] = node.children[i].copy()
+        }
+        if let split = insert(entry, into: node.children[i]) {
+            node.boxes[i] = split.nodeBox
+            node.children.append(split.sibling)
+            node.boxes.append(split.siblingBox)
+            return node.children.count > branchCapacity ? splitBranch(node) : nil
+        }
+        node.boxes[i].formUnion(box)
+        return nil
+    }
+
+    /// How many entries a full leaf array grows by.
+    @inlinable static var leafGrowth: Int { 4 }
+
+    /// The child whose box needs the least area enlargement to include `box`; ties go to
+    /// the smaller box.
+    @inlinable @inline(__always)
+    static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
+        boxes.withUnsafeBufferPointer { boxes in
+            var best = 0
+            var bestGrowth = Float.infinity
+            var bestArea = Float.infinity
+            for i in 0..<boxes.count {
+                let b = boxes[i]
+                let area = b.floatArea
+                let growth = b.union(box).floatArea - area
+                if growth < bestGrowth || (growth == bestGrowth && area < bestArea) {
+                    best = i
+                    bestGrowth = growth
+                    bestArea = area
+                }
+            }
+            return best
+        }
+    }
+
+    @inlinable static func splitLeaf(_ node: _Node<Element>) -> _Split<Element> {
+        let boxes = node.entries.map { $0.box }
+        let (order, cut) = chooseSplit(boxes, minimum: leafMinimum)
+        let all = node.entries
+        var first = ContiguousArray<_Entry<Element>>()
+        var second = ContiguousArray<_Entry<Element>>()
+        first.reserveCapacity(cut + leafGrowth)
+        second.reserveCapacity(order.count - cut + leafGrowth)
+        var firstBox = _Box.empty, secondBox = _Box.empty
+        for (rank, i) in order.enumerated() {
+            if rank < cut {
+                first.append(all[i]); firstBox.formUnion(boxes[i])
+            } else {
+                second.append(all[i]); secondBox.formUnion(boxes[i])
+            }
+        }
+        node.entries = first
+        return _Split(sibling: _Node(leaf: second), nodeBox: firstBox, siblingBox: secondBox)
+    }
+
+    @inlinable static func splitBranch(_ node: _Node<Element>) -> _Split<Element> {
+        let boxes = node.boxes
+        let (order, cut) = chooseSplit(Array(boxes), minimum: branchMinimum)
+        let children = node.children
+        var firstChildren = ContiguousArray<_Node<Element>>(), firstBoxes = ContiguousArray<_Box>()
+        var secondChildren = ContiguousArray<_Node<Element>>(), secondBoxes = ContiguousArray<_Box>()
+        var firstBox = _Box.empty, secondBox = _Box.empty
+        for (rank, i) in order.enumerated() {
+            if rank < cut {
+                firstChildren.append(children[i]); firstBoxes.append(boxes[i]); firstBox.formUnion(boxes[i])
+            } else {
+                secondChildren.append(children[i]); secondBoxes.append(boxes[i]); secondBox.formUnion(boxes[i])
+            }
+        }
+        node.children = firstChildren
+        node.boxes = firstBoxes
+        let sibling = _Node(level: node.level, children: secondChildren, boxes: secondBoxes)
+        return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
+    }
+
+    /// The split: items sorted by centre along the axis where the node is widest, then the
+    /// distribution (each side at least `m`) with the least overlap, ties by least area —
+    /// R*'s distribution choice on a single axis, which costs one sort instead of three.
+    /// Returns an ordering of the items and how many of them go to the first group.
+    @inlinable static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
+        let n = boxes.count
+        var whole = _Box.empty
+        for b in boxes { whole.formUnion(b) }
+        let spans = [whole.maxX - whole.minX, whole.maxY - whole.minY, whole.maxZ - whole.minZ]
+        let axis = spans[0] >= spans[1] ? (spans[0] >= spans[2] ? 0 : 2) : (spans[1] >= spans[2] ? 1 : 2)
+        let keys = boxes.map { $0.center(axis) }
+        let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
+        var prefix = [_Box](repeating: .empty, count: n)
+        var suffix = [_Box](repeating: .empty, count: n)
+        fill(&prefix, &suffix, boxes, bestOrder)
+        var bestCut = m
+        var bestOverlap = Double.infinity
+        var bestArea = Double.infinity
+        for k in m...(n - m) {
+            let overlap = prefix[k - 1].overlap(suffix[k])
+            let area = prefix[k - 1].area + suffix[k].area
+            if overlap < bestOverlap || (overlap == bestOverlap && area < bestArea) {
+                bestCut = k
+                bestOverlap = overlap
+                bestArea = area
+            }
+        }
+        return (bestOrder, bestCut)
+    }
+
+    @inlinable static func fill(_ prefix: inout [_Box], _ suffix: inout [_Box], _ boxes: [_Box], _ order: [Int]) {
+        let n = order.count
+        var running = _Box.empty
+        for i in 0..<n {
+            running.formUnion(boxes[order[i]])
+            prefix[i] = running
+        }
+        running = .empty
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            running.formUnion(boxes[order[i]])
+            suffix[i] = running
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// A broken structural invariant of an ``RTree`` (a bug, never an input error).
+public struct RTreeInvariantError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Shape and memory of an ``RTree``.
+public struct RTreeStatistics: Hashable, Sendable {
+    public var count: Int
+    public var height: Int
+    public var leafCount: Int
+    public var branchCount: Int
+    /// Estimated heap bytes held by the index (arrays by capacity, plus object headers).
+    public var bytes: Int
+    /// `bytes / count`, 0 when empty.
+    public var bytesPerEntry: Double { count == 0 ? 0 : Double(bytes) / Double(count) }
+}
+
+extension RTree {
+    /// Checks every structural invariant: all leaves on one level, child levels one below
+    /// their parent, each stored box equal to the tight box of its child, fill between the
+    /// minimum and capacity (the root excepted), a branch root with at least two children,
+    /// stored vectors matching their coordinates, and the entry count.
+    ///
+    /// - Throws: ``RTreeInvariantError`` describing the first violation found.
+    /// - Complexity: O(n).
+    public func checkInvariants() throws(RTreeInvariantError) {
+        func fail(_ message: String) -> RTreeInvariantError { RTreeInvariantError(description: message) }
+        if count == 0 && root.count != 0 { throw fail("empty tree with a non-empty root") }
+        if root.computedBox != rootBox { throw fail("root box is not the tight box of the root") }
+        if !root.isLeaf && root.children.count < 2 { throw fail("branch root with fewer than two children") }
+        var entries = 0
+        var stack: [(node: _Node<Element>, isRoot: Bool)] = [(root, true)]
+        while let (node, isRoot) = stack.popLast() {
+            if node.isLeaf {
+                if !node.children.isEmpty || !node.boxes.isEmpty { throw fail("leaf with children") }
+                if node.entries.count > Self.leafCapacity { throw fail("leaf over capacity: \(node.entries.count)") }
+                if !isRoot && node.entries.count < Self.leafMinimum { throw fail("underfull leaf: \(node.entries.count)") }
+                for e in node.entries {
+                    let v = _Geometry.unitVector(e.location)
+                    if Float(v.x) != e.x || Float(v.y) != e.y || Float(v.z) != e.z {
+                        throw fail("entry vector does not match its coordinate \(e.location)")
+                    }
+                }
+                entries += node.entries.count
+                continue
+            }
+            if !node.entries.isEmpty { throw fail("branch with entries") }
+            if node.children.count != node.boxes.count { throw fail("children and boxes differ in number") }
+            if node.children.count > Self.branchCapacity { throw fail("branch over capacity: \(node.children.count)") }
+            if !isRoot && node.children.count < Self.branchMinimum { throw fail("underfull branch: \(node.children.count)") }
+            for (child, box) in zip(node.children, node.boxes) {
+                if child.level != node.level - 1 { throw fail("child level \(child.level) under level \(node.level)") }
+                if child.computedBox != box { throw fail("stored box is not the tight box of its child") }
+                stack.append((child, false))
+            }
+        }
+        if entries != count { throw fail("count \(count) but \(entries) entries") }
+    }
+
+    /// Shape and estimated memory of the tree.
+    ///
+    /// - Complexity: O(number of nodes).
+    public var statistics: RTreeStatistics {
+        let objectHeader = 16, arrayHeader = 32
+        let nodeObject = objectHeader + MemoryLayout<Int>.size + 3 * MemoryLayout<Int>.size
+        var stats = RTreeStatistics(count: count, height: height, leafCount: 0, branchCount: 0, bytes: 0)
+        var stack = [root]
+        while let node = stack.popLast() {
+            stats.bytes += nodeObject
+            if node.isLeaf {
+                stats.leafCount += 1
+                if node.entries.capacity > 0 {
+                    stats.bytes += arrayHeader + node.entries.capacity * MemoryLayout<_Entry<Element>>.stride
+                }
+            } else {
+                stats.branchCount += 1
+                stats.bytes += 2 * arrayHeader + node.children.capacity * MemoryLayout<_Node<Element>>.stride
+                    + node.boxes.capacity * MemoryLayout<_Box>.stride
+                stack.append(contentsOf: node.children)
+            }
+        }
+        return stats
+    }
+}

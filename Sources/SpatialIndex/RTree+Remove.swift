@@ -1,0 +1,100 @@
+public import Geodesy
+
+extension RTree {
+    /// Removes one entry of `element` stored at `location`.
+    ///
+    /// Underfull nodes left behind are dissolved and their entries reinserted (Guttman's
+    /// CondenseTree), so deletions do not degrade the tree.
+    ///
+    /// - Parameters:
+    ///   - element: the element to remove.
+    ///   - location: where it was inserted (the same coordinate; at a pole any longitude
+    ///     matches, as does -180 for 180).
+    /// - Returns: whether an entry was found and removed.
+    /// - Complexity: O(log n) expected.
+    @discardableResult
+    @inlinable public mutating func remove(_ element: Element, at location: Coordinate) -> Bool {
+        let probe = _Entry(element, location)
+        var path: [Int] = []
+        guard Self.find(probe, in: root, path: &path) else { return false }
+        makeRootUnique()
+        var orphans = ContiguousArray<_Entry<Element>>()
+        Self.remove(along: path, depth: 0, from: root, orphans: &orphans)
+        _count -= 1 + orphans.count
+        while !root.isLeaf && root.children.count <= 1 {
+            root = root.children.first ?? _Node(level: 0)
+        }
+        rootBox = root.computedBox
+        for orphan in orphans { insert(orphan) }
+        return true
+    }
+
+    /// Moves one entry of `element` from `old` to `new` (a remove and an insert).
+    ///
+    /// - Returns: whether the entry was found at `old`; if not, nothing changes.
+    /// - Complexity: O(log n) expected.
+    @discardableResult
+    @inlinable public mutating func move(_ element: Element, from old: Coordinate, to new: Coordinate) -> Bool {
+        guard remove(element, at: old) else { return false }
+        insert(element, at: new)
+        return true
+    }
+
+    /// Finds the path (child indices, then the entry's index in its leaf) to an entry equal
+    /// to `probe`. Recursion depth is the tree's height.
+    @inlinable static func find(_ probe: _Entry<Element>, in node: _Node<Element>, path: inout [Int]) -> Bool {
+        if node.isLeaf {
+            for i in node.entries.indices {
+                let e = node.entries[i]
+                guard e.element == probe.element else { continue }
+                if (e.x == probe.x && e.y == probe.y && e.z == probe.z)
+                    || (e.latitude == probe.latitude && e.longitude == probe.longitude)
+                {
+                    path.append(i)
+                    return true
+                }
+            }
+            return false
+        }
+        let box = probe.box
+        for i in node.children.indices where node.boxes[i].contains(box) {
+            path.append(i)
+            if find(probe, in: node.children[i], path: &path) { return true }
+            path.removeLast()
+        }
+        return false
+    }
+
+    /// Removes the entry at the end of `path` below `node` (uniquely referenced), dissolving
+    /// underfull children into `orphans` and refreshing boxes on the way back up.
+    @inlinable static func remove(
+        along path: [Int], depth: Int, from node: _Node<Element>,
+        orphans: inout ContiguousArray<_Entry<Element>>
+    ) {
+        let i = path[depth]
+        if node.isLeaf {
+            node.entries.remove(at: i)
+            return
+        }
+        if !isKnownUniquelyReferenced(&node.children[i]) {
+            node.children[i] = node.children[i].copy()
+        }
+        let child = node.children[i]
+        remove(along: path, depth: depth + 1, from: child, orphans: &orphans)
+        let minimum = child.isLeaf ? leafMinimum : branchMinimum
+        if child.count < minimum {
+            collectEntries(of: child, into: &orphans)
+            node.children.remove(at: i)
+            node.boxes.remove(at: i)
+        } else {
+            node.boxes[i] = child.computedBox
+        }
+    }
+
+    @inlinable static func collectEntries(of node: _Node<Element>, into out: inout ContiguousArray<_Entry<Element>>) {
+        var stack = [node]
+        while let n = stack.popLast() {
+            if n.isLeaf { out.append(contentsOf: n.entries) } else { stack.append(contentsOf: n.children) }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+public import Geodesy
+
+/// A dynamic R-tree over points on the WGS84 ellipsoid, with exact geodesic queries.
+///
+/// Points are indexed by their geocentric unit vectors in three dimensions, so the
+/// antimeridian and the poles are ordinary places (every longitude at a pole is one
+/// point). Ranking uses the lower bound `b·θ` (polar semi-axis times the angle between
+/// unit vectors) and the exact WGS84 geodesic (Karney's algorithm, PROJ's `geod_inverse`) is
+/// computed only for candidates that can still be answers. Distances are metres.
+///
+/// Insertion uses least-area-enlargement ChooseSubtree and an R*-style split; removal
+/// condenses the tree by reinserting the entries of underfull nodes; ``init(bulkLoading:)``
+/// packs a batch along a 3-D Hilbert curve.
+///
+/// `RTree` is a value type with copy-on-write at node granularity (path copying): copying
+/// a tree is O(1), and mutating a tree whose nodes are shared with another copy copies only
+/// the O(log n) nodes on the changed path. A reader can therefore keep a snapshot and query
+/// it from any task while a writer goes on changing its own copy.
+///
+/// Elements are compared to break distance ties deterministically and to find an entry
+/// to remove; the same element may be stored at several places (each `remove` removes one).
+public struct RTree<Element: Comparable & Sendable>: Sendable {
+    /// Most entries in a leaf.
+    @inlinable static var leafCapacity: Int { 32 }
+    /// Most children of a branch.
+    @inlinable static var branchCapacity: Int { 16 }
+    /// Fewest entries in a non-root leaf (40%).
+    @inlinable static var leafMinimum: Int { leafCapacity * 2 / 5 }
+    /// Fewest children of a non-root branch (40%).
+    @inlinable static var branchMinimum: Int { branchCapacity * 2 / 5 }
+
+    @usableFromInline var root: _Node<Element>
+    @usableFromInline var rootBox: _Box
+    /// The number of stored entries.
+    @inlinable public var count: Int { _count }
+    @usableFromInline var _count: Int
+
+    /// Creates an empty tree.
+    @inlinable public init() {
+        root = _Node(level: 0)
+        rootBox = .empty
+        _count = 0
+    }
+
+    @inlinable init(root: _Node<Element>, count: Int) {
+        self.root = root
+        self.rootBox = root.computedBox
+        self._count = count
+    }
+
+    /// Whether the tree holds no entries.
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    /// Number of levels (1 for a single leaf).
+    @inlinable public var height: Int { root.level + 1 }
+
+    /// Calls `body` for every entry, in leaf order.
+    ///
+    /// - Complexity: O(n).
+    @inlinable public func forEach(_ body: (Element, Coordinate) throws -> Void) rethrows {
+        var stack: [_Node<Element>] = [root]
+        while let node = stack.popLast() {
+            if node.isLeaf {
+                for e in node.entries { try body(e.element, e.location) }
+            } else {
+                stack.append(contentsOf: node.children.reversed())
+            }
+        }
+    }
+
+    /// Makes the root uniquely referenced before a mutation.
+    @inlinable mutating func makeRootUnique() {
+        if !isKnownUniquelyReferenced(&root) { root = root.copy() }
+    }
+}

@@ -1,0 +1,150 @@
+public import Geodesy
+
+/// Geometry on geocentric unit vectors, the space the R-tree indexes.
+///
+/// A WGS84 point is stored as the direction of its ECEF position (a unit vector), rounded
+/// to `Float`. Two facts make that space exact for geodesic queries:
+/// - the WGS84 geodesic between two points is never shorter than `b·θ`, where `b` is the
+///   polar semi-axis and `θ` the angle between their geocentric unit vectors (the ellipsoid
+///   lies outside the sphere of radius `b`, and projecting a curve onto that sphere
+///   radially never lengthens it); so a chord `c` between unit vectors bounds the geodesic
+///   from below by `2·b·asin(c/2)`;
+/// - the Euclidean distance from a query vector to a box of vectors is at most the chord
+///   to any vector inside it.
+/// Rounding to `Float` moves a vector by at most `floatSlack` (√3 · 2⁻²⁴), which every
+/// lower bound subtracts. Poles and the antimeridian are ordinary points in this space.
+@usableFromInline enum _Geometry {
+    /// WGS84 polar semi-axis b in metres.
+    @usableFromInline static let polarRadius = Geodesic.wgs84.polarRadius
+    /// 1 − e² for WGS84.
+    @usableFromInline static let oneMinusE2: Double = {
+        let f = Geodesic.wgs84.flattening
+        return (1 - f) * (1 - f)
+    }()
+    /// Bound on |v_float − v| for a unit vector rounded to Float, with margin.
+    @usableFromInline static let floatSlack: Double = 1.2e-7
+
+    /// The geocentric unit vector of a geodetic coordinate, in Double. The poles map to
+    /// exactly (0, 0, ±1) whatever the longitude, and longitude -180 maps as 180, so that
+    /// every name of one point gives one vector.
+    @inlinable @inline(__always) static func unitVector(_ c: Coordinate) -> (x: Double, y: Double, z: Double) {
+        if c.latitude == 90 { return (0, 0, 1) }
+        if c.latitude == -90 { return (0, 0, -1) }
+        let phi = c.latitude * .pi / 180
+        let lambda = (c.longitude == -180 ? 180 : c.longitude) * .pi / 180
+        let cosPhi = cos(phi)
+        // Direction of (N cosφ cosλ, N cosφ sinλ, N(1−e²) sinφ): N cancels.
+        let x = cosPhi * cos(lambda)
+        let y = cosPhi * sin(lambda)
+        let z = oneMinusE2 * sin(phi)
+        let norm = (x * x + y * y + z * z).squareRoot()
+        return (x / norm, y / norm, z / norm)
+    }
+
+    /// The chord (on the unit sphere) that a geodesic of `metres` cannot be shorter than…
+    /// inverted: any point whose chord exceeds this is farther than `metres`.
+    @inlinable @inline(__always) static func chordBound(forDistance metres: Double) -> Double {
+        guard metres.isFinite else { return .infinity }
+        let theta = metres / polarRadius
+        if theta >= .pi { return .infinity }
+        return 2 * sin(theta / 2)
+    }
+
+    /// A lower bound in metres on the geodesic for a chord lower bound.
+    @inlinable @inline(__always) static func distanceLowerBound(chord: Double) -> Double {
+        let c = max(0, chord - floatSlack)
+        return 2 * polarRadius * asin(min(1, c / 2))
+    }
+}
+
+/// An axis-aligned box of Float unit vectors.
+@usableFromInline struct _Box: Equatable, Sendable {
+    @usableFromInline var minX: Float, minY: Float, minZ: Float
+    @usableFromInline var maxX: Float, maxY: Float, maxZ: Float
+
+    /// The empty box: union with it is the identity.
+    @usableFromInline static let empty = _Box(minX: .infinity, minY: .infinity, minZ: .infinity,
+                            maxX: -.infinity, maxY: -.infinity, maxZ: -.infinity)
+
+    @inlinable @inline(__always) init(minX: Float, minY: Float, minZ: Float, maxX: Float, maxY: Float, maxZ: Float) {
+        self.minX = minX; self.minY = minY; self.minZ = minZ
+        self.maxX = maxX; self.maxY = maxY; self.maxZ = maxZ
+    }
+
+    @inlinable @inline(__always) init(x: Float, y: Float, z: Float) {
+        self.init(minX: x, minY: y, minZ: z, maxX: x, maxY: y, maxZ: z)
+    }
+
+    @inlinable var isEmpty: Bool { minX > maxX }
+
+    @inlinable @inline(__always) mutating func formUnion(_ o: _Box) {
+        minX = Swift.min(minX, o.minX); minY = Swift.min(minY, o.minY); minZ = Swift.min(minZ, o.minZ)
+        maxX = Swift.max(maxX, o.maxX); maxY = Swift.max(maxY, o.maxY); maxZ = Swift.max(maxZ, o.maxZ)
+    }
+
+    @inlinable @inline(__always) func union(_ o: _Box) -> _Box {
+        var b = self
+        b.formUnion(o)
+        return b
+    }
+
+    @inlinable @inline(__always) func contains(_ o: _Box) -> Bool {
+        minX <= o.minX && minY <= o.minY && minZ <= o.minZ
+            && maxX >= o.maxX && maxY >= o.maxY && maxZ >= o.maxZ
+    }
+
+    @inlinable @inline(__always) func intersects(_ o: _Box) -> Bool {
+        minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY
+            && minZ <= o.maxZ && o.minZ <= maxZ
+    }
+
+    /// Half the surface area (xy + yz + zx) in Double: the cost ChooseSubtree minimizes.
+    @inlinable @inline(__always) var area: Double {
+        let dx = Double(maxX - minX), dy = Double(maxY - minY), dz = Double(maxZ - minZ)
+        return dx * dy + dy * dz + dz * dx
+    }
+
+    /// Half the surface area in Float, for ChooseSubtree's inner loop.
+    @inlinable @inline(__always)
+    var floatArea: Float {
+        let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ
+        return dx * dy + dy * dz + dz * dx
+    }
+
+    /// Sum of edge lengths, the R* split's margin.
+    @inlinable @inline(__always) var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
+
+    @inlinable @inline(__always) var volume: Double { Double(maxX - minX) * Double(maxY - minY) * Double(maxZ - minZ) }
+
+    @inlinable func overlap(_ o: _Box) -> Double {
+        let dx = Double(Swift.min(maxX, o.maxX)) - Double(Swift.max(minX, o.minX))
+        let dy = Double(Swift.min(maxY, o.maxY)) - Double(Swift.max(minY, o.minY))
+        let dz = Double(Swift.min(maxZ, o.maxZ)) - Double(Swift.max(minZ, o.minZ))
+        if dx < 0 || dy < 0 || dz < 0 { return 0 }
+        // Degenerate (flat) overlaps still count, a little, through the area term.
+        return dx * dy * dz + 1e-12 * (dx * dy + dy * dz + dz * dx)
+    }
+
+    /// Squared Euclidean distance from a Double point to the box (0 inside).
+    @inlinable @inline(__always) func distanceSquared(x: Double, y: Double, z: Double) -> Double {
+        let dx = Swift.max(Double(minX) - x, 0, x - Double(maxX))
+        let dy = Swift.max(Double(minY) - y, 0, y - Double(maxY))
+        let dz = Swift.max(Double(minZ) - z, 0, z - Double(maxZ))
+        return dx * dx + dy * dy + dz * dz
+    }
+
+    /// Centre along an axis (0 = x, 1 = y, 2 = z).
+    @inlinable @inline(__always) func center(_ axis: Int) -> Float {
+        switch axis {
+        case 0: return (minX + maxX) / 2
+        case 1: return (minY + maxY) / 2
+        default: return (minZ + maxZ) / 2
+        }
+    }
+}
+
+#if canImport(Glibc)
+public import Glibc
+#elseif canImport(Darwin)
+public import Darwin
+#endif
