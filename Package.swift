@@ -12,11 +12,11 @@ let package = Package(
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
         .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
-        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -88,7 +88,11 @@ let package = Package(
             dependencies: ["GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy"],
             swiftSettings: strict
         ),
-        .testTarget(name: "GeoContactsTests", dependencies: ["GeoContacts", "Geodesy", "SpatialIndex"], swiftSettings: strict),
+        .testTarget(
+            name: "GeoContactsTests",
+            dependencies: ["GeoContacts", "GeoContactsTestSupport", "Geodesy", "SpatialIndex"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
