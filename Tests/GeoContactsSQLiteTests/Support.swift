@@ -28,6 +28,11 @@ enum Support {
         return dir.appendingPathComponent("geocontacts")
     }
 
+    struct MissingBinary: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "the geocontacts binary is not at \(path): build it (swift build) before the CLI tests" }
+    }
+
     struct Output {
         var status: Int32
         var stdout: String
@@ -37,6 +42,9 @@ enum Support {
     /// Runs `geocontacts` with `arguments` and waits for it.
     @discardableResult
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw MissingBinary(path: binary.path)
+        }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
