@@ -7,7 +7,7 @@ struct GeoContactsCommand: AsyncParsableCommand {
         abstract: "In-memory geospatial contacts: service, import/export and queries.",
         subcommands: [
             DemoCommand.self, ImportCommand.self, ExportCommand.self, KnnCommand.self, NearestCommand.self,
-            DescendantsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
+            DescendantsCommand.self, StatsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
         ]
     )
 }
