@@ -151,6 +151,18 @@ public final class ContactStorage: Sendable {
         }
     }
 
+    /// One customer's contacts as stored (committed), ascending by id, read from SQLite: for
+    /// export and import, which need every contact of a customer at once.
+    ///
+    /// - Complexity: O(n) for the customer's n contacts.
+    public func storedContacts(of customer: CustomerID) throws(StorageError) -> [Contact] {
+        do {
+            return try store.load(customer).contacts
+        } catch {
+            throw StorageError(.cannotOpen, "cannot read customer \(customer): \(error)")
+        }
+    }
+
     /// The schema migrations applied to the file, oldest first.
     public func appliedMigrations() throws -> [String] { try store.appliedMigrations() }
 
