@@ -57,14 +57,20 @@ extension ContactDirectory {
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
         var locations: [(ContactID, Coordinate)] = []
         locations.reserveCapacity(all.count)
+        var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
         for var contact in all {
             contact.customFields.sort { $0.definitionId < $1.definitionId }
             snapshot.contacts[contact.id] = contact
             snapshot.index(contact)
             snapshot.nextContactID = max(snapshot.nextContactID, contact.id.rawValue &+ 1)
             locations.append((contact.id, contact.location))
+            byGroup[contact.groupId, default: []].append((contact.id, contact.location))
         }
         snapshot.spatial = RTree(bulkLoading: locations)
+        for (group, entries) in byGroup {
+            // A group holding every contact shares the customer's tree (copy-on-write).
+            snapshot.groupSpatial[group] = entries.count == all.count ? snapshot.spatial : RTree(bulkLoading: entries)
+        }
         let tenant = tenant(customer)
         tenant.writer.withLock { _ in
             tenant.current.withLock { $0 = snapshot }
