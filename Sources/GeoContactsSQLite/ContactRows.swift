@@ -56,7 +56,7 @@ enum ContactRows {
     }
 
     /// Everything one customer has stored.
-    struct CustomerData {
+    struct CustomerData: Sendable {
         var customer: CustomerID
         var groups: [ContactGroup] = []
         var definitions: [CustomFieldDefinition] = []

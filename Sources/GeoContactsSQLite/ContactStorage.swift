@@ -98,18 +98,23 @@ public final class ContactStorage: Sendable {
         let chosen: any ContactJournal = if let journal { journal } else if let recorder { recorder } else { RefusingJournal() }
         let directory = ContactDirectory(journal: chosen,
                                          normalizer: normalizer, defaultPolicy: defaultPolicy)
-        var contacts = 0
-        for customer in data {
-            do {
+        // Customers are independent: restore them on every core.
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: data.count) { i in
+            let customer = data[i]
+            do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
                                       definitions: customer.definitions, contacts: customer.contacts)
             } catch {
-                journal?.close()
-                store.close()
-                throw StorageError(.corrupt, "customer \(customer.customer) in \(folder.databaseURL.path): \(error.detail)")
+                failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
             }
-            contacts += customer.contacts.count
         }
+        if let failure = failures.withLock({ $0.sorted().first }) {
+            journal?.close()
+            store.close()
+            throw StorageError(.corrupt, "\(folder.databaseURL.path): \(failure)")
+        }
+        let contacts = data.reduce(0) { $0 + $1.contacts.count }
         let indexed = clock.now
         let statistics = LoadStatistics(customers: data.count, contacts: contacts,
                                         readSeconds: (read - start).seconds, indexSeconds: (indexed - read).seconds)
