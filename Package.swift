@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsSQLiteTests",
-            dependencies: ["GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy"],
+            dependencies: [
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

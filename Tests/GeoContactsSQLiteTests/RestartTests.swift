@@ -4,6 +4,7 @@ import Testing
 @testable import GeoContactsSQLite
 import GeoContactsTestSupport
 import Geodesy
+import GRDB
 
 @Suite("Storage: restart and group commit")
 struct RestartTests {
@@ -182,3 +183,25 @@ struct RestartTests {
     }
 }
 
+
+@Suite("Storage: schema migrations")
+struct MigrationTests {
+    @Test("a new folder is migrated to v1; a file from a newer version is refused, not changed")
+    func newerSchemaIsRefused() throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let storage = try ContactStorage.open(folder)
+        #expect(try storage.appliedMigrations() == ["v1"])
+        storage.close()
+        // Pretend a newer geocontacts added a migration.
+        let queue = try DatabaseQueue(path: folder.databaseURL.path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        try queue.close()
+        #expect {
+            _ = try ContactStorage.open(folder)
+        } throws: { ($0 as? StorageError)?.code == .newerSchema }
+        #expect {
+            _ = try ContactStorage.open(folder, journaling: .readOnly)
+        } throws: { ($0 as? StorageError)?.code == .newerSchema }
+    }
+}
