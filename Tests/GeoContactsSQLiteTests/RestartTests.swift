@@ -205,3 +205,50 @@ struct MigrationTests {
         } throws: { ($0 as? StorageError)?.code == .newerSchema }
     }
 }
+
+@Suite("Storage: a failed commit")
+struct CommitFailureTests {
+    @Test("a failed commit fails its writers with storage-failed and the journal refuses later writes")
+    func failedCommitPoisonsTheJournal() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        try ContactStorage.open(folder).close()  // create and migrate
+        // Make SQLite refuse one contact, as a full disk or an I/O error would refuse a commit.
+        let queue = try DatabaseQueue(path: folder.databaseURL.path)
+        try await queue.write {
+            try $0.execute(sql: """
+                CREATE TRIGGER refuse BEFORE INSERT ON contact WHEN NEW.name = 'boom'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        try queue.close()
+
+        let storage = try ContactStorage.open(folder)
+        let caller = Support.caller(1)
+        try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
+        func draft(_ name: String) -> ContactDraft {
+            ContactDraft(name: name, groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2))
+        }
+        let kept = try await storage.directory.create(draft("kept"), as: caller)
+        do throws(ContactProblem) {
+            _ = try await storage.directory.create(draft("boom"), as: caller)
+            Issue.record("a refused commit was acknowledged")
+        } catch {
+            #expect(error.code == .storageFailed)
+        }
+        do throws(ContactProblem) {
+            _ = try await storage.directory.create(draft("after"), as: caller)
+            Issue.record("a write after a failed commit was accepted")
+        } catch {
+            #expect(error.code == .storageFailed)
+            #expect(error.detail.contains("commit failed"))
+        }
+        storage.close()
+
+        let reopened = try ContactStorage.open(folder)
+        defer { reopened.close() }
+        let snapshot = reopened.directory.snapshot(of: CustomerID(1))
+        #expect(Support.allContacts(snapshot).map(\.name) == ["kept"])
+        #expect(snapshot.contains(kept))
+    }
+}
