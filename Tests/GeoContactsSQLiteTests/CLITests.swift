@@ -261,9 +261,19 @@ struct CLITests {
         let viaEnvironment = try Support.run(["descendants", "--customer", "1", "--id", "30", "--depth-first"],
                                              environment: ["DATA_DIR": ws.data])
         #expect(viaEnvironment.stdout == table)
+        let ancestors = try Self.expectSuccess(["ancestors", "--data", ws.data, "--customer", "1", "--id", "5",
+                                                "--format", "json"]).stdout
+        #expect(ancestors.split(separator: "\n").map { $0.hasPrefix("{\"id\":4,") || $0.hasPrefix("{\"id\":30,") } == [true, true])
+        let within = try Self.expectSuccess(["within", "--data", ws.data, "--customer", "1", "--latitude", "50",
+                                             "--longitude", "1", "--radius", "400000", "--format", "json"]).stdout
+        #expect(within.split(separator: "\n").count == 2)
         let missing = try Support.run(["descendants", "--data", ws.data, "--customer", "1", "--id", "999"])
         #expect(missing.status != 0)
         #expect(missing.stderr.hasPrefix("Error: contact-not-found"))
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+        let usage = try Support.run(["nearest", "--data", ws.data, "--latitude", "1"])
+        #expect(usage.status != 0)
+        #expect(usage.stderr.split(separator: "\n").count == 1, "one line, no usage text: \(usage.stderr)")
     }
 }
 
