@@ -305,6 +305,8 @@ import Testing
         """)
         let hit = try snapshot.nearest(to: Coordinate(latitude: 53.8, longitude: -1.55), count: 1)[0]
         #expect(encodeJSON(ContactHitResource(hit)).hasSuffix(#""distance":0,"extraInformation":null,"groupId":7,"id":1,"location":{"latitude":53.8,"longitude":-1.55},"name":"c0","parentId":null,"postalCode":null,"reference":"r0","street":null,"town":null}"#))
+        let resource = ContactResource(hit.contact)
+        #expect(try JSONDecoder().decode(ContactResource.self, from: Data(encodeJSON(resource).utf8)) == resource)
         #expect(encodeJSON(snapshot.groups) == #"[{"id":7,"name":"Depots"},{"id":8,"name":"Sites"}]"#)
         #expect(snapshot.customFieldDefinitions.count == Fixture.definitions.count)
         #expect(try snapshot.memberCount(of: Fixture.depots) == 13)
