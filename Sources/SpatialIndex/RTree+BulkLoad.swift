@@ -88,31 +88,26 @@ extension RTree {
     }
 
     @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
-        var a = [X.0, X.1, X.2]
-        let n = 3
+        var (x, y, z) = X
         let m: UInt32 = 1 << UInt32(bits - 1)
         var q = m
+        // Inverse undo, for axes 0, 1, 2 in turn.
         while q > 1 {
             let p = q - 1
-            for i in 0..<n {
-                if a[i] & q != 0 {
-                    a[0] ^= p
-                } else {
-                    let t = (a[0] ^ a[i]) & p
-                    a[0] ^= t
-                    a[i] ^= t
-                }
-            }
+            if x & q != 0 { x ^= p }  // axis 0 against itself: the exchange is a no-op
+            if y & q != 0 { x ^= p } else { let t = (x ^ y) & p; x ^= t; y ^= t }
+            if z & q != 0 { x ^= p } else { let t = (x ^ z) & p; x ^= t; z ^= t }
             q >>= 1
         }
-        for i in 1..<n { a[i] ^= a[i - 1] }
+        // Gray encode.
+        y ^= x
+        z ^= y
         var t: UInt32 = 0
         q = m
         while q > 1 {
-            if a[n - 1] & q != 0 { t ^= q - 1 }
+            if z & q != 0 { t ^= q - 1 }
             q >>= 1
         }
-        for i in 0..<n { a[i] ^= t }
-        X = (a[0], a[1], a[2])
+        X = (x ^ t, y ^ t, z ^ t)
     }
 }
