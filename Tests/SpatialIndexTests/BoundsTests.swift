@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import Geodesy
 @testable import SpatialIndex
 import Testing
