@@ -77,14 +77,20 @@ extension RTree {
         }
         var X = (cell(x), cell(y), cell(z))
         axesToTranspose(&X)
-        // Interleave the transposed bits, most significant first.
-        var key: UInt64 = 0
-        for b in stride(from: bits - 1, through: 0, by: -1) {
-            key = (key << 1) | UInt64((X.0 >> UInt32(b)) & 1)
-            key = (key << 1) | UInt64((X.1 >> UInt32(b)) & 1)
-            key = (key << 1) | UInt64((X.2 >> UInt32(b)) & 1)
-        }
-        return key
+        // Interleave the transposed bits, most significant first: bit b of axis 0, 1, 2
+        // lands at 3b + 2, 3b + 1, 3b.
+        return spread(X.0) << 2 | spread(X.1) << 1 | spread(X.2)
+    }
+
+    /// Spreads the low 21 bits of `v` to every third bit.
+    @inlinable @inline(__always) static func spread(_ v: UInt32) -> UInt64 {
+        var x = UInt64(v) & 0x1F_FFFF
+        x = (x | x << 32) & 0x1F_0000_0000_FFFF
+        x = (x | x << 16) & 0x1F_0000_FF00_00FF
+        x = (x | x << 8) & 0x100F_00F0_0F00_F00F
+        x = (x | x << 4) & 0x10C3_0C30_C30C_30C3
+        x = (x | x << 2) & 0x1249_2492_4924_9249
+        return x
     }
 
     @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
