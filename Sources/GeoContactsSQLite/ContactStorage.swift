@@ -11,6 +11,9 @@ import Synchronization
 /// the R-tree with its bulk load); after that, the directory's writes go through the
 /// ``SQLiteJournal`` and are acknowledged only once committed.
 ///
+/// Call ``close()`` when done: it commits what is queued, stops the journal's writer thread
+/// and releases the folder lock.
+///
 /// ```swift
 /// let storage = try ContactStorage.open(DataFolder.resolve(option: dataOption))
 /// defer { storage.close() }
@@ -36,7 +39,7 @@ public final class ContactStorage: Sendable {
         public var contacts: Int
         /// Seconds spent reading SQLite.
         public var readSeconds: Double
-        /// Seconds spent building every index (bulk load and invariant check).
+        /// Seconds spent building every index (the core's restore: referential checks, bulk loads).
         public var indexSeconds: Double
         public var totalSeconds: Double { readSeconds + indexSeconds }
     }
@@ -45,9 +48,9 @@ public final class ContactStorage: Sendable {
     public let folder: DataFolder
     /// The restored directory; its writes are journaled as ``Journaling`` says.
     public let directory: ContactDirectory
-    /// The durable journal (`nil` when recording).
+    /// The durable journal (`nil` unless ``Journaling/durable``).
     public let journal: SQLiteJournal?
-    /// The recording journal (`nil` when durable).
+    /// The recording journal (`nil` unless ``Journaling/recording``).
     public let recorder: InMemoryJournal?
     /// What opening took.
     public let statistics: LoadStatistics
