@@ -30,6 +30,12 @@ enum ContactRows {
                         VALUES (?, ?, ?, ?)
                         """).execute(arguments: [c, contact.id.rawValue, field.definitionId.rawValue, field.value])
                 }
+                if case .created = change {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO contact_sequence (customer, next_id) VALUES (?, ?)
+                        ON CONFLICT (customer) DO UPDATE SET next_id = MAX(next_id, excluded.next_id)
+                        """).execute(arguments: [c, contact.id.rawValue &+ 1])
+                }
             case .removed(let contact):
                 try db.cachedStatement(sql: "DELETE FROM contact WHERE customer = ? AND id = ?")
                     .execute(arguments: [c, contact.id.rawValue])
@@ -61,6 +67,8 @@ enum ContactRows {
         var groups: [ContactGroup] = []
         var definitions: [CustomFieldDefinition] = []
         var contacts: [Contact] = []
+        /// The high-water mark of contact ids: the next id to hand out, at least.
+        var nextContactID: Int64 = 1
     }
 
     /// Reads every customer's data: each table once, in primary-key order, custom-field
@@ -95,6 +103,14 @@ enum ContactRows {
             d.definitions.append(CustomFieldDefinition(
                 id: DefinitionID(id), name: name, type: CustomFieldDefinition.FieldType(rawValue: type),
                 options: decodedOptions, groupIds: Set(decodedGroups.map { GroupID($0) })))
+            byCustomer[c] = d
+        }
+
+        let sequences = try Row.fetchCursor(db, sql: "SELECT customer, next_id FROM contact_sequence \(filter)")
+        while let row = try sequences.next() {
+            let c: Int64 = row[0]
+            var d = data(c)
+            d.nextContactID = row[1]
             byCustomer[c] = d
         }
 

@@ -107,7 +107,8 @@ public final class ContactStorage: Sendable {
             let customer = data[i]
             do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
-                                      definitions: customer.definitions, contacts: customer.contacts)
+                                      definitions: customer.definitions, contacts: customer.contacts,
+                                      nextContactID: customer.nextContactID)
             } catch {
                 failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
             }

@@ -55,9 +55,21 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // v2: the high-water mark of contact ids per customer, so that an id is never handed
+        // out twice, even after the highest contact was removed and the process restarted.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE contact_sequence (
+                    customer INTEGER PRIMARY KEY,
+                    next_id INTEGER NOT NULL
+                );
+                INSERT INTO contact_sequence (customer, next_id)
+                    SELECT customer, MAX(id) + 1 FROM contact GROUP BY customer;
+                """)
+        }
         return migrator
     }
 
     /// The newest migration this program knows.
-    static let latestVersion = "v1"
+    static let latestVersion = "v2"
 }

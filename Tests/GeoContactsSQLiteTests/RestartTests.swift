@@ -77,7 +77,7 @@ struct RestartTests {
         }
         let storage = try ContactStorage.open(folder)
         defer { storage.close() }
-        #expect(try storage.appliedMigrations() == ["v1"])
+        #expect(try storage.appliedMigrations() == ["v1", "v2"])
         #expect(storage.statistics.customers == 2)
         let queries = GeoDataGenerator().queries(count: 60, seed: 99)
         for c in customers {
@@ -186,12 +186,56 @@ struct RestartTests {
 
 @Suite("Storage: schema migrations")
 struct MigrationTests {
-    @Test("a new folder is migrated to v1; a file from a newer version is refused, not changed")
+    @Test("ids are never reused: not after removing the highest contact and restarting")
+    func idsAreNotReusedAfterRestart() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let caller = Support.caller(1)
+        func draft(_ name: String) -> ContactDraft {
+            ContactDraft(name: name, groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2))
+        }
+        var storage = try ContactStorage.open(folder)
+        try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
+        _ = try await storage.directory.create(draft("a"), as: caller)
+        let highest = try await storage.directory.create(draft("b"), as: caller)
+        _ = try await storage.directory.remove(highest, children: .reject, as: caller)
+        storage.close()
+        storage = try ContactStorage.open(folder)
+        let next = try await storage.directory.create(draft("c"), as: caller)
+        #expect(next.rawValue > highest.rawValue, "id \(highest) was handed out again")
+        storage.close()
+    }
+
+    @Test("migrating a v1 file to v2 seeds the id high-water mark from the stored contacts")
+    func v1FileGetsSequence() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let caller = Support.caller(7)
+        var storage = try ContactStorage.open(folder)
+        try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
+        let created = try await storage.directory.create(
+            ContactDraft(name: "x", groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2)), as: caller)
+        storage.close()
+        // Turn the file back into a v1 file.
+        let queue = try DatabaseQueue(path: folder.databaseURL.path)
+        try await queue.write {
+            try $0.execute(sql: "DROP TABLE contact_sequence; DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+        }
+        try queue.close()
+        storage = try ContactStorage.open(folder)
+        #expect(try storage.appliedMigrations() == ["v1", "v2"])
+        let next = try await storage.directory.create(
+            ContactDraft(name: "y", groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2)), as: caller)
+        #expect(next.rawValue == created.rawValue + 1)
+        storage.close()
+    }
+
+    @Test("a new folder is migrated to the latest version; a file from a newer version is refused, not changed")
     func newerSchemaIsRefused() throws {
         let folder = Support.temporaryFolder()
         defer { Support.remove(folder) }
         let storage = try ContactStorage.open(folder)
-        #expect(try storage.appliedMigrations() == ["v1"])
+        #expect(try storage.appliedMigrations() == ["v1", "v2"])
         storage.close()
         // Pretend a newer geocontacts added a migration.
         let queue = try DatabaseQueue(path: folder.databaseURL.path)

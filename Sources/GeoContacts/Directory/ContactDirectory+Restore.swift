@@ -12,11 +12,16 @@ extension ContactDirectory {
     /// is not run, as it would double the cost of a large restore.
     ///
     /// - Parameters:
+    ///   - nextContactID: the id the next created contact gets, at least; ids are never
+    ///     reused, so a storage layer keeps the high-water mark of ids it ever stored (the
+    ///     highest stored contact may have been removed). Ids above every restored contact
+    ///     are used when this is lower.
     ///   - policy: the customer's policy; the directory's default when `nil`.
     /// - Throws: 500 `internal-error` when the data is inconsistent; then nothing changes.
     /// - Complexity: O(n log n).
     public func restore<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
-                                     contacts: S, policy: ContactPolicy? = nil) throws(ContactProblem)
+                                     contacts: S, nextContactID: Int64 = 1,
+                                     policy: ContactPolicy? = nil) throws(ContactProblem)
         where S.Element == Contact
     {
         func inconsistent(_ message: String) -> ContactProblem {
@@ -57,6 +62,7 @@ extension ContactDirectory {
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
         snapshot.buildIndexes(from: all)
+        snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         let tenant = tenant(customer)
         tenant.writer.withLock { _ in
             tenant.current.withLock { $0 = snapshot }
