@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -33,6 +34,18 @@ let package = Package(
         .target(
             name: "SpatialIndex",
             dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strict
+        ),
+        // The domain: contact model and wire types, validation, problems, per-customer
+        // snapshots with group / hierarchy / reference / spatial indexes, queries.
+        .target(
+            name: "GeoContacts",
+            dependencies: [
+                "Geodesy",
+                "SpatialIndex",
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
         // The command-line tool: serve, import, export, knn, bench, demo.
