@@ -1,0 +1,41 @@
+public import Hummingbird
+
+/// The service's routes as (method, path template) pairs, e.g. `GET /v1/contacts/{id}`:
+/// what the router registers, what ``ProblemMiddleware`` consults to answer 405 rather than
+/// 404, and what the OpenAPI test compares with the document.
+public struct RouteTable: Sendable {
+    /// One route; `{name}` segments match any one non-empty segment.
+    public struct Route: Hashable, Sendable, CustomStringConvertible {
+        public var method: HTTPRequest.Method
+        public var path: String
+        public var description: String { "\(method.rawValue) \(path)" }
+    }
+
+    public private(set) var routes: [Route] = []
+    /// The body limit in force, for the 413 detail.
+    public var maximumBodySize: Int
+
+    public init(maximumBodySize: Int) { self.maximumBodySize = maximumBodySize }
+
+    mutating func add(_ method: HTTPRequest.Method, _ path: String) {
+        routes.append(Route(method: method, path: path))
+    }
+
+    /// The methods of every route whose template matches `path`.
+    public func methods(matching path: String) -> [HTTPRequest.Method] {
+        let segments = Self.segments(path)
+        var result: [HTTPRequest.Method] = []
+        for route in routes where !result.contains(route.method) {
+            let template = Self.segments(route.path)
+            guard template.count == segments.count else { continue }
+            if zip(template, segments).allSatisfy({ t, s in t == s || (t.first == "{" && !s.isEmpty) }) {
+                result.append(route.method)
+            }
+        }
+        return result
+    }
+
+    static func segments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}
