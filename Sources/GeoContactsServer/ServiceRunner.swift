@@ -3,6 +3,12 @@ import Hummingbird
 public import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Starts the service as `geocontacts serve` does: signing key, store, sample data, a ready
 /// token and three example requests on standard output, then the Hummingbird application
 /// under a `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT.
@@ -24,7 +30,10 @@ public enum ServiceRunner {
         let token = try await tokens.token(subject: "make-run", customers: SampleData.customers.map(\.id),
                                            scopes: ["contacts:read", "contacts:write", "contacts:admin"])
         let banner = Self.banner(configuration: configuration, token: token)
-        let app = service.buildApplication(logger: logger, onServerRunning: { print(banner) })
+        let app = service.buildApplication(logger: logger, onServerRunning: {
+            print(banner)
+            fflush(nil)  // all streams: stdout may be a pipe or file
+        })
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
