@@ -12,9 +12,9 @@ let package = Package(
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
-        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         .library(name: "GeoContactsServer", targets: ["GeoContactsServer"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
@@ -105,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsTests",
+            dependencies: ["GeoContacts", "GeoContactsTestSupport", "Geodesy", "SpatialIndex"],
             swiftSettings: strict
         ),
     ],

@@ -104,6 +104,13 @@ public import Geodesy
         return dx * dy + dy * dz + dz * dx
     }
 
+    /// Half the surface area in Float, for ChooseSubtree's inner loop.
+    @inlinable @inline(__always)
+    var floatArea: Float {
+        let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ
+        return dx * dy + dy * dz + dz * dx
+    }
+
     /// Sum of edge lengths, the R* split's margin.
     @inlinable @inline(__always) var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
 

@@ -125,3 +125,51 @@ extension CustomerSnapshot {
         return GeoBox(south: south, west: west, north: north, east: east)
     }
 }
+
+extension CustomerSnapshot {
+    /// Calls `body` with every contact, in no particular order: for export and storage.
+    /// - Complexity: O(n).
+    public func forEachContact(_ body: (Contact) throws -> Void) rethrows {
+        for (_, contact) in contacts { try body(contact) }
+    }
+
+    /// A new snapshot with `changes` applied in order, as a journal replays them.
+    ///
+    /// - Throws: 500 `internal-error` if a change does not fit this snapshot (a created id that
+    ///   exists, an update or removal of a contact that differs from the stored one, a
+    ///   reference to an unknown group, parent or definition); then nothing is applied.
+    public func applying(_ changes: [ContactChange]) throws(ContactProblem) -> CustomerSnapshot {
+        var next = self
+        for change in changes {
+            if let problem = next.problem(applying: change) {
+                throw ContactProblem(.internalError, detail: "Replay for customer \(customer): \(problem).")
+            }
+            next.apply(change)
+        }
+        return next
+    }
+
+    /// Why `change` cannot be applied here, or `nil`.
+    func problem(applying change: ContactChange) -> String? {
+        func fits(_ c: Contact) -> String? {
+            if groupsByID[c.groupId] == nil { return "contact \(c.id) in unknown group \(c.groupId)" }
+            if let p = c.parentId, contacts[p] == nil || p == c.id { return "contact \(c.id) has unknown parent \(p)" }
+            if !c.location.isValid { return "contact \(c.id) has invalid location" }
+            for f in c.customFields where definitionsByID[f.definitionId] == nil { return "unknown custom field \(f.definitionId)" }
+            return nil
+        }
+        switch change {
+        case .created(let c):
+            return contacts[c.id] != nil ? "contact \(c.id) exists" : fits(c)
+        case .updated(let old, let new):
+            if old.id != new.id || contacts[old.id] != old { return "stale update of \(old.id)" }
+            if let p = new.parentId, p != old.parentId, isInSubtree(p, of: new.id) { return "cycle through \(new.id)" }
+            return fits(new)
+        case .removed(let c):
+            if contacts[c.id] != c { return "stale removal of \(c.id)" }
+            return childrenByParent[c.id] != nil ? "removal of \(c.id) with children" : nil
+        case .groupDefined, .definitionDefined:
+            return nil
+        }
+    }
+}

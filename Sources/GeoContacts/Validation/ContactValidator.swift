@@ -116,7 +116,7 @@ struct ContactValidator {
                     problems.add(path + ".definitionId", "appears more than once")
                     continue
                 }
-                if let groupId, !definition.applies(to: groupId) {
+                if let groupId, item.value != nil, !definition.applies(to: groupId) {
                     problems.add(path + ".definitionId", "does not apply to contacts of group \(groupId)")
                 }
                 if definition.type == .statement {
