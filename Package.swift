@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
+        .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
+        .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
         .library(name: "GeoContactsServer", targets: ["GeoContactsServer"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -44,6 +47,15 @@ let package = Package(
             dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // Embedded durable storage over SQLite (GRDB): the journal with group commit, schema
+        // migrations, and opening a data folder into a ready directory. No SQL elsewhere.
+        .target(
+            name: "GeoContactsSQLite",
+            dependencies: ["GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // File formats of import/export (CSV, GeoJSON, NDJSON) with per-line problems.
+        .target(name: "GeoContactsInterchange", dependencies: ["GeoContacts", "Geodesy"], swiftSettings: strict),
         // The domain: contact model and wire types, validation, problems, per-customer
         // snapshots with group / hierarchy / reference / spatial indexes, queries.
         .target(
@@ -79,6 +91,10 @@ let package = Package(
             name: "geocontacts",
             dependencies: [
                 "Geodesy",
+                "SpatialIndex",
+                "GeoContacts",
+                "GeoContactsInterchange",
+                "GeoContactsSQLite",
                 "GeoContactsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,6 +121,11 @@ let package = Package(
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsSQLiteTests",
+            dependencies: ["GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import GeoContacts
+@testable import GeoContactsSQLite
+import GeoContactsTestSupport
+import Geodesy
+
+@Suite("Storage: restart and group commit")
+struct RestartTests {
+    static let groups = [GroupID(1), GroupID(2), GroupID(3)]
+    static let kind = CustomFieldDefinition(id: DefinitionID(1), name: "Kind", type: .list, options: ["a", "b", "c"])
+    static let note = CustomFieldDefinition(id: DefinitionID(2), name: "Note", type: .note, groupIds: [GroupID(2)])
+
+    /// Builds a customer with a hierarchy, custom fields, updates, moves and removals
+    /// through the durable journal.
+    static func populate(_ directory: ContactDirectory, customer: Int64, count: Int, seed: UInt64) async throws {
+        let caller = Support.caller(customer)
+        for g in groups { try await directory.defineGroup(ContactGroup(id: g, name: "Group \(g)"), as: caller) }
+        try await directory.defineCustomField(kind, as: caller)
+        try await directory.defineCustomField(note, as: caller)
+        let points = GeoDataGenerator().points(count: count, seed: seed)
+        var rng = SeededGenerator(seed: seed)
+        var ids: [ContactID] = []
+        for (i, p) in points.enumerated() {
+            let group = groups[Int.random(in: 0..<3, using: &rng)]
+            var fields = [CustomFieldInput(definitionId: kind.id, value: ["a", "b", "c"][i % 3])]
+            if group == GroupID(2) { fields.append(CustomFieldInput(definitionId: note.id, value: "line 1\nline \(i) ✓")) }
+            let parent = ids.isEmpty || i % 4 == 0 ? nil : ids[Int.random(in: 0..<ids.count, using: &rng)]
+            let draft = ContactDraft(reference: i % 5 == 0 ? "ref-\(i % 50)" : nil, name: "Contact \(i)",
+                                     groupId: group, parentId: parent, street: i % 2 == 0 ? "\(i) High St" : nil,
+                                     town: "Town \(i % 13)", postalCode: "P\(i % 1000)", country: "Land",
+                                     location: LocationInput(latitude: p.latitude, longitude: p.longitude),
+                                     customFields: fields)
+            ids.append(try await directory.create(draft, as: caller))
+        }
+        // Updates: moves, renames, re-parenting, unsetting.
+        for _ in 0..<(count / 5) {
+            let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
+            var patch = ContactPatch()
+            patch.location = .value(LocationInput(latitude: Double.random(in: -90...90, using: &rng),
+                                                  longitude: Double.random(in: -180...180, using: &rng)))
+            patch.street = .null
+            patch.name = .value("Moved \(id)")
+            patch.customFields = .value([CustomFieldInput(definitionId: kind.id, value: nil)])
+            try await directory.update(id, with: patch, as: caller)
+        }
+        // Removals with every policy.
+        var removed = Set<ContactID>()
+        for (n, policy) in [RemovalPolicy.reparentChildren, .cascade, .reject].enumerated() {
+            for _ in 0..<(count / 20) {
+                let id = ids[Int.random(in: 0..<ids.count, using: &rng)]
+                guard !removed.contains(id) else { continue }
+                if policy == .reject, !directory.snapshot(of: CustomerID(customer)).sortedChildren(of: id).isEmpty { continue }
+                for r in try await directory.remove(id, children: policy, as: caller) { removed.insert(r) }
+                _ = n
+            }
+        }
+    }
+
+    @Test("indexes rebuilt from storage equal the ones before: invariants and identical query results")
+    func restartRebuildsIdenticalIndexes() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let customers: [Int64] = [7, 8]
+        var before: [Int64: CustomerSnapshot] = [:]
+        do {
+            let storage = try ContactStorage.open(folder)
+            for (i, c) in customers.enumerated() {
+                try await Self.populate(storage.directory, customer: c, count: 600 + 300 * i, seed: UInt64(20 + i))
+                before[c] = storage.directory.snapshot(of: CustomerID(c))
+            }
+            storage.close()
+        }
+        let storage = try ContactStorage.open(folder)
+        defer { storage.close() }
+        #expect(try storage.appliedMigrations() == ["v1"])
+        #expect(storage.statistics.customers == 2)
+        let queries = GeoDataGenerator().queries(count: 60, seed: 99)
+        for c in customers {
+            let old = before[c]!
+            let new = storage.directory.snapshot(of: CustomerID(c))
+            try new.checkInvariants()
+            #expect(Support.allContacts(new) == Support.allContacts(old))
+            #expect(new.groups == old.groups)
+            #expect(new.customFieldDefinitions == old.customFieldDefinitions)
+            #expect(new.rootIDs == old.rootIDs)
+            #expect(new.members == old.members)
+            #expect(new.childrenByParent == old.childrenByParent)
+            #expect(new.byReference == old.byReference)
+            #expect(new.byFieldValue == old.byFieldValue)
+            #expect(new.nextContactID <= old.nextContactID)
+            for (i, q) in queries.enumerated() {
+                let filter = i % 3 == 0 ? SpatialFilter(groupId: Self.groups[i % 3]) : .none
+                #expect(try new.nearest(to: q, count: 10, filter: filter) == old.nearest(to: q, count: 10, filter: filter))
+                #expect(try new.contacts(within: 500_000, of: q) == old.contacts(within: 500_000, of: q))
+            }
+            for root in new.rootIDs.sorted().prefix(20) {
+                #expect(try new.descendants(of: root, order: .depthFirst, page: .all)
+                        == old.descendants(of: root, order: .depthFirst, page: .all))
+            }
+        }
+    }
+
+    @Test("concurrent writers share commits, and every acknowledged write is stored")
+    func groupCommit() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let storage = try ContactStorage.open(folder)
+        let directory = storage.directory
+        let caller = Support.caller(1)
+        try await directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
+        let writers = 32, each = 40
+        let ids = try await withThrowingTaskGroup(of: [ContactID].self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    var ids: [ContactID] = []
+                    for i in 0..<each {
+                        ids.append(try await directory.create(
+                            ContactDraft(name: "w\(w)-\(i)", groupId: GroupID(1),
+                                         location: LocationInput(latitude: Double(w), longitude: Double(i))), as: caller))
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let stats = storage.journal!.commitStatistics
+        storage.close()
+        #expect(ids.count == writers * each)
+        #expect(stats.writes == writers * each + 1)
+        #expect(stats.commits < stats.writes / 2, "group commit should share fsyncs: \(stats)")
+        let reopened = try ContactStorage.open(folder)
+        defer { reopened.close() }
+        let snapshot = reopened.directory.snapshot(of: CustomerID(1))
+        #expect(snapshot.count == writers * each)
+        for id in ids { #expect(snapshot.contains(id)) }
+    }
+
+    @Test("a second process cannot open a folder in use; a closed storage refuses writes")
+    func folderLockAndClose() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let storage = try ContactStorage.open(folder)
+        #expect(throws: StorageError.self) { _ = try ContactStorage.open(folder) }
+        storage.close()
+        await #expect(throws: ContactProblem.self) {
+            try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: Support.caller(1))
+        }
+        let again = try ContactStorage.open(folder)
+        again.close()
+    }
+
+    @Test("recording mode stores nothing until commitRecorded, then everything at once")
+    func recording() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        do {
+            let storage = try ContactStorage.open(folder, journaling: .recording)
+            try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: Support.caller(1))
+            _ = try await storage.directory.create(
+                ContactDraft(name: "x", groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2)),
+                as: Support.caller(1))
+            storage.close()  // not committed
+        }
+        do {
+            let storage = try ContactStorage.open(folder, journaling: .recording)
+            #expect(storage.statistics.contacts == 0)
+            try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: Support.caller(1))
+            _ = try await storage.directory.create(
+                ContactDraft(name: "x", groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2)),
+                as: Support.caller(1))
+            #expect(try storage.commitRecorded() == 2)
+            #expect(try storage.commitRecorded() == 0)
+            storage.close()
+        }
+        let storage = try ContactStorage.open(folder)
+        defer { storage.close() }
+        #expect(storage.statistics.contacts == 1)
+    }
+}
+
