@@ -23,11 +23,39 @@ public enum SampleData {
     /// Group ids of every sample customer.
     public static let headOfficeGroup = GroupID(1), regionGroup = GroupID(2), siteGroup = GroupID(3), depotGroup = GroupID(4)
 
-    /// Loads the sample set into `directory` (replacing those customers' state).
+    /// One customer's sample data.
+    public struct CustomerSet: Sendable {
+        public var customer: CustomerID
+        public var groups: [ContactGroup]
+        public var definitions: [CustomFieldDefinition]
+        /// Parents before children.
+        public var contacts: [Contact]
+
+        /// The same data as journal changes (groups, definitions, then contacts parent-first),
+        /// for a storage layer to persist.
+        public var changes: [ContactChange] {
+            groups.map { .groupDefined($0) } + definitions.map { .definitionDefined($0) } + contacts.map { .created($0) }
+        }
+    }
+
+    /// Loads the sample set into `directory` (replacing those customers' state), first
+    /// handing each customer's changes to `persist` (durable storage) when given.
     /// - Returns: how many contacts were loaded.
     @discardableResult
-    public static func load(into directory: ContactDirectory) throws -> Int {
+    public static func load(into directory: ContactDirectory,
+                            persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil) throws -> Int {
         var total = 0
+        for set in sets() {
+            try persist?(set.customer, set.changes)
+            try directory.restore(customer: set.customer, groups: set.groups, definitions: set.definitions, contacts: set.contacts)
+            total += set.contacts.count
+        }
+        return total
+    }
+
+    /// Every sample customer's data; deterministic.
+    public static func sets() -> [CustomerSet] {
+        var result: [CustomerSet] = []
         for customer in customers {
             let groups = [
                 ContactGroup(id: headOfficeGroup, name: "Head office"), ContactGroup(id: regionGroup, name: "Regions"),
@@ -71,10 +99,9 @@ public enum SampleData {
                         customFields: [CustomFieldValue(definitionId: priority, value: levels[n % 3])]))
                 }
             }
-            total += contacts.count
-            try directory.restore(customer: CustomerID(customer.id), groups: groups, definitions: definitions, contacts: contacts)
+            result.append(CustomerSet(customer: CustomerID(customer.id), groups: groups, definitions: definitions, contacts: contacts))
         }
-        return total
+        return result
     }
 
     /// A three-letter code of a city name ("London" → "LON").

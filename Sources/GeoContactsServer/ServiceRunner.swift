@@ -1,4 +1,4 @@
-import GeoContacts
+public import GeoContacts
 import Hummingbird
 public import Logging
 import ServiceLifecycle
@@ -13,16 +13,22 @@ import Darwin
 /// token and three example requests on standard output, then the Hummingbird application
 /// under a `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT.
 public enum ServiceRunner {
-    public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
+    ///
+    /// - Parameters:
+    ///   - directory: the store, already restored from durable storage if there is one
+    ///     (`ContactStorage.open` in the executable); an in-memory one when `nil`.
+    ///   - persist: stores the sample data's changes durably before they are loaded, when
+    ///     the store is durable.
+    public static func run(configuration: ServerConfiguration, directory: ContactDirectory? = nil,
+                           persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil, logger: Logger) async throws {
         let (key, keySource) = try SigningKeyStore.load(dataDirectory: configuration.dataDirectory)
         logger.info("signing key loaded", metadata: ["source": "\(keySource)"])
         let tokens = await TokenAuthority(secret: key)
-        // Storage seam: a durable ContactJournal (and a restore of what it holds) goes here.
-        let directory = ContactDirectory(journal: NoJournal())
+        let directory = directory ?? ContactDirectory(journal: NoJournal())
         if configuration.loadsSampleData && directory.customers.isEmpty {
             let clock = ContinuousClock()
             var loaded = 0
-            let elapsed = try clock.measure { loaded = try SampleData.load(into: directory) }
+            let elapsed = try clock.measure { loaded = try SampleData.load(into: directory, persist: persist) }
             logger.info("sample data loaded", metadata: ["contacts": "\(loaded)", "customers": "\(SampleData.customers.count)",
                                                          "elapsed": "\(elapsed)"])
         }

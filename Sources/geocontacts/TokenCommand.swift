@@ -17,7 +17,7 @@ struct TokenCommand: AsyncParsableCommand {
     var customers: [Int64]
     @Option(help: "Space-separated scopes, e.g. \"contacts:read contacts:write\".")
     var scope: String = "contacts:read"
-    @Option(name: .customLong("data"), help: "Data folder holding the signing key (env DATA_DIR).") var data: String?
+    @OptionGroup var data: DataOptions
     @Option(help: "Lifetime in seconds.") var lifetime: Int = 86_400
 
     func validate() throws {
@@ -26,8 +26,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let directory = data ?? ProcessInfo.processInfo.environment["DATA_DIR"] ?? "data"
-        let key = try SigningKeyStore.load(dataDirectory: directory).key
+        let key = try SigningKeyStore.load(dataDirectory: data.folder.url.path).key
         let tokens = await TokenAuthority(secret: key)
         let scopes = scope.split(separator: " ").map(String.init)
         print(try await tokens.token(subject: "cli", customers: customers, scopes: scopes, lifetime: TimeInterval(lifetime)))
