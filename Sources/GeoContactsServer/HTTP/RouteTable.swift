@@ -21,14 +21,29 @@ public struct RouteTable: Sendable {
         routes.append(Route(method: method, path: path))
     }
 
-    /// The methods of every route whose template matches `path`.
+    /// The methods of the route template that the router would pick for `path`: like
+    /// Hummingbird's trie, a constant segment wins over a `{capture}` at the same place, so
+    /// `/v1/contacts/nearest` is not `/v1/contacts/{id}`.
     public func methods(matching path: String) -> [HTTPRequest.Method] {
         let segments = Self.segments(path)
+        var best: [Bool]?  // per segment: matched a constant
         var result: [HTTPRequest.Method] = []
-        for route in routes where !result.contains(route.method) {
+        for route in routes {
             let template = Self.segments(route.path)
             guard template.count == segments.count else { continue }
-            if zip(template, segments).allSatisfy({ t, s in t == s || (t.first == "{" && !s.isEmpty) }) {
+            var constants: [Bool] = []
+            var matches = true
+            for (t, s) in zip(template, segments) {
+                if t == s { constants.append(true) } else if t.first == "{" && !s.isEmpty { constants.append(false) } else {
+                    matches = false
+                    break
+                }
+            }
+            guard matches else { continue }
+            if best == nil || constants.lexicographicallyPrecedes(best!, by: { $0 && !$1 }) {
+                best = constants
+                result = [route.method]
+            } else if constants == best!, !result.contains(route.method) {
                 result.append(route.method)
             }
         }
