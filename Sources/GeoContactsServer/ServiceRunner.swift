@@ -33,6 +33,7 @@ public enum ServiceRunner {
                                                          "elapsed": "\(elapsed)"])
         }
         let service = GeoContactsService(directory: directory, tokens: tokens, configuration: configuration)
+        service.recordContactCounts()
         let token = try await tokens.token(subject: "make-run", customers: SampleData.customers.map(\.id),
                                            scopes: ["contacts:read", "contacts:write", "contacts:admin"])
         let banner = Self.banner(configuration: configuration, token: token)

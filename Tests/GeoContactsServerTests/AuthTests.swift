@@ -137,6 +137,15 @@ import Foundation
         }
     }
 
+    @Test func aCachedTokenStillExpires() async throws {
+        let h = try await Harness()
+        let token = try await h.token(lifetime: 60)
+        let claims = try await h.tokens.verify(token)
+        #expect(h.tokens.verified.claims(for: token) == claims)
+        #expect(h.tokens.verified.claims(for: token, now: Date().addingTimeInterval(120)) == nil)
+        #expect(h.tokens.verified.claims(for: token + "x") == nil)
+    }
+
     @Test func claimsRoundTrip() async throws {
         let h = try await Harness()
         let token = try await h.token([1, 7], scopes: ["contacts:read"])

@@ -80,6 +80,11 @@ extension GeoContactsService {
         }
     }
 
+    /// Records the `geocontacts_contacts` gauge for every customer (at start-up).
+    public func recordContactCounts() {
+        for customer in directory.customers { recordCount(of: customer) }
+    }
+
     /// The `geocontacts_contacts` gauge: contacts per customer.
     func recordCount(of customer: CustomerID) {
         Gauge(label: "geocontacts_contacts", dimensions: [("customer", customer.description)])
