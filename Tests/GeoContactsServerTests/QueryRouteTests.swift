@@ -23,6 +23,11 @@ import Testing
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&groupId=1")) == [2, 3])
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&ancestorId=2")) == [2, 3])
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&maxDistance=2000")) == [1, 2])
+            #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&customFieldId=1&customFieldValue=high")) == [2])
+            #expect(Self.ids(try await c.call(.get, "/v1/contacts/within?latitude=51.5&longitude=-0.12&radius=50000&customFieldId=1&customFieldValue=low")) == [])
+            #expect(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&customFieldId=1").status == 400)
+            #expect(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&customFieldValue=x").status == 400)
+            #expect(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&customFieldId=9&customFieldValue=x").status == 404)
             for bad in ["longitude=0", "latitude=0", "latitude=x&longitude=0", "latitude=91&longitude=0", "latitude=0&longitude=181",
                         "latitude=0&longitude=0&count=0", "latitude=0&longitude=0&count=1001", "latitude=nan&longitude=0",
                         "latitude=1e999&longitude=0", "latitude=0&longitude=0&maxDistance=-1", "latitude=0&longitude=0&crs=EPSG:999999"] {

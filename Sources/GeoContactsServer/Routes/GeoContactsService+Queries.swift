@@ -45,7 +45,16 @@ extension GeoContactsService {
     func spatialFilter(_ input: RequestInput) throws -> SpatialFilter {
         let groupId = try input.int64("groupId").map { GroupID($0) }
         let ancestorId = try input.int64("ancestorId").map { ContactID($0) }
-        return SpatialFilter(groupId: groupId, ancestorId: ancestorId)
+        let fieldId = try input.int64("customFieldId").map { DefinitionID($0) }
+        let fieldValue = try input.string("customFieldValue")
+        var field: CustomFieldValue?
+        switch (fieldId, fieldValue) {
+        case let (id?, value?): field = CustomFieldValue(definitionId: id, value: value)
+        case (nil, nil): field = nil
+        case (nil, _?): throw HTTPProblem.invalidParameter("customFieldId", "is required with customFieldValue")
+        case (_?, nil): throw HTTPProblem.invalidParameter("customFieldValue", "is required with customFieldId")
+        }
+        return SpatialFilter(groupId: groupId, ancestorId: ancestorId, customField: field)
     }
 
     func addHierarchyRoutes(to router: Router<BasicRequestContext>) {
