@@ -117,7 +117,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
@@ -125,7 +125,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsSQLiteTests",
-            dependencies: ["GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy"],
+            dependencies: [
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

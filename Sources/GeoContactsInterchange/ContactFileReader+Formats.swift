@@ -110,10 +110,12 @@ extension ContactFileReader {
                 records.append(ImportRecord(line: line, draft: nil, problems: ["": ["a feature must be a JSON object"]]))
                 continue
             }
+            // Raw text for comparisons only; bodies are assembled from the original bytes, so
+            // invalid UTF-8 reaches the strict decoder (which rejects it) instead of being repaired.
             func raw(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
             var fileID: Int64?
-            var body: [String] = []
-            var location: String?
+            var body: [[UInt8]] = []
+            var location: [UInt8]?
             for (key, value) in members {
                 switch key {
                 case "type":
@@ -131,7 +133,7 @@ extension ContactFileReader {
                         problems["location", default: []].append("the geometry must be a GeoJSON Point [longitude, latitude]")
                         continue
                     }
-                    location = "{\"latitude\":\(raw(xy[1])),\"longitude\":\(raw(xy[0]))}"
+                    location = Array("{\"latitude\":".utf8) + bytes[xy[1]] + Array(",\"longitude\":".utf8) + bytes[xy[0]] + [UInt8(ascii: "}")]
                 case "properties":
                     if raw(value) == "null" { continue }
                     guard let (properties, _) = try? spans.members(ofObjectAt: value.lowerBound) else {
@@ -139,7 +141,7 @@ extension ContactFileReader {
                         continue
                     }
                     for (k, v) in properties {
-                        body.append("\(quote(k)):\(raw(v))")
+                        body.append(Array("\(quote(k)):".utf8) + bytes[v])
                         if k == "location", location != nil || members.contains(where: { $0.key == "geometry" && raw($0.value) != "null" }) {
                             problems["location", default: []].append("is given both as the geometry and as a property")
                         }
@@ -150,10 +152,21 @@ extension ContactFileReader {
                     problems[key, default: []].append("is not a known member of a feature")
                 }
             }
-            if let location { body.append("\"location\":\(location)") }
-            records.append(decode(Array("{\(body.joined(separator: ","))}".utf8), line: line, fileID: fileID, problems: problems))
+            if let location { body.append(Array("\"location\":".utf8) + location) }
+            records.append(decode(object(body), line: line, fileID: fileID, problems: problems))
         }
         return records
+    }
+
+    /// `{m1,m2,…}` from members given as bytes.
+    static func object(_ members: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (i, m) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += m
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     // MARK: - NDJSON
@@ -177,16 +190,16 @@ extension ContactFileReader {
             if let (members, objectEnd) = try? spans.members(ofObjectAt: spans.skipSpace(0)),
                spans.skipSpace(objectEnd) == line.count, members.contains(where: { $0.key == "id" })
             {
-                var kept: [String] = []
+                var kept: [[UInt8]] = []
                 for (key, value) in members {
-                    let raw = String(decoding: line[value], as: UTF8.self)
                     if key == "id" {
+                        let raw = String(decoding: line[value], as: UTF8.self)
                         if raw != "null" { fileID = Self.fileID(raw, problems: &problems) }
                     } else {
-                        kept.append("\(quote(key)):" + raw)
+                        kept.append(Array("\(quote(key)):".utf8) + line[value])
                     }
                 }
-                line = Array("{\(kept.joined(separator: ","))}".utf8)
+                line = object(kept)
             }
             records.append(decode(line, line: lineNumber, fileID: fileID, problems: problems))
         }

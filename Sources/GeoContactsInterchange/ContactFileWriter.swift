@@ -5,25 +5,23 @@ public import GeoContacts
 /// are written (and kept by import), parents come before their children, doubles are
 /// written with Swift's shortest round-trip form, `null`/absent and `""` stay apart.
 public enum ContactFileWriter {
-    /// The contacts of `snapshot` with every parent before its children: a depth-first
-    /// pre-order from the roots, siblings ascending by id. Iterative.
+    /// `contacts` (one customer's, complete) with every parent before its children: a
+    /// depth-first pre-order from the roots, siblings ascending by id. Iterative.
     ///
     /// - Complexity: O(n log n).
-    public static func exportOrder(_ snapshot: CustomerSnapshot) throws -> [Contact] {
-        var result: [Contact] = []
-        result.reserveCapacity(snapshot.count)
-        var stack: [Contact] = []
-        var pageNumber = 1
-        while true {
-            let page = try snapshot.roots(page: PageRequest(pageNumber: pageNumber, pageSize: PageRequest.maximumPageSize))
-            stack.append(contentsOf: page.items)
-            if page.items.count < PageRequest.maximumPageSize { break }
-            pageNumber += 1
+    public static func exportOrder(_ contacts: [Contact]) -> [Contact] {
+        var children: [ContactID: [Contact]] = [:]
+        var roots: [Contact] = []
+        let ids = Set(contacts.map(\.id))
+        for c in contacts {
+            if let parent = c.parentId, ids.contains(parent) { children[parent, default: []].append(c) } else { roots.append(c) }
         }
-        stack.reverse()
+        var result: [Contact] = []
+        result.reserveCapacity(contacts.count)
+        var stack = roots.sorted { $0.id > $1.id }
         while let next = stack.popLast() {
             result.append(next)
-            stack.append(contentsOf: try snapshot.children(of: next.id).reversed())
+            if let kids = children[next.id] { stack.append(contentsOf: kids.sorted { $0.id > $1.id }) }
         }
         return result
     }

@@ -56,7 +56,7 @@ enum ContactRows {
     }
 
     /// Everything one customer has stored.
-    struct CustomerData {
+    struct CustomerData: Sendable {
         var customer: CustomerID
         var groups: [ContactGroup] = []
         var definitions: [CustomFieldDefinition] = []
@@ -67,11 +67,12 @@ enum ContactRows {
     /// values merged into their contacts on the way.
     ///
     /// - Complexity: O(rows).
-    static func loadAll(from db: Database) throws -> [CustomerData] {
+    static func loadAll(from db: Database, only customer: CustomerID? = nil) throws -> [CustomerData] {
+        let filter = customer.map { "WHERE customer = \($0.rawValue)" } ?? ""
         var byCustomer: [Int64: CustomerData] = [:]
         func data(_ c: Int64) -> CustomerData { byCustomer[c] ?? CustomerData(customer: CustomerID(c)) }
 
-        let groups = try Row.fetchCursor(db, sql: "SELECT customer, id, name FROM contact_group ORDER BY customer, id")
+        let groups = try Row.fetchCursor(db, sql: "SELECT customer, id, name FROM contact_group \(filter) ORDER BY customer, id")
         while let row = try groups.next() {
             let c: Int64 = row[0]
             var d = data(c)
@@ -80,7 +81,8 @@ enum ContactRows {
             byCustomer[c] = d
         }
         let definitions = try Row.fetchCursor(db, sql: """
-            SELECT customer, id, name, type, options, group_ids FROM custom_field_definition ORDER BY customer, id
+            SELECT customer, id, name, type, options, group_ids FROM custom_field_definition \(filter)
+            ORDER BY customer, id
             """)
         while let row = try definitions.next() {
             let c: Int64 = row[0]
@@ -98,7 +100,7 @@ enum ContactRows {
 
         // Contacts and their custom-field values, both in (customer, id) order: a merge join.
         let fields = try Row.fetchCursor(db, sql: """
-            SELECT customer, contact_id, definition_id, value FROM contact_custom_field
+            SELECT customer, contact_id, definition_id, value FROM contact_custom_field \(filter)
             ORDER BY customer, contact_id, definition_id
             """)
         var pendingField: (customer: Int64, contact: Int64, value: CustomFieldValue)?
@@ -112,7 +114,7 @@ enum ContactRows {
         let contacts = try Row.fetchCursor(db, sql: """
             SELECT customer, id, reference, name, group_id, parent_id, extra_information, street, town,
                    postal_code, country, latitude, longitude
-            FROM contact ORDER BY customer, id
+            FROM contact \(filter) ORDER BY customer, id
             """)
         var currentCustomer: Int64?
         var current = CustomerData(customer: CustomerID(0))

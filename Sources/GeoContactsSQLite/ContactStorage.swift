@@ -11,6 +11,9 @@ import Synchronization
 /// the R-tree with its bulk load); after that, the directory's writes go through the
 /// ``SQLiteJournal`` and are acknowledged only once committed.
 ///
+/// Call ``close()`` when done: it commits what is queued, stops the journal's writer thread
+/// and releases the folder lock.
+///
 /// ```swift
 /// let storage = try ContactStorage.open(DataFolder.resolve(option: dataOption))
 /// defer { storage.close() }
@@ -36,7 +39,7 @@ public final class ContactStorage: Sendable {
         public var contacts: Int
         /// Seconds spent reading SQLite.
         public var readSeconds: Double
-        /// Seconds spent building every index (bulk load and invariant check).
+        /// Seconds spent building every index (the core's restore: referential checks, bulk loads).
         public var indexSeconds: Double
         public var totalSeconds: Double { readSeconds + indexSeconds }
     }
@@ -45,9 +48,9 @@ public final class ContactStorage: Sendable {
     public let folder: DataFolder
     /// The restored directory; its writes are journaled as ``Journaling`` says.
     public let directory: ContactDirectory
-    /// The durable journal (`nil` when recording).
+    /// The durable journal (`nil` unless ``Journaling/durable``).
     public let journal: SQLiteJournal?
-    /// The recording journal (`nil` when durable).
+    /// The recording journal (`nil` unless ``Journaling/recording``).
     public let recorder: InMemoryJournal?
     /// What opening took.
     public let statistics: LoadStatistics
@@ -98,18 +101,23 @@ public final class ContactStorage: Sendable {
         let chosen: any ContactJournal = if let journal { journal } else if let recorder { recorder } else { RefusingJournal() }
         let directory = ContactDirectory(journal: chosen,
                                          normalizer: normalizer, defaultPolicy: defaultPolicy)
-        var contacts = 0
-        for customer in data {
-            do {
+        // Customers are independent: restore them on every core.
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: data.count) { i in
+            let customer = data[i]
+            do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
                                       definitions: customer.definitions, contacts: customer.contacts)
             } catch {
-                journal?.close()
-                store.close()
-                throw StorageError(.corrupt, "customer \(customer.customer) in \(folder.databaseURL.path): \(error.detail)")
+                failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
             }
-            contacts += customer.contacts.count
         }
+        if let failure = failures.withLock({ $0.sorted().first }) {
+            journal?.close()
+            store.close()
+            throw StorageError(.corrupt, "\(folder.databaseURL.path): \(failure)")
+        }
+        let contacts = data.reduce(0) { $0 + $1.contacts.count }
         let indexed = clock.now
         let statistics = LoadStatistics(customers: data.count, contacts: contacts,
                                         readSeconds: (read - start).seconds, indexSeconds: (indexed - read).seconds)
@@ -148,6 +156,18 @@ public final class ContactStorage: Sendable {
             try store.write([(customer, changes)])
         } catch {
             throw StorageError(.commitFailed, "cannot store the changes: \(error)")
+        }
+    }
+
+    /// One customer's contacts as stored (committed), ascending by id, read from SQLite: for
+    /// export and import, which need every contact of a customer at once.
+    ///
+    /// - Complexity: O(n) for the customer's n contacts.
+    public func storedContacts(of customer: CustomerID) throws(StorageError) -> [Contact] {
+        do {
+            return try store.load(customer).contacts
+        } catch {
+            throw StorageError(.cannotOpen, "cannot read customer \(customer): \(error)")
         }
     }
 

@@ -73,6 +73,11 @@ final class SQLiteContactStore: Sendable {
         try queue.read { try ContactRows.loadAll(from: $0) }
     }
 
+    /// One customer's stored data.
+    func load(_ customer: CustomerID) throws -> ContactRows.CustomerData {
+        try queue.read { try ContactRows.loadAll(from: $0, only: customer) }.first ?? ContactRows.CustomerData(customer: customer)
+    }
+
     /// The applied migrations, oldest first.
     func appliedMigrations() throws -> [String] {
         try queue.read { try Schema.migrator.appliedMigrations($0) }

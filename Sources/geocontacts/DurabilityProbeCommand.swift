@@ -3,13 +3,17 @@ import Foundation
 import GeoContacts
 import GeoContactsSQLite
 
-/// `durability-probe` (hidden): many concurrent writers create contacts as fast as the
-/// journal acknowledges them and print `acked <id> <name>` for each acknowledged one, so
-/// that a test can SIGKILL the process at any moment and check that every acknowledged
-/// write survived and nothing is half-written.
+/// `durability-probe` (hidden): many concurrent writers create, update and remove contacts
+/// as fast as the journal acknowledges them and print each acknowledged write
+/// (`acked <id> <name>`, `updated <id> <name>`, `removed <id> <name>`), so that a test can
+/// SIGKILL the process at any moment and check that every acknowledged write survived and
+/// nothing is half-written.
 ///
-/// Each contact is a pure function of its name (`probe-PREFIX-W-I`): location, town and two custom
-/// fields, so a reader can tell a whole contact from a torn one.
+/// Each contact is a pure function of its name (`probe-PREFIX-W-I`) and version: created with
+/// town `town-(I mod 97)` and custom fields Visits = I, Code = name; an update sets town
+/// `updated` and Visits = I + 1,000,000 (deleting and re-inserting its custom-field rows), so a
+/// reader can tell a whole contact of either version from a torn one. Every writer updates its
+/// previous contact after each create, and removes every tenth one after updating it.
 struct DurabilityProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "durability-probe", abstract: "Write contacts concurrently, printing each acknowledged id.",
@@ -36,6 +40,14 @@ struct DurabilityProbeCommand: AsyncParsableCommand {
                            CustomFieldInput(definitionId: code.id, value: name)])
     }
 
+    /// The update applied to contact `index` of a writer.
+    static func update(index: Int) -> ContactPatch {
+        var patch = ContactPatch()
+        patch.town = .value("updated")
+        patch.customFields = .value([CustomFieldInput(definitionId: visits.id, value: String(index + 1_000_000))])
+        return patch
+    }
+
     func run() async throws {
         let storage = try data.open()
         let caller = customer.caller
@@ -52,10 +64,20 @@ struct DurabilityProbeCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {
+                    var previous: (id: ContactID, name: String, index: Int)?
                     for i in 0..<count {
                         let draft = Self.draft(prefix: prefix, writer: w, index: i)
                         let id = try await directory.create(draft, as: caller)
                         emit("acked \(id) \(draft.name!)\n")
+                        if let (pid, pname, pindex) = previous {
+                            try await directory.update(pid, with: Self.update(index: pindex), as: caller)
+                            emit("updated \(pid) \(pname)\n")
+                            if pindex % 10 == 0 {
+                                try await directory.remove(pid, as: caller)
+                                emit("removed \(pid) \(pname)\n")
+                            }
+                        }
+                        previous = (id, draft.name!, i)
                     }
                 }
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoContacts
 import GeoContactsInterchange
+import GeoContactsSQLite
 
 /// `export`: writes a customer's contacts as GeoJSON, CSV or NDJSON, in a form `import` reads
 /// back unchanged (ids kept, parents before children).
@@ -18,9 +19,13 @@ struct ExportCommand: ParsableCommand {
             throw CommandFailure("--format must be geojson, csv or ndjson, not \(self.format)")
         }
         let storage = try data.open(journaling: .readOnly, mustExist: true)
-        let snapshot = storage.directory.snapshot(of: CustomerID(customer.customer))
-        storage.close()
-        let contacts = try ContactFileWriter.exportOrder(snapshot)
+        defer { storage.close() }
+        let contacts: [Contact]
+        do {
+            contacts = ContactFileWriter.exportOrder(try storage.storedContacts(of: CustomerID(customer.customer)))
+        } catch {
+            throw CommandFailure(error.message)
+        }
         var out = StandardOutput()
         switch format {
         case .csv:

@@ -82,7 +82,7 @@ struct ImportRun {
     func run(_ records: [ImportRecord]) async throws -> Outcome {
         let directory = storage.directory
         let base = directory.snapshot(of: caller.customer)
-        let existing = try ContactFileWriter.exportOrder(base)
+        let existing = try storage.storedContacts(of: caller.customer)
         let existingIDs = Set(existing.map(\.id.rawValue))
 
         // Ids the file gives, first occurrence by line.

@@ -93,3 +93,53 @@ struct DescendantsCommand: ParsableCommand {
         }
     }
 }
+
+/// `within`: every contact within a radius of a point.
+struct WithinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "within", abstract: "The contacts within a radius (metres) of a point, nearest first.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "Latitude (or y / northing with --crs).") var latitude: Double
+    @Option(help: "Longitude (or x / easting with --crs).") var longitude: Double
+    @Option(help: "The CRS of the point (default WGS84).") var crs: String?
+    @Option(help: "The radius in metres.") var radius: Double
+    @Option(help: "Only members of this group.") var group: Int64?
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            let point = try storage.directory.point(latitude: latitude, longitude: longitude, crs: crs)
+            let hits = try snapshot.contacts(within: radius, of: point, filter: SpatialFilter(groupId: group.map { GroupID($0) }))
+            printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// `ancestors`: the path from a contact's parent up to its root.
+struct AncestorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ancestors", abstract: "The ancestors of a contact, from its parent up to the root.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "The contact id.") var id: Int64
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            printContacts(try snapshot.ancestors(of: ContactID(id)).map { ($0, nil) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}

@@ -142,6 +142,56 @@ struct CLITests {
         #expect(try ws.snapshot().count == 3)
     }
 
+    @Test("GeoJSON and NDJSON: invalid features and lines are reported by line, the others go in")
+    func invalidFeaturesAndLines() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        var geojson = Array("""
+            {"type": "FeatureCollection",
+             "features": [
+              {"type": "Feature", "id": 1, "geometry": {"type": "Point", "coordinates": [2, 10]}, "properties": {"name": "Good", "groupId": 1}},
+              {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2, 95]}, "properties": {"name": "North", "groupId": 1}},
+              {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "properties": {"name": "Line", "groupId": 1}},
+              {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2, 10]},
+               "properties": {"name": "Unknown", "groupId": 1, "colour": "red", "parentId": 1}},
+              {"type": "Feature", "geometry": {"type": "Point", "coordinates": [2, 10]}, "properties": {"name": "Caf
+            """.utf8) + [0xE9] + Array("""
+            ", "groupId": 1}}
+             ]}
+            """.utf8)
+        geojson.append(0x0A)
+        let geoPath = try ws.file("rows.geojson", geojson)
+        let geo = try Support.run(["import", "--data", ws.data, "--customer", "1", geoPath])
+        #expect(geo.status != 0)
+        #expect(geo.stdout == "imported 1 contacts into customer 1; rejected 4 rows\n")
+        let geoLines = geo.stderr.split(separator: "\n").map(String.init)
+        #expect(geoLines.count == 4, "\(geoLines)")
+        #expect(geoLines.first == "line 4: location.latitude: must be between -90 and 90")
+        #expect(geoLines.dropFirst().first == "line 5: location: the geometry must be a GeoJSON Point [longitude, latitude]")
+        #expect(geoLines.dropFirst(2).first == "line 6: colour: is not a known property")
+        #expect(geoLines.last?.hasPrefix("line 8: The body is not valid JSON: invalid UTF-8") == true)
+
+        let ndjson = try ws.file("rows.ndjson", """
+            {"id": 20, "name": "Good", "groupId": 1, "location": {"latitude": 1, "longitude": 2}}
+
+            {"name": "No location", "groupId": 1}
+            {"name": "Wrong type", "groupId": "one", "location": {"latitude": 1, "longitude": 2}}
+            not json
+            {"name": 7, "groupId": 1, "parentId": 20, "location": {"latitude": 1, "longitude": 200}}
+
+            """)
+        let nd = try Support.run(["import", "--data", ws.data, "--customer", "1", ndjson])
+        #expect(nd.status != 0)
+        #expect(nd.stdout == "imported 1 contacts into customer 1; rejected 4 rows\n")
+        #expect(nd.stderr.split(separator: "\n").map(String.init) == [
+            "line 3: location: is required",
+            "line 4: groupId: must be an integer, not a string",
+            "line 5: The body is not valid JSON: invalid literal at byte 1.",
+            "line 6: name: must be a string, not a number",
+        ])
+        #expect(try ws.snapshot().count == 2)
+    }
+
     @Test("bytes that are not UTF-8 reject their row (CSV) or line (NDJSON), not the file")
     func nonUTF8() throws {
         let ws = try Workspace()
@@ -261,9 +311,19 @@ struct CLITests {
         let viaEnvironment = try Support.run(["descendants", "--customer", "1", "--id", "30", "--depth-first"],
                                              environment: ["DATA_DIR": ws.data])
         #expect(viaEnvironment.stdout == table)
+        let ancestors = try Self.expectSuccess(["ancestors", "--data", ws.data, "--customer", "1", "--id", "5",
+                                                "--format", "json"]).stdout
+        #expect(ancestors.split(separator: "\n").map { $0.hasPrefix("{\"id\":4,") || $0.hasPrefix("{\"id\":30,") } == [true, true])
+        let within = try Self.expectSuccess(["within", "--data", ws.data, "--customer", "1", "--latitude", "50",
+                                             "--longitude", "1", "--radius", "400000", "--format", "json"]).stdout
+        #expect(within.split(separator: "\n").count == 2)
         let missing = try Support.run(["descendants", "--data", ws.data, "--customer", "1", "--id", "999"])
         #expect(missing.status != 0)
         #expect(missing.stderr.hasPrefix("Error: contact-not-found"))
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+        let usage = try Support.run(["nearest", "--data", ws.data, "--latitude", "1"])
+        #expect(usage.status != 0)
+        #expect(usage.stderr.split(separator: "\n").count == 1, "one line, no usage text: \(usage.stderr)")
     }
 }
 

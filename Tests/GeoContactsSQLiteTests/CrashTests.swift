@@ -11,16 +11,21 @@ import Geodesy
 /// write is stored and no contact is half-written.
 @Suite("Storage: crash safety")
 struct CrashTests {
-    /// The contact `durability-probe` writes for a name `probe-P-W-I` (see its `draft`).
-    static func isWhole(_ contact: Contact) -> Bool {
+    /// Which version of the contact `durability-probe` writes for its name `probe-P-W-I` this
+    /// is: 0 as created, 1 as updated, `nil` for anything else (a torn write).
+    static func version(of contact: Contact) -> Int? {
         let parts = contact.name.split(separator: "-")
-        guard parts.count == 4, parts[0] == "probe", let w = Int(parts[2]), let i = Int(parts[3]) else { return false }
-        return contact.groupId == GroupID(1)
-            && contact.town == "town-\(i % 97)"
-            && contact.location == Coordinate(latitude: Double((w * 7919 + i) % 17_000) / 100 - 85,
-                                              longitude: Double((w * 104_729 + i * 31) % 35_000) / 100 - 175)
-            && contact.customFields == [CustomFieldValue(definitionId: DefinitionID(1), value: String(i)),
-                                        CustomFieldValue(definitionId: DefinitionID(2), value: contact.name)]
+        guard parts.count == 4, parts[0] == "probe", let w = Int(parts[2]), let i = Int(parts[3]) else { return nil }
+        guard contact.groupId == GroupID(1),
+              contact.location == Coordinate(latitude: Double((w * 7919 + i) % 17_000) / 100 - 85,
+                                             longitude: Double((w * 104_729 + i * 31) % 35_000) / 100 - 175)
+        else { return nil }
+        let code = CustomFieldValue(definitionId: DefinitionID(2), value: contact.name)
+        if contact.town == "town-\(i % 97)",
+           contact.customFields == [CustomFieldValue(definitionId: DefinitionID(1), value: String(i)), code] { return 0 }
+        if contact.town == "updated",
+           contact.customFields == [CustomFieldValue(definitionId: DefinitionID(1), value: String(i + 1_000_000)), code] { return 1 }
+        return nil
     }
 
     @Test("every acknowledged write survives SIGKILL; no contact is half-written")
@@ -29,10 +34,14 @@ struct CrashTests {
         defer { Support.remove(folder) }
         let seed = UInt64(Date().timeIntervalSince1970)
         var rng = SeededGenerator(seed: seed)
-        let deadline = Date().addingTimeInterval(18)
-        var acknowledged: [Int64: String] = [:]
+        // At least 3 kills; no new round after 15 s (each round is well under 5 s).
+        let deadline = Date().addingTimeInterval(15)
+        // By name (unique per run): ids of removed contacts may be handed out again after a restart.
+        var acknowledged: [String: Int64] = [:]
+        var updated: Set<String> = []
+        var removed: Set<String> = []
         var rounds = 0
-        while rounds < 10, Date() < deadline {
+        while rounds < 10, rounds < 3 || Date() < deadline {
             rounds += 1
             let outURL = folder.url.deletingLastPathComponent()
                 .appendingPathComponent("\(folder.url.lastPathComponent)-probe-\(rounds).out")
@@ -62,9 +71,14 @@ struct CrashTests {
             for line in lines.dropFirst() {
                 let parts = line.split(separator: " ")
                 // The last line may be cut by the kill mid-write: count only complete lines.
-                guard parts.count == 3, parts[0] == "acked", let id = Int64(parts[1]),
-                      parts[2].split(separator: "-").count == 4 else { continue }
-                acknowledged[id] = String(parts[2])
+                guard parts.count == 3, let id = Int64(parts[1]), parts[2].split(separator: "-").count == 4 else { continue }
+                let name = String(parts[2])
+                switch parts[0] {
+                case "acked": acknowledged[name] = id
+                case "updated": updated.insert(name)
+                case "removed": removed.insert(name)
+                default: continue
+                }
             }
 
             // Restart: everything acknowledged is there, whole; nothing is torn.
@@ -72,16 +86,29 @@ struct CrashTests {
             let snapshot = storage.directory.snapshot(of: CustomerID(1))
             storage.close()
             try snapshot.checkInvariants()
-            for (id, name) in acknowledged {
-                let contact = snapshot.contacts[ContactID(id)]
-                #expect(contact?.name == name, "seed \(seed), round \(rounds): acknowledged \(id) \(name) lost")
+            var byName: [String: Contact] = [:]
+            for contact in snapshot.contacts.values { byName[contact.name] = contact }
+            for (name, id) in acknowledged {
+                let contact = byName[name]
+                let context = "seed \(seed), round \(rounds): \(id) \(name)"
+                if removed.contains(name) {
+                    #expect(contact == nil, "\(context): acknowledged removal lost")
+                } else if let contact {
+                    #expect(contact.id == ContactID(id), "\(context): stored as \(contact.id)")
+                    if updated.contains(name) { #expect(Self.version(of: contact) == 1, "\(context): acknowledged update lost") }
+                } else {
+                    // Absent is right only if its removal was under way (not acknowledged, maybe committed).
+                    let mayBeRemoved = updated.contains(name) && Int(name.split(separator: "-")[3])! % 10 == 0
+                    #expect(mayBeRemoved, "\(context): acknowledged create lost")
+                }
             }
             for contact in snapshot.contacts.values {
-                #expect(Self.isWhole(contact), "seed \(seed), round \(rounds): torn contact \(contact)")
+                #expect(Self.version(of: contact) != nil, "seed \(seed), round \(rounds): torn contact \(contact)")
             }
         }
         #expect(rounds >= 3)
         #expect(acknowledged.count > 0)
-        print("crash test: \(rounds) kills, \(acknowledged.count) acknowledged writes checked (seed \(seed))")
+        #expect(!updated.isEmpty && !removed.isEmpty)
+        print("crash test: \(rounds) kills; \(acknowledged.count) creates, \(updated.count) updates, \(removed.count) removals acknowledged and checked (seed \(seed))")
     }
 }

@@ -4,6 +4,7 @@ import Testing
 @testable import GeoContactsSQLite
 import GeoContactsTestSupport
 import Geodesy
+import GRDB
 
 @Suite("Storage: restart and group commit")
 struct RestartTests {
@@ -11,8 +12,7 @@ struct RestartTests {
     static let kind = CustomFieldDefinition(id: DefinitionID(1), name: "Kind", type: .list, options: ["a", "b", "c"])
     static let note = CustomFieldDefinition(id: DefinitionID(2), name: "Note", type: .note, groupIds: [GroupID(2)])
 
-    /// Builds a customer with a hierarchy, custom fields, updates, moves and removals
-    /// through the durable journal.
+    /// Builds a customer with a hierarchy, custom fields, updates, moves and removals.
     static func populate(_ directory: ContactDirectory, customer: Int64, count: Int, seed: UInt64) async throws {
         let caller = Support.caller(customer)
         for g in groups { try await directory.defineGroup(ContactGroup(id: g, name: "Group \(g)"), as: caller) }
@@ -63,12 +63,16 @@ struct RestartTests {
         defer { Support.remove(folder) }
         let customers: [Int64] = [7, 8]
         var before: [Int64: CustomerSnapshot] = [:]
+        // Recorded, then stored in one transaction through the same SQL as the durable
+        // journal (creates, updates, moves, removals), so the test does not wait for an fsync
+        // per write; the durable path has its own tests.
         do {
-            let storage = try ContactStorage.open(folder)
+            let storage = try ContactStorage.open(folder, journaling: .recording)
             for (i, c) in customers.enumerated() {
-                try await Self.populate(storage.directory, customer: c, count: 600 + 300 * i, seed: UInt64(20 + i))
+                try await Self.populate(storage.directory, customer: c, count: 1500 + 500 * i, seed: UInt64(20 + i))
                 before[c] = storage.directory.snapshot(of: CustomerID(c))
             }
+            try storage.commitRecorded()
             storage.close()
         }
         let storage = try ContactStorage.open(folder)
@@ -109,7 +113,7 @@ struct RestartTests {
         let directory = storage.directory
         let caller = Support.caller(1)
         try await directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
-        let writers = 32, each = 40
+        let writers = 16, each = 25
         let ids = try await withThrowingTaskGroup(of: [ContactID].self) { group in
             for w in 0..<writers {
                 group.addTask {
@@ -179,3 +183,72 @@ struct RestartTests {
     }
 }
 
+
+@Suite("Storage: schema migrations")
+struct MigrationTests {
+    @Test("a new folder is migrated to v1; a file from a newer version is refused, not changed")
+    func newerSchemaIsRefused() throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        let storage = try ContactStorage.open(folder)
+        #expect(try storage.appliedMigrations() == ["v1"])
+        storage.close()
+        // Pretend a newer geocontacts added a migration.
+        let queue = try DatabaseQueue(path: folder.databaseURL.path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        try queue.close()
+        #expect {
+            _ = try ContactStorage.open(folder)
+        } throws: { ($0 as? StorageError)?.code == .newerSchema }
+        #expect {
+            _ = try ContactStorage.open(folder, journaling: .readOnly)
+        } throws: { ($0 as? StorageError)?.code == .newerSchema }
+    }
+}
+
+@Suite("Storage: a failed commit")
+struct CommitFailureTests {
+    @Test("a failed commit fails its writers with storage-failed and the journal refuses later writes")
+    func failedCommitPoisonsTheJournal() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        try ContactStorage.open(folder).close()  // create and migrate
+        // Make SQLite refuse one contact, as a full disk or an I/O error would refuse a commit.
+        let queue = try DatabaseQueue(path: folder.databaseURL.path)
+        try await queue.write {
+            try $0.execute(sql: """
+                CREATE TRIGGER refuse BEFORE INSERT ON contact WHEN NEW.name = 'boom'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """)
+        }
+        try queue.close()
+
+        let storage = try ContactStorage.open(folder)
+        let caller = Support.caller(1)
+        try await storage.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: caller)
+        func draft(_ name: String) -> ContactDraft {
+            ContactDraft(name: name, groupId: GroupID(1), location: LocationInput(latitude: 1, longitude: 2))
+        }
+        let kept = try await storage.directory.create(draft("kept"), as: caller)
+        do throws(ContactProblem) {
+            _ = try await storage.directory.create(draft("boom"), as: caller)
+            Issue.record("a refused commit was acknowledged")
+        } catch {
+            #expect(error.code == .storageFailed)
+        }
+        do throws(ContactProblem) {
+            _ = try await storage.directory.create(draft("after"), as: caller)
+            Issue.record("a write after a failed commit was accepted")
+        } catch {
+            #expect(error.code == .storageFailed)
+            #expect(error.detail.contains("commit failed"))
+        }
+        storage.close()
+
+        let reopened = try ContactStorage.open(folder)
+        defer { reopened.close() }
+        let snapshot = reopened.directory.snapshot(of: CustomerID(1))
+        #expect(Support.allContacts(snapshot).map(\.name) == ["kept"])
+        #expect(snapshot.contains(kept))
+    }
+}

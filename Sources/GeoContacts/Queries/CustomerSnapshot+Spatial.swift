@@ -24,8 +24,8 @@ public struct SpatialFilter: Hashable, Sendable {
 extension CustomerSnapshot {
     /// A filtered candidate set at most this large is ranked by scanning it
     /// (`SpatialScan`, exact geodesics over the members); a larger one is pushed into the
-    /// R-tree traversal as a predicate. A tiny group far from the query point thus costs
-    /// O(members), not a traversal that rejects most of the tree.
+    /// R-tree traversal as a predicate (see ``candidatePlan(for:)``). A tiny set far from the
+    /// query point thus costs O(members), not a traversal that rejects most of the tree.
     public static let scanThreshold = 4096
 
     /// The `count` contacts nearest to `point` (ascending by distance, then id), optionally
@@ -36,8 +36,9 @@ extension CustomerSnapshot {
     ///   - maxDistance: metres, ≥ 0.
     /// - Throws: 400 `invalid-parameter` for a bad point, count or distance; 404 for an
     ///   unknown group, ancestor or custom-field definition in `filter`.
-    /// - Complexity: O(m log m) for a filtered set of m ≤ ``scanThreshold`` contacts;
-    ///   otherwise an R-tree best-first search, plus O(subtree) when `ancestorId` is given.
+    /// - Complexity: O(m log m) for a small filtered set of m contacts; otherwise a best-first
+    ///   search of the group's (or the customer's) R-tree, plus O(subtree) when `ancestorId`
+    ///   names a large subtree.
     public func nearest(to point: Coordinate, count: Int, maxDistance: Double = .infinity,
                         filter: SpatialFilter = .none) throws(ContactProblem) -> [ContactHit]
     {
@@ -46,15 +47,13 @@ extension CustomerSnapshot {
             throw .parameter("count", "must be between 1 and \(PageRequest.maximumPageSize)")
         }
         guard maxDistance >= 0 else { throw .parameter("maxDistance", "must be a non-negative number of metres") }
-        let plan = try candidatePlan(for: filter)
         let neighbors: [Neighbor<ContactID>]
-        if let small = plan.smallSet {
+        switch try candidatePlan(for: filter) {
+        case .scan(let small):
             neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
                                             among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        } else if let isIncluded = plan.predicate {
-            neighbors = spatial.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
-        } else {
-            neighbors = spatial.nearest(to: point, count: count, maxDistance: maxDistance)
+        case .tree(let tree, let isIncluded):
+            neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
         }
         return hits(neighbors)
     }
@@ -69,15 +68,13 @@ extension CustomerSnapshot {
     {
         try Self.check(point)
         guard radius >= 0, radius.isFinite else { throw .parameter("radius", "must be a non-negative number of metres") }
-        let plan = try candidatePlan(for: filter)
         let neighbors: [Neighbor<ContactID>]
-        if let small = plan.smallSet {
+        switch try candidatePlan(for: filter) {
+        case .scan(let small):
             neighbors = SpatialScan.neighbors(within: radius, of: point,
                                               among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        } else if let isIncluded = plan.predicate {
-            neighbors = spatial.neighbors(within: radius, of: point, where: isIncluded)
-        } else {
-            neighbors = spatial.neighbors(within: radius, of: point)
+        case .tree(let tree, let isIncluded):
+            neighbors = tree.neighbors(within: radius, of: point, where: isIncluded)
         }
         return hits(neighbors)
     }
@@ -92,17 +89,15 @@ extension CustomerSnapshot {
         } catch {
             throw .parameter("box", error.message)
         }
-        let plan = try candidatePlan(for: filter)
         let neighbors: [Neighbor<ContactID>]
-        if let small = plan.smallSet {
+        switch try candidatePlan(for: filter) {
+        case .scan(let small):
             neighbors = small.sorted().compactMap { id in
                 let location = contacts[id]!.location
                 return box.contains(location) ? Neighbor(element: id, location: location, distance: 0) : nil
             }
-        } else if let isIncluded = plan.predicate {
-            neighbors = spatial.elements(in: box, where: isIncluded)
-        } else {
-            neighbors = spatial.elements(in: box)
+        case .tree(let tree, let isIncluded):
+            neighbors = tree.elements(in: box, where: isIncluded)
         }
         return hits(neighbors)
     }
@@ -119,13 +114,24 @@ extension CustomerSnapshot {
         neighbors.map { ContactHit(contact: contacts[$0.element]!, distance: $0.distance) }
     }
 
-    /// How a filter is evaluated: a small explicit candidate set (already filtered) to scan,
-    /// or a predicate for the R-tree traversal (`nil`: no filter).
-    struct CandidatePlan {
-        var smallSet: [ContactID]?
-        var predicate: ((ContactID) -> Bool)?
+    /// How a filter is evaluated: scan a small explicit candidate set (already filtered), or
+    /// search an R-tree (the group's own when a group is named) with an optional predicate
+    /// evaluated during the traversal.
+    enum CandidatePlan {
+        case scan([ContactID])
+        case tree(RTree<ContactID>, ((ContactID) -> Bool)?)
     }
 
+    /// Chooses how to evaluate `filter`.
+    ///
+    /// - A group selects that group's R-tree, so its other restrictions are only tested on
+    ///   members and a small, far-away group is as fast to search as a small customer.
+    /// - Of the explicit sets (contacts with the custom-field value, the subtree), the smallest
+    ///   drives a scan when it holds at most ``scanThreshold`` contacts, or at most 1/16 of the
+    ///   R-tree searched: a set that sparse could make a filtered traversal visit most of the
+    ///   tree for few answers, while ranking it costs O(m log m).
+    /// - A subtree is materialized (O(subtree)) unless a driving set is already small; then
+    ///   each candidate walks up its parents, memoized.
     func candidatePlan(for filter: SpatialFilter) throws(ContactProblem) -> CandidatePlan {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
         if let ancestor = filter.ancestorId, contacts[ancestor] == nil { throw .contactNotFound(ancestor) }
@@ -133,35 +139,42 @@ extension CustomerSnapshot {
             throw ContactProblem(.definitionNotFound, detail: "No custom field definition \(field.definitionId) exists for this customer.")
         }
         var predicates: [(ContactID) -> Bool] = []
-        var indexed: [TreeSet<ContactID>] = []
+        var tree = spatial
+        var driver: [ContactID]?
         if let group = filter.groupId {
-            indexed.append(members[group] ?? [])
+            tree = groupSpatial[group] ?? RTree()
             predicates.append { [contacts] in contacts[$0]!.groupId == group }
+            if tree.count <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
+                driver = Array(members[group] ?? [])
+            }
         }
         if let field = filter.customField {
             let set = byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value)] ?? []
-            indexed.append(set)
             predicates.append { set.contains($0) }
+            if set.count < driver?.count ?? Int.max { driver = Array(set) }
         }
-        var driver: [ContactID]? = indexed.min { $0.count < $1.count }.map(Array.init)
         if let ancestor = filter.ancestorId {
             if let d = driver, d.count <= Self.scanThreshold {
-                // Few candidates: test each by walking up, memoizing shared ancestors.
                 let contacts = self.contacts
                 let memo = SubtreeMemo(ancestor: ancestor)
                 predicates.append { memo.contains($0, contacts: contacts) }
             } else {
                 let subtree = subtreeIDs(of: ancestor)
-                if driver == nil || subtree.count < driver!.count { driver = subtree }
-                let members = TreeSet(subtree)
+                if subtree.count < driver?.count ?? Int.max { driver = subtree }
+                let members = Set(subtree)
                 predicates.append { members.contains($0) }
             }
         }
-        let isIncluded: ((ContactID) -> Bool)? = predicates.isEmpty ? nil : { id in predicates.allSatisfy { $0(id) } }
-        if let driver, driver.count <= Self.scanThreshold {
-            return CandidatePlan(smallSet: isIncluded.map { driver.filter($0) } ?? driver, predicate: nil)
+        let isIncluded: ((ContactID) -> Bool)?
+        switch predicates.count {
+        case 0: isIncluded = nil
+        case 1: isIncluded = predicates[0]
+        default: isIncluded = { id in predicates.allSatisfy { $0(id) } }
         }
-        return CandidatePlan(smallSet: nil, predicate: isIncluded)
+        if let driver, driver.count <= max(Self.scanThreshold, tree.count / 16) {
+            return .scan(isIncluded.map { driver.filter($0) } ?? driver)
+        }
+        return .tree(tree, filter.groupId == nil || predicates.count > 1 ? isIncluded : nil)
     }
 }
 

@@ -1,4 +1,5 @@
 import HashTreeCollections
+import SpatialIndex
 
 /// One change to a customer's data: what the journal persists and what ``CustomerSnapshot``
 /// applies, in one place, to the contacts and every index.
@@ -33,6 +34,7 @@ extension CustomerSnapshot {
             contacts[contact.id] = contact
             index(contact)
             spatial.insert(contact.id, at: contact.location)
+            groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
             nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
@@ -43,6 +45,13 @@ extension CustomerSnapshot {
                 let moved = spatial.move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from the spatial index")
             }
+            if old.groupId != new.groupId {
+                removeFromGroupTree(old)
+                groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
+            } else if old.location != new.location {
+                let moved = groupSpatial[new.groupId, default: RTree()].move(new.id, from: old.location, to: new.location)
+                precondition(moved, "contact \(old.id) missing from its group's spatial index")
+            }
         case .removed(let contact):
             precondition(contacts[contact.id] == contact, "stale removal of \(contact.id)")
             precondition(childrenByParent[contact.id] == nil, "removing \(contact.id) with children")
@@ -50,11 +59,21 @@ extension CustomerSnapshot {
             contacts[contact.id] = nil
             let removed = spatial.remove(contact.id, at: contact.location)
             precondition(removed, "contact \(contact.id) missing from the spatial index")
+            removeFromGroupTree(contact)
         case .groupDefined(let group):
             groupsByID[group.id] = group
         case .definitionDefined(let definition):
             definitionsByID[definition.id] = definition
         }
+    }
+
+    private mutating func removeFromGroupTree(_ contact: Contact) {
+        guard var tree = groupSpatial.removeValue(forKey: contact.groupId) else {
+            preconditionFailure("group \(contact.groupId) has no spatial index")
+        }
+        let removed = tree.remove(contact.id, at: contact.location)
+        precondition(removed, "contact \(contact.id) missing from its group's spatial index")
+        if !tree.isEmpty { groupSpatial[contact.groupId] = tree }
     }
 
     /// Adds `contact` to every attribute index (not the spatial one).

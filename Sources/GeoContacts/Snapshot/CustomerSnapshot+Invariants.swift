@@ -8,7 +8,7 @@ extension CustomerSnapshot {
     /// Verifies that every index agrees with the contacts: group members, children and roots,
     /// references, custom-field values, the R-tree (its own invariants too), that every
     /// parent and group exists, that the parent links form a forest (no cycle), and that
-    /// the next id is above every id in use.
+    /// the next id is above every id in use; likewise every group's R-tree.
     ///
     /// - Throws: ``SnapshotInvariantError`` describing the first disagreement.
     /// - Complexity: O(n log n) for n contacts.
@@ -77,5 +77,16 @@ extension CustomerSnapshot {
         }
         guard seen.count == contacts.count else { throw fail("R-tree enumerated \(seen.count)") }
         try spatial.checkInvariants()
+
+        guard groupSpatial.count == members.count else { throw fail("\(groupSpatial.count) group R-trees for \(members.count) groups") }
+        for (group, tree) in groupSpatial {
+            guard tree.count == members[group]?.count else { throw fail("group \(group) R-tree holds \(tree.count)") }
+            var inGroup = Set<ContactID>()
+            try tree.forEach { id, location in
+                guard inGroup.insert(id).inserted, let contact = contacts[id], contact.groupId == group, contact.location == location
+                else { throw fail("group \(group) R-tree entry \(id) disagrees with the store") }
+            }
+            try tree.checkInvariants()
+        }
     }
 }
