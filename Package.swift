@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "GeoContactsServer",
                 "GeoContacts",
+                "GeoContactsTestSupport",
                 "Geodesy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

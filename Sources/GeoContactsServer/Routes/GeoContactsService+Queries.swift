@@ -15,7 +15,7 @@ extension GeoContactsService {
             let filter = try spatialFilter(input)
             let snapshot = try directory.snapshot(as: caller)
             let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
-            return try JSONCoding.response(ItemsResource(items: hits.map(ContactHitResource.init)))
+            return ContactJSON.items(hits, withDistance: true).response()
         }
         router.get("/v1/contacts/within") { request, context in
             let caller = try await authenticator.caller(for: request)
@@ -31,14 +31,14 @@ extension GeoContactsService {
                                         north: input.requiredDouble("north"), east: input.requiredDouble("east"))
                 let snapshot = try directory.snapshot(as: caller)
                 let hits = try snapshot.contacts(in: geoBox, filter: filter)
-                return try JSONCoding.response(ItemsResource(items: hits.map { ContactResource($0.contact) }))
+                return ContactJSON.items(hits, withDistance: false).response()
             }
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let radius = try input.requiredDouble("radius")
             let snapshot = try directory.snapshot(as: caller)
             let hits = try snapshot.contacts(within: radius, of: point, filter: filter)
-            return try JSONCoding.response(ItemsResource(items: hits.map(ContactHitResource.init)))
+            return ContactJSON.items(hits, withDistance: true).response()
         }
     }
 
@@ -64,7 +64,7 @@ extension GeoContactsService {
             let id = try input.contactID()
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)
-            return try JSONCoding.response(snapshot.children(of: id, page: page).map(ContactResource.init))
+            return try ContactJSON.page(snapshot.children(of: id, page: page)).response()
         }
         router.get("/v1/contacts/{id}/ancestors") { request, context in
             let caller = try await authenticator.caller(for: request)
@@ -76,8 +76,8 @@ extension GeoContactsService {
             let all = try snapshot.ancestors(of: id)
             let start = min(all.count, (page.pageNumber - 1).multipliedReportingOverflow(by: page.pageSize).overflow
                 ? all.count : (page.pageNumber - 1) * page.pageSize)
-            let items = all[start..<min(all.count, start + page.pageSize)].map(ContactResource.init)
-            return try JSONCoding.response(Page(items: Array(items), pageNumber: page.pageNumber, pageSize: page.pageSize))
+            let items = all[start..<min(all.count, start + page.pageSize)]
+            return ContactJSON.page(Page(items: Array(items), pageNumber: page.pageNumber, pageSize: page.pageSize)).response()
         }
         router.get("/v1/contacts/{id}/descendants") { request, context in
             let caller = try await authenticator.caller(for: request)
@@ -92,7 +92,7 @@ extension GeoContactsService {
                 throw HTTPProblem.invalidParameter("order", "must be breadthFirst or depthFirst, not \"\(other.prefix(40))\"")
             }
             let snapshot = try directory.snapshot(as: caller)
-            return try JSONCoding.response(snapshot.descendants(of: id, order: order, page: page).map(ContactResource.init))
+            return try ContactJSON.page(snapshot.descendants(of: id, order: order, page: page)).response()
         }
     }
 }

@@ -43,13 +43,13 @@ extension GeoContactsService {
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)
             let contacts: Page<Contact> = try snapshot.contacts(matching: filter, page: page)
-            return try JSONCoding.response(contacts.map(ContactResource.init))
+            return ContactJSON.page(contacts).response()
         }
         router.get("/v1/contacts/{id}") { request, context in
             let caller = try await authenticator.caller(for: request)
             let id = try RequestInput(request, context: context).contactID()
             let snapshot = try directory.snapshot(as: caller)
-            return try JSONCoding.response(ContactResource(snapshot.contact(id)))
+            return try ContactJSON.single(snapshot.contact(id)).response()
         }
         router.patch("/v1/contacts/{id}") { request, context in
             let caller = try await authenticator.caller(for: request)
