@@ -19,7 +19,7 @@ import Testing
     static func randomContact(_ g: inout SeededGenerator) -> Contact {
         func text() -> String? { g.nextInt(below: 3) == 0 ? nil : awkward[g.nextInt(below: awkward.count)] }
         let doubles: [Double] = [0, -0.0, 1, -1, 0.1, 1e-5, 1e-7, 123.456789012345, -179.99999999999997, 90, -90, 180,
-                                 5e-324, 51.51, 1e21, 12345678.9]
+                                 Double.leastNonzeroMagnitude, 51.51, 1e21, 12345678.9]
         let lat = g.nextInt(below: 2) == 0 ? doubles[g.nextInt(below: doubles.count)] : g.nextDouble(in: -1e6, 1e6)
         let lon = g.nextDouble(in: -180, 180)
         let fields = (0..<g.nextInt(below: 3)).map { i in
