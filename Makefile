@@ -14,9 +14,9 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libproj-dev libsqlite3-dev pkg-config; \
 	fi
 
-## Run the main job.
+## Start the HTTP service on 127.0.0.1:8080 with the sample data (HOST, PORT, DATA_DIR honoured).
 run: deps
-	$(SWIFT) run -c release geocontacts demo
+	$(SWIFT) run -c release geocontacts serve
 
 ## Run every test.
 test: deps

@@ -17,11 +17,19 @@ let package = Package(
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
         .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
+        .library(name: "GeoContactsServer", targets: ["GeoContactsServer"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The HTTP service only (GeoContactsServer and the executable); never the core targets.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -60,7 +68,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The command-line tool: serve, import, export, knn, bench, demo.
+        // The HTTP service: Hummingbird 2 routes, JWT auth, problem+json, OpenAPI document.
+        .target(
+            name: "GeoContactsServer",
+            dependencies: [
+                "GeoContacts",
+                "Geodesy",
+                "SpatialIndex",
+                "GeoContactsTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: strict
+        ),
+        // The command-line tool: serve, token, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
             dependencies: [
@@ -69,13 +95,28 @@ let package = Package(
                 "GeoContacts",
                 "GeoContactsInterchange",
                 "GeoContactsSQLite",
+                "GeoContactsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
         // brute-force oracles, for tests and benchmarks only.
         .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
+        .testTarget(
+            name: "GeoContactsServerTests",
+            dependencies: [
+                "GeoContactsServer",
+                "GeoContacts",
+                "GeoContactsTestSupport",
+                "Geodesy",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport"], swiftSettings: strict),
         .testTarget(

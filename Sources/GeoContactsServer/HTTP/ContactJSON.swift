@@ -1,0 +1,137 @@
+import GeoContacts
+import Hummingbird
+
+/// Writes contact responses as JSON bytes directly: the same text Foundation's `JSONEncoder`
+/// produces with `.sortedKeys` and `.withoutEscapingSlashes` (a test compares the two on
+/// random contacts), at a fraction of the cost — encoding ten contacts through `JSONEncoder`
+/// cost as much as the nearest search itself.
+struct ContactJSON {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0..<0x20:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func optional(_ text: String?) {
+        if let text { string(text) } else { raw("null") }
+    }
+
+    mutating func int(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+
+    mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    /// As `JSONEncoder`: the shortest round-trip form, without a trailing `.0`.
+    mutating func double(_ value: Double) {
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// One contact, keys sorted; `distance` between `customFields` and `extraInformation` when given.
+    mutating func contact(_ c: Contact, distance: Double? = nil) {
+        raw("{\"country\":")
+        optional(c.country)
+        raw(",\"customFields\":[")
+        for (i, field) in c.customFields.enumerated() {
+            if i > 0 { raw(",") }
+            raw("{\"definitionId\":")
+            int(field.definitionId.rawValue)
+            raw(",\"value\":")
+            string(field.value)
+            raw("}")
+        }
+        raw("]")
+        if let distance {
+            raw(",\"distance\":")
+            double(distance)
+        }
+        raw(",\"extraInformation\":")
+        optional(c.extraInformation)
+        raw(",\"groupId\":")
+        int(c.groupId.rawValue)
+        raw(",\"id\":")
+        int(c.id.rawValue)
+        raw(",\"location\":{\"latitude\":")
+        double(c.location.latitude)
+        raw(",\"longitude\":")
+        double(c.location.longitude)
+        raw("},\"name\":")
+        string(c.name)
+        raw(",\"parentId\":")
+        if let parent = c.parentId { int(parent.rawValue) } else { raw("null") }
+        raw(",\"postalCode\":")
+        optional(c.postalCode)
+        raw(",\"reference\":")
+        optional(c.reference)
+        raw(",\"street\":")
+        optional(c.street)
+        raw(",\"town\":")
+        optional(c.town)
+        raw("}")
+    }
+
+    /// `{"items":[…]}` of spatial hits; `withDistance` false for box queries.
+    static func items(_ hits: [ContactHit], withDistance: Bool) -> ContactJSON {
+        var w = ContactJSON(capacity: 64 + hits.count * 320)
+        w.raw("{\"items\":[")
+        for (i, hit) in hits.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.contact(hit.contact, distance: withDistance ? hit.distance : nil)
+        }
+        w.raw("]}")
+        return w
+    }
+
+    /// A page of contacts: `{"items":[…],"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
+    static func page(_ page: Page<Contact>) -> ContactJSON {
+        var w = ContactJSON(capacity: 96 + page.items.count * 300)
+        w.raw("{\"items\":[")
+        for (i, contact) in page.items.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.contact(contact)
+        }
+        w.raw("],\"pageItemCount\":")
+        w.int(page.pageItemCount)
+        w.raw(",\"pageNumber\":")
+        w.int(page.pageNumber)
+        w.raw(",\"pageSize\":")
+        w.int(page.pageSize)
+        w.raw("}")
+        return w
+    }
+
+    static func single(_ contact: Contact) -> ContactJSON {
+        var w = ContactJSON(capacity: 320)
+        w.contact(contact)
+        return w
+    }
+
+    /// A 200 `application/json` response with these bytes.
+    func response() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,52 @@
+public import Hummingbird
+import Logging
+
+/// Turns every error into an `application/problem+json` response: the HTTP layer's
+/// ``HTTPProblem``s, the library's problems, Hummingbird's own errors (unknown route → 404 or,
+/// when the path exists with other methods, 405 with `Allow`; body over the limit → 413), and
+/// anything else → 500 without details (the error is logged).
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes, to tell a 405 from a 404.
+    let routes: RouteTable
+
+    public init(routes: RouteTable) { self.routes = routes }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            return try problem(for: error, request: request, context: context)
+        }
+    }
+
+    func problem(for error: any Error, request: Request, context: Context) throws -> Response {
+        if let problem = error as? HTTPProblem {
+            return try problem.response(from: request, context: context)
+        }
+        if let response = LibraryProblems.response(for: error, request: request) {
+            return response
+        }
+        if let error = error as? any HTTPResponseError {
+            switch error.status {
+            case .notFound:
+                let allowed = routes.methods(matching: request.uri.path)
+                if !allowed.isEmpty, !allowed.contains(request.method) {
+                    return try HTTPProblem.methodNotAllowed(request.method, allowed: allowed)
+                        .response(from: request, context: context)
+                }
+                return try HTTPProblem.routeNotFound(request.uri.path).response(from: request, context: context)
+            case .contentTooLarge:
+                return try HTTPProblem.payloadTooLarge(limit: routes.maximumBodySize).response(from: request, context: context)
+            default:
+                let status = error.status
+                return try HTTPProblem(code: status.code < 500 ? "http-\(status.code)" : "internal-error", status: status,
+                                       title: status.reasonPhrase, detail: status.reasonPhrase)
+                    .response(from: request, context: context)
+            }
+        }
+        context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+        return try HTTPProblem.internalError().response(from: request, context: context)
+    }
+}

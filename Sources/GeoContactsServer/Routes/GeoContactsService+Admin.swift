@@ -1,0 +1,108 @@
+import GeoContacts
+import Hummingbird
+import HTTPTypes
+import Synchronization
+
+extension GeoContactsService {
+    func addAdminRoutes(to router: Router<BasicRequestContext>) {
+        let limit = configuration.maximumBodySize
+        router.get("/v1/contactGroups") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)
+            let groups: [ContactGroup] = snapshot.groups
+            return try JSONCoding.response(Self.page(groups, page))
+        }
+        router.post("/v1/contactGroups") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            try caller.require(.admin)
+            let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
+            let input = try StrictJSON.decode(GroupInput.self, from: body, allowed: ["name"])
+            let id = admin.nextGroupID(for: caller.customer, after: directory.snapshot(of: caller.customer).groups.last?.id.rawValue ?? 0)
+            try await directory.defineGroup(ContactGroup(id: GroupID(id), name: input.name), as: caller)
+            return try JSONCoding.response(["id": id], status: .created)
+        }
+        router.get("/v1/customFieldDefinitions") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)
+            let definitions: [DefinitionResource] = snapshot.customFieldDefinitions.map { DefinitionResource($0) }
+            return try JSONCoding.response(Self.page(definitions, page))
+        }
+        router.post("/v1/customFieldDefinitions") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            try caller.require(.admin)
+            let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
+            let input = try StrictJSON.decode(DefinitionInput.self, from: body, allowed: ["name", "type", "options", "groupIds"])
+            let after = directory.snapshot(of: caller.customer).customFieldDefinitions.last?.id.rawValue ?? 0
+            let id = admin.nextDefinitionID(for: caller.customer, after: after)
+            let definition = CustomFieldDefinition(
+                id: DefinitionID(id), name: input.name, type: .init(rawValue: input.type), options: input.options ?? [],
+                groupIds: Set((input.groupIds ?? []).map { GroupID($0) }))
+            try await directory.defineCustomField(definition, as: caller)
+            return try JSONCoding.response(["id": id], status: .created)
+        }
+    }
+
+    static func page<T>(_ all: [T], _ page: PageRequest) -> Page<T> {
+        let (offset, overflow) = (page.pageNumber - 1).multipliedReportingOverflow(by: page.pageSize)
+        let start = overflow ? all.count : min(all.count, offset)
+        return Page(items: Array(all[start..<min(all.count, start + page.pageSize)]), pageNumber: page.pageNumber,
+                    pageSize: page.pageSize)
+    }
+}
+
+/// `POST /v1/contactGroups` body.
+struct GroupInput: Decodable {
+    var name: String
+}
+
+/// `POST /v1/customFieldDefinitions` body.
+struct DefinitionInput: Decodable {
+    var name: String
+    var type: String
+    var options: [String]?
+    var groupIds: [Int64]?
+}
+
+/// A custom-field definition as the API answers it (`groupIds` ascending).
+struct DefinitionResource: Encodable, Sendable {
+    var id: Int64
+    var name: String
+    var type: String
+    var options: [String]
+    var groupIds: [Int64]
+
+    init(_ d: CustomFieldDefinition) {
+        id = d.id.rawValue
+        name = d.name
+        type = d.type.rawValue
+        options = d.options
+        groupIds = d.groupIds.map(\.rawValue).sorted()
+    }
+}
+
+/// Allocates group and definition ids per customer (the library takes them from the caller):
+/// one above the highest in use, never handed out twice in a process, even to concurrent
+/// requests. A refused definition leaves a gap.
+final class AdminIDAllocator: Sendable {
+    private let next = Mutex<[String: Int64]>([:])
+
+    func nextGroupID(for customer: CustomerID, after highest: Int64) -> Int64 {
+        allocate("g\(customer.rawValue)", after: highest)
+    }
+
+    func nextDefinitionID(for customer: CustomerID, after highest: Int64) -> Int64 {
+        allocate("d\(customer.rawValue)", after: highest)
+    }
+
+    private func allocate(_ key: String, after highest: Int64) -> Int64 {
+        next.withLock { next in
+            let id = max(next[key] ?? 1, highest + 1)
+            next[key] = id + 1
+            return id
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import GeoContacts
+import Geodesy
+import Hummingbird
+import HTTPTypes
+
+extension GeoContactsService {
+    func addQueryRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/contacts/nearest") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let point = try directory.point(latitude: input.requiredDouble("latitude"),
+                                            longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
+            let count = try input.int("count", default: 10)
+            let maxDistance = try input.double("maxDistance") ?? .infinity
+            let filter = try spatialFilter(input)
+            let snapshot = try directory.snapshot(as: caller)
+            let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
+            return ContactJSON.items(hits, withDistance: true).response()
+        }
+        router.get("/v1/contacts/within") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let filter = try spatialFilter(input)
+            let circle = ["latitude", "longitude", "radius"].filter { input.query[$0] != nil }
+            let box = ["south", "west", "north", "east"].filter { input.query[$0] != nil }
+            if !circle.isEmpty && !box.isEmpty {
+                throw HTTPProblem.invalidParameter("radius", "cannot be combined with a box (south, west, north, east)")
+            }
+            if !box.isEmpty {
+                let geoBox = try GeoBox(south: input.requiredDouble("south"), west: input.requiredDouble("west"),
+                                        north: input.requiredDouble("north"), east: input.requiredDouble("east"))
+                let snapshot = try directory.snapshot(as: caller)
+                let hits = try snapshot.contacts(in: geoBox, filter: filter)
+                return ContactJSON.items(hits, withDistance: false).response()
+            }
+            let point = try directory.point(latitude: input.requiredDouble("latitude"),
+                                            longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
+            let radius = try input.requiredDouble("radius")
+            let snapshot = try directory.snapshot(as: caller)
+            let hits = try snapshot.contacts(within: radius, of: point, filter: filter)
+            return ContactJSON.items(hits, withDistance: true).response()
+        }
+    }
+
+    func spatialFilter(_ input: RequestInput) throws -> SpatialFilter {
+        let groupId = try input.int64("groupId").map { GroupID($0) }
+        let ancestorId = try input.int64("ancestorId").map { ContactID($0) }
+        let fieldId = try input.int64("customFieldId").map { DefinitionID($0) }
+        let fieldValue = try input.string("customFieldValue")
+        var field: CustomFieldValue?
+        switch (fieldId, fieldValue) {
+        case let (id?, value?): field = CustomFieldValue(definitionId: id, value: value)
+        case (nil, nil): field = nil
+        case (nil, _?): throw HTTPProblem.invalidParameter("customFieldId", "is required with customFieldValue")
+        case (_?, nil): throw HTTPProblem.invalidParameter("customFieldValue", "is required with customFieldId")
+        }
+        return SpatialFilter(groupId: groupId, ancestorId: ancestorId, customField: field)
+    }
+
+    func addHierarchyRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/contacts/{id}/children") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let id = try input.contactID()
+            let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)
+            return try ContactJSON.page(snapshot.children(of: id, page: page)).response()
+        }
+        router.get("/v1/contacts/{id}/ancestors") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let id = try input.contactID()
+            let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)
+            // Parent first, root last.
+            let all = try snapshot.ancestors(of: id)
+            let start = min(all.count, (page.pageNumber - 1).multipliedReportingOverflow(by: page.pageSize).overflow
+                ? all.count : (page.pageNumber - 1) * page.pageSize)
+            let items = all[start..<min(all.count, start + page.pageSize)]
+            return ContactJSON.page(Page(items: Array(items), pageNumber: page.pageNumber, pageSize: page.pageSize)).response()
+        }
+        router.get("/v1/contacts/{id}/descendants") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let id = try input.contactID()
+            let page = try input.page()
+            let order: TraversalOrder
+            switch try input.string("order") {
+            case nil, "breadthFirst": order = .breadthFirst
+            case "depthFirst": order = .depthFirst
+            case let other?:
+                throw HTTPProblem.invalidParameter("order", "must be breadthFirst or depthFirst, not \"\(other.prefix(40))\"")
+            }
+            let snapshot = try directory.snapshot(as: caller)
+            return try ContactJSON.page(snapshot.descendants(of: id, order: order, page: page)).response()
+        }
+    }
+}

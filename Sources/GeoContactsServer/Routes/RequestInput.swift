@@ -1,0 +1,131 @@
+import Foundation
+import GeoContacts
+import Hummingbird
+
+/// Reading typed values out of a request: path ids, query parameters and JSON bodies, each
+/// refusal a 400, 413 or 415 problem naming what was wrong.
+struct RequestInput {
+    let request: Request
+    let parameters: Parameters
+    let query: [String: [String]]
+
+    init(_ request: Request, context: some RequestContext) {
+        self.request = request
+        self.parameters = context.parameters
+        var query: [String: [String]] = [:]
+        for (key, value) in request.uri.queryParameters {
+            query[String(key), default: []].append(String(value))
+        }
+        self.query = query
+    }
+
+    /// The contact id in the path (`{id}`): an int64, else a 400.
+    func contactID() throws(HTTPProblem) -> ContactID {
+        let raw = parameters.get("id") ?? ""
+        guard let value = Int64(raw), value.description == raw else {
+            throw HTTPProblem.invalidParameter("id", "must be an int64 contact id, not \"\(raw.prefix(40))\"")
+        }
+        return ContactID(value)
+    }
+
+    /// A query parameter given at most once.
+    func string(_ name: String) throws(HTTPProblem) -> String? {
+        guard let values = query[name] else { return nil }
+        guard values.count == 1 else { throw HTTPProblem.invalidParameter(name, "must be given once") }
+        return values[0]
+    }
+
+    func int64(_ name: String) throws(HTTPProblem) -> Int64? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Int64(text), value.description == text else {
+            throw HTTPProblem.invalidParameter(name, "must be an int64, not \"\(text.prefix(40))\"")
+        }
+        return value
+    }
+
+    func int(_ name: String, default value: Int) throws(HTTPProblem) -> Int {
+        guard let v = try int64(name) else { return value }
+        guard let i = Int(exactly: v) else { throw HTTPProblem.invalidParameter(name, "is out of range") }
+        return i
+    }
+
+    /// A finite number.
+    func double(_ name: String) throws(HTTPProblem) -> Double? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Double(text), value.isFinite, !text.contains(where: { $0 == "x" || $0 == "X" || $0 == "p" || $0 == "P" }) else {
+            throw HTTPProblem.invalidParameter(name, "must be a finite decimal number, not \"\(text.prefix(40))\"")
+        }
+        return value
+    }
+
+    func requiredDouble(_ name: String) throws(HTTPProblem) -> Double {
+        guard let value = try double(name) else { throw HTTPProblem.invalidParameter(name, "is required") }
+        return value
+    }
+
+    /// `pageNumber` (default 1) and `pageSize` (default 50, at most 1000).
+    func page() throws -> PageRequest {
+        try PageRequest(pageNumber: int("pageNumber", default: 1), pageSize: int("pageSize", default: PageRequest.defaultPageSize))
+    }
+
+    /// The body of a POST or PATCH: `application/json` (or a `+json` type), at most `limit` bytes.
+    func jsonBody(limit: Int) async throws -> [UInt8] {
+        let contentType = request.headers[.contentType]
+        guard let contentType, Self.isJSON(contentType) else { throw HTTPProblem.unsupportedMediaType(contentType) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw HTTPProblem.payloadTooLarge(limit: limit)
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw HTTPProblem.payloadTooLarge(limit: limit)
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingSpaces.lowercased()
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+}
+
+/// Strict decoding of the small admin bodies (groups, field definitions) with Foundation's
+/// decoder: unknown properties and wrong types are a 400 `invalid-body` naming the property.
+enum StrictJSON {
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], allowed: Set<String>) throws -> T {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(bytes))
+        } catch {
+            throw ContactProblem(.malformedJSON, detail: "The body is not valid JSON.")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw ContactProblem(.malformedJSON, detail: "The body must be a JSON object.")
+        }
+        let unknown = dictionary.keys.filter { !allowed.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            var errors: [String: [String]] = [:]
+            for key in unknown { errors[key] = ["is not a known property"] }
+            throw ContactProblem(.invalidBody, detail: "\(unknown[0]): is not a known property", errors: errors)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let path = Self.path(context.codingPath)
+            throw ContactProblem(.invalidBody, detail: "\(path): has the wrong JSON type", errors: [path: ["has the wrong JSON type"]])
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = Self.path(context.codingPath)
+            throw ContactProblem(.invalidBody, detail: "\(path): is not valid", errors: [path: ["is not valid"]])
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw ContactProblem.validation([key.stringValue: ["is required"]])
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text.isEmpty ? "body" : text
+    }
+}

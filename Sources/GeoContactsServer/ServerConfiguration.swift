@@ -1,0 +1,23 @@
+/// How the service runs: where it listens, where its data lives, and its request limits.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind (`HOST`, `--host`); loopback by default.
+    public var host: String
+    /// The port (`PORT`, `--port`).
+    public var port: Int
+    /// The data folder (`DATA_DIR`, `--data`): the signing key file and, with durable
+    /// storage, the database.
+    public var dataDirectory: String
+    /// The largest request body accepted; a larger one is a 413.
+    public var maximumBodySize: Int
+    /// Whether to load the sample data set when the store is empty.
+    public var loadsSampleData: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "data",
+                maximumBodySize: Int = 1 << 20, loadsSampleData: Bool = true) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.maximumBodySize = maximumBodySize
+        self.loadsSampleData = loadsSampleData
+    }
+}
