@@ -40,6 +40,8 @@ let package = Package(
             name: "geocontacts",
             dependencies: [
                 "Geodesy",
+                "SpatialIndex",
+                "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
