@@ -41,14 +41,14 @@ bench: bench-deps
 ## RTree benchmarks at the default sizes). Exit status 0 when every count is within tolerance.
 bench-check: bench-deps
 	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
-		$(SWIFT) package --package-path Benchmarks benchmark thresholds check --filter '.*RTree.*'
+		$(SWIFT) package --package-path Benchmarks benchmark thresholds check --path Benchmarks/Thresholds --filter '.*RTree.*'
 
 ## Rewrite those thresholds after an intended change (then keep only mallocCountTotal, see
 ## Benchmarks/README.md).
 bench-thresholds: bench-deps
 	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
 		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
-		benchmark thresholds update --filter '.*RTree.*'
+		benchmark thresholds update --path Benchmarks/Thresholds --filter '.*RTree.*'
 	python3 Benchmarks/Scripts/keep-malloc-thresholds.py Benchmarks/Thresholds
 
 clean:

@@ -20,6 +20,8 @@ let benchmarks: @Sendable () -> Void = {
         .mallocCountTotal: .init(relative: [.p90: 5.0]),
     ]
     let bytesPerPoint = BenchmarkMetric.custom("bytesPerPoint", polarity: .prefersSmaller, useScalingFactor: false)
+    /// How many points the index holds, so a report shows which size it ran at.
+    let points = BenchmarkMetric.custom("points", polarity: .prefersLarger, useScalingFactor: false)
     let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
     let build = Benchmark.Configuration(
         metrics: metrics, warmupIterations: 1, scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 5)
@@ -221,17 +223,20 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Memory (one iteration; reports the index's heap bytes per point)
 
-    let memory = Benchmark.Configuration(metrics: [bytesPerPoint], warmupIterations: 0, maxIterations: 1)
+    let memory = Benchmark.Configuration(
+        metrics: [bytesPerPoint, points], warmupIterations: 0, maxIterations: 1)
     for bulk in [false, true] {
         Benchmark("Memory.\(bulk ? "RTreeBulk" : "RTree")", configuration: memory) { benchmark in
             let tree = Fixtures.tree(bulk: bulk)
             benchmark.measurement(bytesPerPoint, Int(tree.statistics.bytesPerEntry.rounded()))
+            benchmark.measurement(points, tree.count)
         }
     }
     for (kind, bulk) in Peer.Kind.allCases.map({ ($0, false) }) + [(.boostRStar, true)] {
         Benchmark("Memory.\(bulk ? "BoostPacked" : kind.name)", configuration: memory) { benchmark in
             let peer = Fixtures.peer(kind, bulk: bulk)
             benchmark.measurement(bytesPerPoint, Int((Double(peer.bytes) / Double(peer.count)).rounded()))
+            benchmark.measurement(points, peer.count)
         }
     }
 }
