@@ -26,7 +26,8 @@ let benchmarks: @Sendable () -> Void = {
     let build = Benchmark.Configuration(
         metrics: metrics, warmupIterations: 1, scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 5)
     let perOperation = Benchmark.Configuration(
-        metrics: metrics, warmupIterations: 1, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 1_000)
+        metrics: metrics, timeUnits: .nanoseconds, warmupIterations: 1, scalingFactor: .kilo,
+        maxDuration: .seconds(3), maxIterations: 1_000)
     func guarded(_ c: Benchmark.Configuration) -> Benchmark.Configuration {
         var c = c
         c.thresholds = mallocGuard
