@@ -50,7 +50,7 @@ let package = Package(
         // brute-force oracles, for tests and benchmarks only.
         .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],

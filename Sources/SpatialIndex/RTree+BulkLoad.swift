@@ -77,42 +77,43 @@ extension RTree {
         }
         var X = (cell(x), cell(y), cell(z))
         axesToTranspose(&X)
-        // Interleave the transposed bits, most significant first.
-        var key: UInt64 = 0
-        for b in stride(from: bits - 1, through: 0, by: -1) {
-            key = (key << 1) | UInt64((X.0 >> UInt32(b)) & 1)
-            key = (key << 1) | UInt64((X.1 >> UInt32(b)) & 1)
-            key = (key << 1) | UInt64((X.2 >> UInt32(b)) & 1)
-        }
-        return key
+        // Interleave the transposed bits, most significant first: bit b of axis 0, 1, 2
+        // lands at 3b + 2, 3b + 1, 3b.
+        return spread(X.0) << 2 | spread(X.1) << 1 | spread(X.2)
+    }
+
+    /// Spreads the low 21 bits of `v` to every third bit.
+    @inlinable @inline(__always) static func spread(_ v: UInt32) -> UInt64 {
+        var x = UInt64(v) & 0x1F_FFFF
+        x = (x | x << 32) & 0x1F_0000_0000_FFFF
+        x = (x | x << 16) & 0x1F_0000_FF00_00FF
+        x = (x | x << 8) & 0x100F_00F0_0F00_F00F
+        x = (x | x << 4) & 0x10C3_0C30_C30C_30C3
+        x = (x | x << 2) & 0x1249_2492_4924_9249
+        return x
     }
 
     @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
-        var a = [X.0, X.1, X.2]
-        let n = 3
+        var (x, y, z) = X
         let m: UInt32 = 1 << UInt32(bits - 1)
         var q = m
+        // Inverse undo, for axes 0, 1, 2 in turn.
         while q > 1 {
             let p = q - 1
-            for i in 0..<n {
-                if a[i] & q != 0 {
-                    a[0] ^= p
-                } else {
-                    let t = (a[0] ^ a[i]) & p
-                    a[0] ^= t
-                    a[i] ^= t
-                }
-            }
+            if x & q != 0 { x ^= p }  // axis 0 against itself: the exchange is a no-op
+            if y & q != 0 { x ^= p } else { let t = (x ^ y) & p; x ^= t; y ^= t }
+            if z & q != 0 { x ^= p } else { let t = (x ^ z) & p; x ^= t; z ^= t }
             q >>= 1
         }
-        for i in 1..<n { a[i] ^= a[i - 1] }
+        // Gray encode.
+        y ^= x
+        z ^= y
         var t: UInt32 = 0
         q = m
         while q > 1 {
-            if a[n - 1] & q != 0 { t ^= q - 1 }
+            if z & q != 0 { t ^= q - 1 }
             q >>= 1
         }
-        for i in 0..<n { a[i] ^= t }
-        X = (a[0], a[1], a[2])
+        X = (x ^ t, y ^ t, z ^ t)
     }
 }

@@ -41,8 +41,13 @@ extension RTree {
     /// Recursion depth is the tree's height, O(log n), never the input's.
     @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
         if node.isLeaf {
+            let count = node.entries.count
+            if count == node.entries.capacity {
+                // Grow in small steps: leaves stay near their fill instead of doubling.
+                node.entries.reserveCapacity(Swift.min(count + leafGrowth, leafCapacity + 1))
+            }
             node.entries.append(entry)
-            return node.entries.count > leafCapacity ? splitLeaf(node) : nil
+            return count + 1 > leafCapacity ? splitLeaf(node) : nil
         }
         let box = entry.box
         let i = chooseSubtree(node.boxes, for: box)
@@ -59,33 +64,39 @@ extension RTree {
         return nil
     }
 
+    /// How many entries a full leaf array grows by.
+    @inlinable static var leafGrowth: Int { 4 }
+
     /// The child whose box needs the least area enlargement to include `box`; ties go to
     /// the smaller box.
-    @inlinable @inline(__always) static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
-        var best = 0
-        var bestGrowth = Double.infinity
-        var bestArea = Double.infinity
-        for i in boxes.indices {
-            let b = boxes[i]
-            let area = b.area
-            let growth = b.union(box).area - area
-            if growth < bestGrowth || (growth == bestGrowth && area < bestArea) {
-                best = i
-                bestGrowth = growth
-                bestArea = area
+    @inlinable @inline(__always)
+    static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
+        boxes.withUnsafeBufferPointer { boxes in
+            var best = 0
+            var bestGrowth = Float.infinity
+            var bestArea = Float.infinity
+            for i in 0..<boxes.count {
+                let b = boxes[i]
+                let area = b.floatArea
+                let growth = b.union(box).floatArea - area
+                if growth < bestGrowth || (growth == bestGrowth && area < bestArea) {
+                    best = i
+                    bestGrowth = growth
+                    bestArea = area
+                }
             }
+            return best
         }
-        return best
     }
 
     @inlinable static func splitLeaf(_ node: _Node<Element>) -> _Split<Element> {
-        let boxes = node.entries.map(\.box)
+        let boxes = node.entries.map { $0.box }
         let (order, cut) = chooseSplit(boxes, minimum: leafMinimum)
         let all = node.entries
         var first = ContiguousArray<_Entry<Element>>()
         var second = ContiguousArray<_Entry<Element>>()
-        first.reserveCapacity(leafCapacity + 1)
-        second.reserveCapacity(leafCapacity + 1)
+        first.reserveCapacity(cut + leafGrowth)
+        second.reserveCapacity(order.count - cut + leafGrowth)
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
             if rank < cut {
@@ -118,25 +129,20 @@ extension RTree {
         return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
     }
 
-    /// R*-style topological split: the axis with the least total margin over all legal
-    /// distributions, then on it the distribution with the least overlap (ties: least area).
+    /// The split: items sorted by centre along the axis where the node is widest, then the
+    /// distribution (each side at least `m`) with the least overlap, ties by least area —
+    /// R*'s distribution choice on a single axis, which costs one sort instead of three.
     /// Returns an ordering of the items and how many of them go to the first group.
     @inlinable static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
         let n = boxes.count
-        var bestOrder: [Int] = []
-        var bestMargin = Double.infinity
+        var whole = _Box.empty
+        for b in boxes { whole.formUnion(b) }
+        let spans = [whole.maxX - whole.minX, whole.maxY - whole.minY, whole.maxZ - whole.minZ]
+        let axis = spans[0] >= spans[1] ? (spans[0] >= spans[2] ? 0 : 2) : (spans[1] >= spans[2] ? 1 : 2)
+        let keys = boxes.map { $0.center(axis) }
+        let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
         var prefix = [_Box](repeating: .empty, count: n)
         var suffix = [_Box](repeating: .empty, count: n)
-        for axis in 0..<3 {
-            let order = (0..<n).sorted { boxes[$0].center(axis) < boxes[$1].center(axis) }
-            fill(&prefix, &suffix, boxes, order)
-            var margin = 0.0
-            for k in m...(n - m) { margin += prefix[k - 1].margin + suffix[k].margin }
-            if margin < bestMargin {
-                bestMargin = margin
-                bestOrder = order
-            }
-        }
         fill(&prefix, &suffix, boxes, bestOrder)
         var bestCut = m
         var bestOverlap = Double.infinity

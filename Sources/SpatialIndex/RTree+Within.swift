@@ -8,7 +8,7 @@ extension RTree {
     ///   near miss costs one exact geodesic.
     @inlinable public func neighbors(
         within radius: Double, of point: Coordinate,
-        where isIncluded: (Element) -> Bool = { _ in true }
+        where isIncluded: ((Element) -> Bool)? = nil
     ) -> [Neighbor<Element>] {
         guard !isEmpty, radius >= 0, point.isValid else { return [] }
         let q = _Geometry.unitVector(point)
@@ -18,7 +18,8 @@ extension RTree {
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
-                for e in node.entries where isIncluded(e.element) {
+                for e in node.entries {
+                    if let isIncluded, !isIncluded(e.element) { continue }
                     let bound = e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack
                     guard bound <= threshold else { continue }
                     let location = e.location
@@ -42,7 +43,7 @@ extension RTree {
     /// - Returns: entries ascending by element, with distance 0.
     /// - Complexity: O(log n + m) expected.
     @inlinable public func elements(
-        in box: GeoBox, where isIncluded: (Element) -> Bool = { _ in true }
+        in box: GeoBox, where isIncluded: ((Element) -> Bool)? = nil
     ) -> [Neighbor<Element>] {
         guard !isEmpty, box.south <= box.north else { return [] }
         let query = _Geometry.vectorBounds(of: box)
@@ -52,7 +53,7 @@ extension RTree {
             if node.isLeaf {
                 for e in node.entries where query.intersects(e.box) {
                     let location = e.location
-                    if box.contains(location) && isIncluded(e.element) {
+                    if box.contains(location) && isIncluded?(e.element) != false {
                         out.append(Neighbor(element: e.element, location: location, distance: 0))
                     }
                 }

@@ -50,6 +50,20 @@ public import Geodesy
         return 2 * sin(theta / 2)
     }
 
+    /// WGS84 equatorial radius a in metres.
+    @usableFromInline static let equatorialRadius = Geodesic.wgs84.equatorialRadius
+
+    /// An upper bound in metres on the geodesic between two points whose Float unit vectors
+    /// are `chord` apart. Projecting the great-circle arc between the unit vectors radially
+    /// onto the ellipsoid gives a curve of length ∫√(ρ² + ρ′²) ≤ θ·√(a² + (21.5 km)²), since
+    /// the radius ρ never exceeds a and changes by at most ~21.5 km per radian; the geodesic
+    /// is no longer than that curve. The factor 1 + 1e-5 covers √(1 + (21.5/6378)²).
+    @inlinable @inline(__always)
+    static func distanceUpperBound(chord: Double) -> Double {
+        let theta = 2 * asin(Swift.min(1, (chord + floatSlack) / 2))
+        return equatorialRadius * (1 + 1e-5) * theta
+    }
+
     /// A lower bound in metres on the geodesic for a chord lower bound.
     @inlinable @inline(__always) static func distanceLowerBound(chord: Double) -> Double {
         let c = max(0, chord - floatSlack)
@@ -101,6 +115,13 @@ public import Geodesy
     /// Half the surface area (xy + yz + zx) in Double: the cost ChooseSubtree minimizes.
     @inlinable @inline(__always) var area: Double {
         let dx = Double(maxX - minX), dy = Double(maxY - minY), dz = Double(maxZ - minZ)
+        return dx * dy + dy * dz + dz * dx
+    }
+
+    /// Half the surface area in Float, for ChooseSubtree's inner loop.
+    @inlinable @inline(__always)
+    var floatArea: Float {
+        let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ
         return dx * dy + dy * dz + dz * dx
     }
 

@@ -45,9 +45,12 @@ public import Geodesy
 @usableFromInline final class _Node<Element>: @unchecked Sendable {
     /// 0 for a leaf; a branch's children are at `level - 1`.
     @usableFromInline let level: Int
-    @usableFromInline var entries: ContiguousArray<_Entry<Element>>
-    @usableFromInline var children: ContiguousArray<_Node<Element>>
-    @usableFromInline var boxes: ContiguousArray<_Box>
+    // Dynamic exclusivity checks are off for these three: every access is either a read of
+    // a shared (hence immutable) node or a mutation of a node that the single mutating tree
+    // holds uniquely, and no access overlaps another within the module's code.
+    @exclusivity(unchecked) @usableFromInline var entries: ContiguousArray<_Entry<Element>>
+    @exclusivity(unchecked) @usableFromInline var children: ContiguousArray<_Node<Element>>
+    @exclusivity(unchecked) @usableFromInline var boxes: ContiguousArray<_Box>
 
     @inlinable init(level: Int) {
         self.level = level

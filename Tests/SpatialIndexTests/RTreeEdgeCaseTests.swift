@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import Geodesy
 import SpatialIndex
 import Testing

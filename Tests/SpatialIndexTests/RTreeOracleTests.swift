@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import Geodesy
 import SpatialIndex
 import Testing
@@ -112,6 +113,3 @@ struct RTreeOracleTests {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
