@@ -41,10 +41,9 @@ def parse(text):
         m = re.match(r"Malloc \(total\)(?: \((K|M|G)\))?", label)
         if m:
             results[name]["mallocs"] = [v * SCALE[m.group(1) or ""] for v in numbers[:7]]
-        if label.startswith("bytesPerPoint"):
-            results[name]["bytes"] = numbers[0]
-        if label.startswith("points"):
-            results[name]["points"] = numbers[0]
+        m = re.match(r"(bytesPerPoint|points)(?: \((K|M|G)\))?", label)
+        if m:
+            results[name]["bytes" if m.group(1) == "bytesPerPoint" else "points"] = numbers[0] * SCALE[m.group(2) or ""]
     return results
 
 
@@ -74,8 +73,9 @@ def main():
     results = parse(args.file.read())
     n = args.points
 
-    print("| Operation | Structure | p50 | ops/s (p50) | best (p0) | mallocs/op | RTree ÷ this (speed, p50) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| Operation | Structure | p50 | ops/s (p50) | best (p0) | mallocs/op "
+          "| RTree speed ÷ this (p50) | RTree speed ÷ this (p0) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for op in ORDER:
         names = sorted((k for k in results if k.split(".")[0] == op),
                        key=lambda k: (k.split(".")[1] not in OURS, k.split(".")[1]))
@@ -85,12 +85,9 @@ def main():
             for k in names:
                 s = k.split(".")[1]
                 b = results[k].get("bytes")
-                print(f"| Memory | {s} | {b:.0f} bytes/point | | | | |")
+                print(f"| Memory | {s} | {b:.0f} bytes/point | | | | | |")
             continue
-        ours = next((results[k]["time"][2] for k in names if k.split(".")[1] == "RTree" and "time" in results[k]),
-                    None)
-        if op == "BulkLoad":
-            ours = results.get("BulkLoad.RTree", {}).get("time", [None] * 3)[2]
+        ours = results.get(f"{op}.RTree", {}).get("time")
         for k in names:
             r = results[k]
             if "time" not in r:
@@ -102,9 +99,10 @@ def main():
             else:
                 ops, per = 1 / p50, 1
             mallocs = r.get("mallocs", [0] * 3)[2] / per
-            ratio = "" if s in OURS or ours is None else f"{p50 / ours:.2f}×"
+            ratio = "" if s in OURS or ours is None else f"{p50 / ours[2]:.2f}×"
+            best = "" if s in OURS or ours is None else f"{p0 / ours[0]:.2f}×"
             shown = duration(p50) + (" (build)" if op in BUILDS else "")
-            print(f"| {op} | {s} | {shown} | {rate(ops)} | {duration(p0)} | {mallocs:.2f} | {ratio} |")
+            print(f"| {op} | {s} | {shown} | {rate(ops)} | {duration(p0)} | {mallocs:.2f} | {ratio} | {best} |")
 
 
 if __name__ == "__main__":
