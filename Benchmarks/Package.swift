@@ -13,7 +13,7 @@ let package = Package(
     dependencies: [
         .package(name: "GeoContacts", path: ".."),
         // Its default trait needs a package that is not available here: name the trait.
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // The peers, C++ behind a C API: Boost.Geometry rtree (libboost-dev) and S2 (libs2-dev).
@@ -36,12 +36,12 @@ let package = Package(
             name: "SpatialIndexBenchmarks",
             dependencies: [
                 "BenchmarkSupport",
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SpatialIndex", package: "GeoContacts"),
                 .product(name: "Geodesy", package: "GeoContacts"),
             ],
             path: "Benchmarks/SpatialIndex",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],
     swiftLanguageModes: [.v6],
