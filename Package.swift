@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
+        .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
@@ -35,6 +36,18 @@ let package = Package(
             dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // The domain: contact model and wire types, validation, problems, per-customer
+        // snapshots with group / hierarchy / reference / spatial indexes, queries.
+        .target(
+            name: "GeoContacts",
+            dependencies: [
+                "Geodesy",
+                "SpatialIndex",
+                .product(name: "HashTreeCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line tool: serve, import, export, knn, bench, demo.
         .executableTarget(
             name: "geocontacts",
@@ -54,6 +67,11 @@ let package = Package(
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsTests",
+            dependencies: ["GeoContacts", "GeoContactsTestSupport", "Geodesy", "SpatialIndex"],
             swiftSettings: strict
         ),
     ],

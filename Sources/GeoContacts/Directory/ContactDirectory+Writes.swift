@@ -1,0 +1,136 @@
+extension ContactDirectory {
+    /// Creates a contact ("Create a contact", 201 with the new id).
+    ///
+    /// Validates everything and reports every failure at once; a refused call changes nothing.
+    /// - Returns: the new contact's id (ids grow per customer from 1).
+    /// - Throws: 403 without `contacts:write`; 422 `validation-failed` with `errors` by property
+    ///   path; 500 `storage-failed` when the journal refuses.
+    public func create(_ draft: ContactDraft, as caller: Caller) async throws(ContactProblem) -> ContactID {
+        try caller.require(.write)
+        let policy = snapshot(of: caller.customer).policy
+        let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
+        return try await write(caller.customer) { snapshot throws(ContactProblem) in
+            let id = ContactID(snapshot.nextContactID)
+            var prepared = prepared
+            if snapshot.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile
+                prepared = ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: normalizer)
+            }
+            let contact = try ContactValidator(snapshot: snapshot).validate(prepared, onto: nil, id: id)
+            return ([.created(contact)], id)
+        }
+    }
+
+    /// Changes a contact with PATCH semantics (204).
+    ///
+    /// A change of `parentId` moves the contact with its whole subtree; one that would make the
+    /// contact its own ancestor is a 422 on `parentId`.
+    /// - Throws: 400 `empty-patch`; 403; 404 for an unknown contact; 422 with `errors`; 500.
+    public func update(_ id: ContactID, with patch: ContactPatch, as caller: Caller) async throws(ContactProblem) {
+        try caller.require(.write)
+        guard !patch.isEmpty else { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
+        let policy = snapshot(of: caller.customer).policy
+        let prepared = ContactValidator.prepare(patch, isCreate: false, policy: policy, normalizer: normalizer)
+        try await write(caller.customer) { snapshot throws(ContactProblem) in
+            let old = try snapshot.contact(id)
+            var prepared = prepared
+            if snapshot.policy.defaultCRS != policy.defaultCRS {
+                prepared = ContactValidator.prepare(patch, isCreate: false, policy: snapshot.policy, normalizer: normalizer)
+            }
+            let new = try ContactValidator(snapshot: snapshot).validate(prepared, onto: old, id: id)
+            return (new == old ? [] : [.updated(old: old, new: new)], ())
+        }
+    }
+
+    /// Removes a contact.
+    ///
+    /// - Parameter policy: what happens to its children: `.reject` (409 `contact-has-children`
+    ///   while it has any), `.reparentChildren` (they take its parent, or become roots), or
+    ///   `.cascade` (its whole subtree is removed).
+    /// - Returns: the ids removed (only `id` unless cascading), ascending.
+    /// - Throws: 403; 404 for an unknown contact; 409; 500.
+    @discardableResult
+    public func remove(_ id: ContactID, children policy: RemovalPolicy = .reject, as caller: Caller)
+        async throws(ContactProblem) -> [ContactID]
+    {
+        try caller.require(.write)
+        return try await write(caller.customer) { snapshot throws(ContactProblem) in
+            let contact = try snapshot.contact(id)
+            let children = snapshot.sortedChildren(of: id)
+            var changes: [ContactChange] = []
+            if children.isEmpty {
+                return ([.removed(contact)], [id])
+            }
+            switch policy {
+            case .reject:
+                throw ContactProblem(.contactHasChildren,
+                                     detail: "Contact \(id) has \(children.count) children; remove or re-parent them, or ask to re-parent or cascade.")
+            case .reparentChildren:
+                for child in children {
+                    let old = snapshot.contacts[child]!
+                    var new = old
+                    new.parentId = contact.parentId
+                    changes.append(.updated(old: old, new: new))
+                }
+                changes.append(.removed(contact))
+                return (changes, [id])
+            case .cascade:
+                // Breadth-first order reversed: every contact is removed after its descendants.
+                let subtree = snapshot.subtreeIDs(of: id)
+                changes = subtree.reversed().map { .removed(snapshot.contacts[$0]!) }
+                return (changes, subtree.sorted())
+            }
+        }
+    }
+
+    /// Defines (or renames) a contact group (scope `contacts:admin`).
+    ///
+    /// - Throws: 403; 422 on `name` when empty.
+    public func defineGroup(_ group: ContactGroup, as caller: Caller) async throws(ContactProblem) {
+        try caller.require(.admin)
+        guard !group.name.allSatisfy(\.isWhitespace) else { throw .validation(["name": ["must not be empty"]]) }
+        try await write(caller.customer) { snapshot throws(ContactProblem) in
+            (snapshot.groupsByID[group.id] == group ? [] : [.groupDefined(group)], ())
+        }
+    }
+
+    /// Defines or replaces a custom-field definition (scope `contacts:admin`).
+    ///
+    /// Values already stored are kept even if they no longer parse as the new type.
+    /// - Throws: 403; 422 on `name` (empty), `options` (a list without options), `groupIds`
+    ///   (an unknown group), `type` (unknown type).
+    public func defineCustomField(_ definition: CustomFieldDefinition, as caller: Caller) async throws(ContactProblem) {
+        try caller.require(.admin)
+        try await write(caller.customer) { snapshot throws(ContactProblem) in
+            var problems = ProblemCollector()
+            if definition.name.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
+            let known: Set<CustomFieldDefinition.FieldType> = [.boolean, .integer, .decimal, .text, .note, .date, .time, .list, .statement, .systemList]
+            if !known.contains(definition.type) { problems.add("type", "is not a known field type") }
+            if definition.type == .list && definition.options.isEmpty { problems.add("options", "a list needs at least one option") }
+            for group in definition.groupIds.sorted() where snapshot.groupsByID[group] == nil {
+                problems.add("groupIds", "no contact group \(group) exists")
+            }
+            try problems.throwIfAny()
+            return (snapshot.definitionsByID[definition.id] == definition ? [] : [.definitionDefined(definition)], ())
+        }
+    }
+
+    /// Sets a customer's validation policy (scope `contacts:admin`). Not journaled: a service
+    /// sets policies from its configuration at start-up.
+    ///
+    /// - Throws: 403; 409 `in-use` when enabling unique references while duplicates exist.
+    public func setPolicy(_ policy: ContactPolicy, as caller: Caller) throws(ContactProblem) {
+        try caller.require(.admin)
+        let tenant = tenant(caller.customer)
+        try tenant.writer.withLock { _ throws(ContactProblem) in
+            var next = tenant.snapshot
+            if policy.requiresUniqueReferences,
+               let duplicate = next.byReference.first(where: { $0.value.count > 1 })
+            {
+                throw ContactProblem(.inUse, detail: "Reference \"\(duplicate.key)\" is used by \(duplicate.value.count) contacts.")
+            }
+            next.policy = policy
+            tenant.current.withLock { $0 = next }
+        }
+    }
+
+}

@@ -1,0 +1,136 @@
+/// Why a call to the contacts library was refused: a stable ``Code`` callers can branch on,
+/// the HTTP status it maps to, a human detail, and — for 400 and 422 — the offending
+/// properties keyed by path (`name`, `location.latitude`, `customFields[2].value`, `parentId`).
+///
+/// Every refused call changes nothing. Build the wire body with ``ProblemDetails``.
+public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A stable error code. New codes may be added; switch with a `default`.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// 400: the body is not JSON (or not a JSON object).
+        public static let malformedJSON = Code(rawValue: "malformed-json")
+        /// 400: the body is JSON but not of the model's shape: an unknown property, a wrong
+        /// JSON type, an int64 out of range or not integral, a duplicate key.
+        public static let invalidBody = Code(rawValue: "invalid-body")
+        /// 400: a PATCH body with no property.
+        public static let emptyPatch = Code(rawValue: "empty-patch")
+        /// 400: a query parameter is out of range (page number, page size, count, radius, box).
+        public static let invalidParameter = Code(rawValue: "invalid-parameter")
+        /// 403: the caller lacks the required scope.
+        public static let missingScope = Code(rawValue: "missing-scope")
+        /// 404: no such contact for this customer.
+        public static let contactNotFound = Code(rawValue: "contact-not-found")
+        /// 404: no such contact group for this customer.
+        public static let groupNotFound = Code(rawValue: "group-not-found")
+        /// 404: no such custom-field definition for this customer.
+        public static let definitionNotFound = Code(rawValue: "definition-not-found")
+        /// 409: the contact has children and the removal policy is `.reject`.
+        public static let contactHasChildren = Code(rawValue: "contact-has-children")
+        /// 409: a group or definition cannot be removed or changed while contacts use it.
+        public static let inUse = Code(rawValue: "in-use")
+        /// 422: well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
+        public static let validationFailed = Code(rawValue: "validation-failed")
+        /// 500: the journal refused or failed to persist the change.
+        public static let storageFailed = Code(rawValue: "storage-failed")
+        /// 500: a bug (an invariant did not hold).
+        public static let internalError = Code(rawValue: "internal-error")
+
+        /// The HTTP status for this code.
+        public var status: Int {
+            switch self {
+            case .malformedJSON, .invalidBody, .emptyPatch, .invalidParameter: 400
+            case .missingScope: 403
+            case .contactNotFound, .groupNotFound, .definitionNotFound: 404
+            case .contactHasChildren, .inUse: 409
+            case .validationFailed: 422
+            default: 500
+            }
+        }
+
+        /// A short, stable, human summary (RFC 9457 `title`).
+        public var title: String {
+            switch self {
+            case .malformedJSON: "The request body is not valid JSON"
+            case .invalidBody: "The request body does not have the expected shape"
+            case .emptyPatch: "The update names no property"
+            case .invalidParameter: "A request parameter is invalid"
+            case .missingScope: "Forbidden"
+            case .contactNotFound: "Contact not found"
+            case .groupNotFound: "Contact group not found"
+            case .definitionNotFound: "Custom field definition not found"
+            case .contactHasChildren: "The contact has children"
+            case .inUse: "Still in use"
+            case .validationFailed: "One or more properties are invalid"
+            case .storageFailed: "The change could not be stored"
+            default: "Internal error"
+            }
+        }
+    }
+
+    /// The stable code.
+    public var code: Code
+    /// A human explanation of this occurrence.
+    public var detail: String
+    /// Offending properties by path, each with its messages; `nil` when not about properties.
+    public var errors: [String: [String]]?
+
+    /// The HTTP status (``Code/status``).
+    public var status: Int { code.status }
+
+    public init(_ code: Code, detail: String, errors: [String: [String]]? = nil) {
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// A 422 listing `errors`.
+    public static func validation(_ errors: [String: [String]]) -> ContactProblem {
+        let count = errors.values.reduce(0) { $0 + $1.count }
+        return ContactProblem(.validationFailed,
+                              detail: count == 1 ? "1 property is invalid." : "\(count) properties are invalid.",
+                              errors: errors)
+    }
+
+    static func contactNotFound(_ id: ContactID) -> ContactProblem {
+        ContactProblem(.contactNotFound, detail: "No contact \(id) exists for this customer.")
+    }
+
+    static func groupNotFound(_ id: GroupID) -> ContactProblem {
+        ContactProblem(.groupNotFound, detail: "No contact group \(id) exists for this customer.")
+    }
+
+    static func parameter(_ name: String, _ message: String) -> ContactProblem {
+        ContactProblem(.invalidParameter, detail: "\(name) \(message).", errors: [name: [message]])
+    }
+
+    public var description: String {
+        var text = "\(code) (\(status)): \(detail)"
+        if let errors, !errors.isEmpty {
+            text += " " + errors.keys.sorted().map { "\($0): \(errors[$0]!.joined(separator: "; "))" }.joined(separator: ", ")
+        }
+        return text
+    }
+}
+
+/// Collects property errors during validation so that all of them are reported at once.
+struct ProblemCollector {
+    private(set) var errors: [String: [String]] = [:]
+
+    var isEmpty: Bool { errors.isEmpty }
+
+    mutating func add(_ path: String, _ message: String) {
+        errors[path, default: []].append(message)
+    }
+
+    func has(_ path: String) -> Bool { errors[path] != nil }
+
+    func throwIfAny(_ code: ContactProblem.Code = .validationFailed) throws(ContactProblem) {
+        guard !errors.isEmpty else { return }
+        if code == .validationFailed { throw ContactProblem.validation(errors) }
+        let first = errors.keys.sorted()[0]
+        throw ContactProblem(code, detail: "\(first): \(errors[first]![0])", errors: errors)
+    }
+}

@@ -1,0 +1,140 @@
+
+/// The order in which ``CustomerSnapshot/descendants(of:order:page:)`` visits a subtree.
+public enum TraversalOrder: String, Hashable, Sendable, CaseIterable {
+    /// Level by level; siblings in ascending id order.
+    case breadthFirst
+    /// Pre-order: a contact, then its first child's whole subtree, …; siblings in ascending id order.
+    case depthFirst
+}
+
+extension CustomerSnapshot {
+    /// The children of `id`, ascending by id.
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(c log c) for c children.
+    public func children(of id: ContactID) throws(ContactProblem) -> [Contact] {
+        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        return sortedChildren(of: id).map { contacts[$0]! }
+    }
+
+    /// A page of the children of `id`, ascending by id.
+    /// - Throws: 404 for an unknown contact.
+    public func children(of id: ContactID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
+        try contacts(matching: ContactFilter(parentId: id), page: page)
+    }
+
+    /// A page of the contacts without a parent, ascending by id.
+    public func roots(page: PageRequest) -> Page<Contact> {
+        Page(items: page.slice(ofSorted: rootIDs, count: rootIDs.count).map { contacts[$0]! }, request: page)
+    }
+
+    /// The path from `id`'s parent up to its root (empty for a root).
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(depth), iterative.
+    public func ancestors(of id: ContactID) throws(ContactProblem) -> [Contact] {
+        var current = try contact(id)
+        var path: [Contact] = []
+        while let parent = current.parentId {
+            current = contacts[parent]!
+            path.append(current)
+        }
+        return path
+    }
+
+    /// How many ancestors `id` has (0 for a root).
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(depth), iterative.
+    public func depth(of id: ContactID) throws(ContactProblem) -> Int {
+        var current = try contact(id)
+        var depth = 0
+        while let parent = current.parentId {
+            current = contacts[parent]!
+            depth += 1
+        }
+        return depth
+    }
+
+    /// Whether `ancestor` is `id` or one of its ancestors. O(depth of `id`).
+    func isInSubtree(_ id: ContactID, of ancestor: ContactID) -> Bool {
+        var current: ContactID? = id
+        while let c = current {
+            if c == ancestor { return true }
+            current = contacts[c]?.parentId
+        }
+        return false
+    }
+
+    /// How many contacts the subtree rooted at `id` holds, `id` included.
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(subtree), iterative.
+    public func subtreeSize(of id: ContactID) throws(ContactProblem) -> Int {
+        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        var size = 0
+        var stack = [id]
+        while let next = stack.popLast() {
+            size += 1
+            if let children = childrenByParent[next] { stack.append(contentsOf: children) }
+        }
+        return size
+    }
+
+    /// Every contact of the subtree rooted at `id`, `id` included, in no particular order.
+    /// - Complexity: O(subtree), iterative.
+    func subtreeIDs(of id: ContactID) -> [ContactID] {
+        var result: [ContactID] = []
+        var i = 0
+        result.append(id)
+        while i < result.count {
+            if let children = childrenByParent[result[i]] { result.append(contentsOf: children) }
+            i += 1
+        }
+        return result
+    }
+
+    /// A page of the descendants of `id` (the subtree without `id` itself), in breadth-first or
+    /// depth-first (pre-order) order, siblings ascending by id.
+    ///
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(v + Σ c log c) where v is the number of contacts visited before the
+    ///   page ends (at most the subtree): never the customer's size, and iterative, so a chain
+    ///   a million deep is fine.
+    public func descendants(of id: ContactID, order: TraversalOrder = .breadthFirst, page: PageRequest)
+        throws(ContactProblem) -> Page<Contact>
+    {
+        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        guard let offset = page.offset else { return Page(items: [], request: page) }
+        var skipped = 0
+        var items: [Contact] = []
+        func visit(_ child: ContactID) -> Bool {
+            if skipped < offset { skipped += 1 } else { items.append(contacts[child]!) }
+            return items.count < page.pageSize
+        }
+        switch order {
+        case .breadthFirst:
+            var queue = sortedChildren(of: id)
+            var head = 0
+            while head < queue.count {
+                let next = queue[head]
+                head += 1
+                guard visit(next) else { break }
+                queue.append(contentsOf: sortedChildren(of: next))
+                if head > 4096, head * 2 > queue.count {  // drop the consumed prefix
+                    queue.removeFirst(head)
+                    head = 0
+                }
+            }
+        case .depthFirst:
+            var stack = Array(sortedChildren(of: id).reversed())
+            while let next = stack.popLast() {
+                guard visit(next) else { break }
+                stack.append(contentsOf: sortedChildren(of: next).reversed())
+            }
+        }
+        return Page(items: items, request: page)
+    }
+
+    func sortedChildren(of id: ContactID) -> [ContactID] {
+        guard let children = childrenByParent[id] else { return [] }
+        if children.count == 1 { return [children.first!] }  // chains: skip the sort
+        return children.sorted()
+    }
+}

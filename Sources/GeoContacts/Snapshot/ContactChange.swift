@@ -1,0 +1,118 @@
+import HashTreeCollections
+import SpatialIndex
+
+/// One change to a customer's data: what the journal persists and what ``CustomerSnapshot``
+/// applies, in one place, to the contacts and every index.
+///
+/// A write produces one or more changes (a cascading removal produces one `.removed` per
+/// contact, deepest first; re-parenting children produces `.updated` for each child before
+/// the `.removed`). Changes are only produced after complete validation.
+public enum ContactChange: Hashable, Sendable {
+    /// A new contact.
+    case created(Contact)
+    /// A contact changed; `old` is what was stored before.
+    case updated(old: Contact, new: Contact)
+    /// A contact was removed; it had no children at that point.
+    case removed(Contact)
+    /// A group was defined or renamed.
+    case groupDefined(ContactGroup)
+    /// A custom-field definition was defined or replaced.
+    case definitionDefined(CustomFieldDefinition)
+}
+
+extension CustomerSnapshot {
+    /// Applies one validated change to the contacts and every index.
+    ///
+    /// The change must be valid for this snapshot (produced by the directory's validation or
+    /// restored from a journal that was); an invalid one is a programming error.
+    ///
+    /// - Complexity: O(log n) amortized, plus O(k) for a contact with k custom fields.
+    mutating func apply(_ change: ContactChange) {
+        switch change {
+        case .created(let contact):
+            precondition(contacts[contact.id] == nil, "contact \(contact.id) exists")
+            contacts[contact.id] = contact
+            index(contact)
+            spatial.insert(contact.id, at: contact.location)
+            groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+            nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
+        case .updated(let old, let new):
+            precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
+            unindex(old)
+            contacts[new.id] = new
+            index(new)
+            if old.location != new.location {
+                let moved = spatial.move(new.id, from: old.location, to: new.location)
+                precondition(moved, "contact \(old.id) missing from the spatial index")
+            }
+            if old.groupId != new.groupId {
+                removeFromGroupTree(old)
+                groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
+            } else if old.location != new.location {
+                let moved = groupSpatial[new.groupId, default: RTree()].move(new.id, from: old.location, to: new.location)
+                precondition(moved, "contact \(old.id) missing from its group's spatial index")
+            }
+        case .removed(let contact):
+            precondition(contacts[contact.id] == contact, "stale removal of \(contact.id)")
+            precondition(childrenByParent[contact.id] == nil, "removing \(contact.id) with children")
+            unindex(contact)
+            contacts[contact.id] = nil
+            let removed = spatial.remove(contact.id, at: contact.location)
+            precondition(removed, "contact \(contact.id) missing from the spatial index")
+            removeFromGroupTree(contact)
+        case .groupDefined(let group):
+            groupsByID[group.id] = group
+        case .definitionDefined(let definition):
+            definitionsByID[definition.id] = definition
+        }
+    }
+
+    private mutating func removeFromGroupTree(_ contact: Contact) {
+        guard var tree = groupSpatial.removeValue(forKey: contact.groupId) else {
+            preconditionFailure("group \(contact.groupId) has no spatial index")
+        }
+        let removed = tree.remove(contact.id, at: contact.location)
+        precondition(removed, "contact \(contact.id) missing from its group's spatial index")
+        if !tree.isEmpty { groupSpatial[contact.groupId] = tree }
+    }
+
+    /// Adds `contact` to every attribute index (not the spatial one).
+    mutating func index(_ contact: Contact) {
+        let id = contact.id
+        members[contact.groupId, default: []].insert(id)
+        if let parent = contact.parentId {
+            childrenByParent[parent, default: []].insert(id)
+        } else {
+            rootIDs.insert(id)
+        }
+        if let reference = contact.reference {
+            byReference[reference, default: []].insert(id)
+        }
+        for field in contact.customFields {
+            byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(id)
+        }
+    }
+
+    /// Removes `contact` from every attribute index (not the spatial one).
+    mutating func unindex(_ contact: Contact) {
+        let id = contact.id
+        Self.remove(id, from: &members, at: contact.groupId)
+        if let parent = contact.parentId {
+            Self.remove(id, from: &childrenByParent, at: parent)
+        } else {
+            rootIDs.remove(id)
+        }
+        if let reference = contact.reference {
+            Self.remove(id, from: &byReference, at: reference)
+        }
+        for field in contact.customFields {
+            Self.remove(id, from: &byFieldValue, at: FieldValueKey(definition: field.definitionId, value: field.value))
+        }
+    }
+
+    private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, TreeSet<ContactID>>, at key: K) {
+        guard var set = index.removeValue(forKey: key) else { return }
+        set.remove(id)
+        if !set.isEmpty { index[key] = set }
+    }
+}

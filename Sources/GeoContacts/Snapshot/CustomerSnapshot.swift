@@ -1,0 +1,67 @@
+import Geodesy
+import HashTreeCollections
+import SpatialIndex
+
+/// One customer's contacts, groups and custom-field definitions with every index, as an
+/// immutable-by-default value.
+///
+/// Every collection is persistent (``TreeDictionary`` / ``TreeSet``, hash array mapped tries
+/// with path copying; ``RTree`` with node-level copy-on-write), so copying a snapshot is O(1)
+/// and changing a copy that a reader still holds costs O(log n), not O(n). A reader takes a
+/// snapshot from ``ContactDirectory/snapshot(as:)`` and queries it without any lock while
+/// writers publish newer snapshots; it always sees one consistent state.
+///
+/// Indexes (all kept in step by ``apply(_:)``, the only place that changes a snapshot):
+/// - group → members, parent → children (and the set of roots), reference → contacts,
+///   (custom field, value) → contacts, an R-tree of all locations and one per group.
+public struct CustomerSnapshot: Sendable {
+    /// Whose data this is.
+    public let customer: CustomerID
+    /// The validation policy in force for this customer.
+    public internal(set) var policy: ContactPolicy
+
+    var contacts: TreeDictionary<ContactID, Contact> = [:]
+    var groupsByID: TreeDictionary<GroupID, ContactGroup> = [:]
+    var definitionsByID: TreeDictionary<DefinitionID, CustomFieldDefinition> = [:]
+    var members: TreeDictionary<GroupID, TreeSet<ContactID>> = [:]
+    var childrenByParent: TreeDictionary<ContactID, TreeSet<ContactID>> = [:]
+    var rootIDs: TreeSet<ContactID> = []
+    var byReference: TreeDictionary<String, TreeSet<ContactID>> = [:]
+    var byFieldValue: TreeDictionary<FieldValueKey, TreeSet<ContactID>> = [:]
+    var spatial = RTree<ContactID>()
+    /// One R-tree per non-empty group, so that nearest-within-a-group never traverses other
+    /// groups' contacts, however small and far away the group is (≈ doubles the spatial
+    /// index's memory and write cost; groups are the most common filter).
+    var groupSpatial: TreeDictionary<GroupID, RTree<ContactID>> = [:]
+    /// The id the next created contact gets; always above every id in use.
+    var nextContactID: Int64 = 1
+
+    /// An empty snapshot.
+    public init(customer: CustomerID, policy: ContactPolicy = .default) {
+        self.customer = customer
+        self.policy = policy
+    }
+
+    /// How many contacts the customer has.
+    public var count: Int { contacts.count }
+
+    /// Whether `id` names a contact of this customer.
+    public func contains(_ id: ContactID) -> Bool { contacts[id] != nil }
+}
+
+/// A key of the custom-field value index.
+struct FieldValueKey: Hashable, Sendable {
+    var definition: DefinitionID
+    var value: String
+}
+
+/// A contact with its distance from a query point (metres on WGS84; 0 for box queries).
+public struct ContactHit: Hashable, Sendable {
+    public var contact: Contact
+    public var distance: Double
+
+    public init(contact: Contact, distance: Double) {
+        self.contact = contact
+        self.distance = distance
+    }
+}

@@ -1,0 +1,96 @@
+import HeapModule
+
+/// Which page of a listing to return: `pageNumber` from 1, `pageSize` 1…1000.
+public struct PageRequest: Hashable, Sendable {
+    /// The largest page size allowed.
+    public static let maximumPageSize = 1000
+    /// The page size used when none is given.
+    public static let defaultPageSize = 50
+
+    public let pageNumber: Int
+    public let pageSize: Int
+
+    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
+    public init(pageNumber: Int = 1, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
+        guard pageNumber >= 1 else { throw .parameter("pageNumber", "must be at least 1") }
+        guard (1...Self.maximumPageSize).contains(pageSize) else {
+            throw .parameter("pageSize", "must be between 1 and \(Self.maximumPageSize)")
+        }
+        self.pageNumber = pageNumber
+        self.pageSize = pageSize
+    }
+
+    /// The first page of the largest size.
+    public static let all = try! PageRequest(pageNumber: 1, pageSize: maximumPageSize)
+
+    /// How many items precede the page, or `nil` if that overflows.
+    var offset: Int? {
+        let (o, overflow) = (pageNumber - 1).multipliedReportingOverflow(by: pageSize)
+        return overflow ? nil : o
+    }
+}
+
+/// One page of a listing: `{"items": [...], "pageNumber": n, "pageSize": n, "pageItemCount": n}`.
+public struct Page<Item> {
+    public var items: [Item]
+    public var pageNumber: Int
+    public var pageSize: Int
+    /// How many items this page holds (≤ `pageSize`).
+    public var pageItemCount: Int { items.count }
+
+    public init(items: [Item], pageNumber: Int, pageSize: Int) {
+        self.items = items
+        self.pageNumber = pageNumber
+        self.pageSize = pageSize
+    }
+
+    init(items: [Item], request: PageRequest) {
+        self.init(items: items, pageNumber: request.pageNumber, pageSize: request.pageSize)
+    }
+
+    /// The same page with each item transformed (e.g. to a wire representation).
+    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), pageNumber: pageNumber, pageSize: pageSize)
+    }
+}
+
+extension Page: Sendable where Item: Sendable {}
+extension Page: Equatable where Item: Equatable {}
+
+extension Page: Encodable where Item: Encodable {
+    enum CodingKeys: String, CodingKey { case items, pageNumber, pageSize, pageItemCount }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(pageNumber, forKey: .pageNumber)
+        try c.encode(pageSize, forKey: .pageSize)
+        try c.encode(pageItemCount, forKey: .pageItemCount)
+    }
+}
+
+extension PageRequest {
+    /// The requested page of `ids` in ascending order.
+    ///
+    /// - Complexity: O(m log(p·s)) for m ids: only the first `pageNumber · pageSize` ids are
+    ///   kept in a bounded heap, never a full sort of a large set.
+    func slice<S: Sequence>(ofSorted ids: S, count: Int) -> [ContactID] where S.Element == ContactID {
+        guard let offset, offset < count else { return [] }
+        let keep = min(count, offset + pageSize)
+        if keep == count {
+            return Array(ids.sorted()[offset..<keep])
+        }
+        var heap = Heap<ContactID>()
+        for id in ids {
+            if heap.count < keep {
+                heap.insert(id)
+            } else if id < heap.max! {
+                _ = heap.replaceMax(with: id)
+            }
+        }
+        var smallest: [ContactID] = []
+        smallest.reserveCapacity(keep)
+        while let id = heap.popMin() { smallest.append(id) }
+        return Array(smallest[offset..<keep])
+    }
+}

@@ -1,0 +1,43 @@
+import Geodesy
+
+extension LocationInput {
+    /// Converts to a valid WGS84 coordinate with PROJ (when a CRS other than WGS84 applies),
+    /// reporting every problem under `location.*` into `problems`.
+    ///
+    /// PROJ failures map to paths: an unknown CRS → `location.crs`; a bad latitude / y →
+    /// `location.latitude`; a bad longitude / x → `location.longitude`; a point outside the
+    /// CRS's domain → `location`.
+    func resolve(defaultCRS: CoordinateReferenceSystem, normalizer: SharedCoordinateNormalizer,
+                 problems: inout ProblemCollector) -> Coordinate?
+    {
+        if latitude == nil { problems.add("location.latitude", "is required") }
+        if longitude == nil { problems.add("location.longitude", "is required") }
+        var crs = defaultCRS
+        if let name = self.crs {
+            if name.allSatisfy(\.isWhitespace) {
+                problems.add("location.crs", "must name a coordinate reference system such as EPSG:3857")
+                return nil
+            }
+            crs = CoordinateReferenceSystem(name)
+        }
+        guard let latitude, let longitude else {
+            if !crs.isWGS84 {
+                do { try normalizer.prepare(crs) } catch { problems.add("location.crs", error.message) }
+            }
+            return nil
+        }
+        do {
+            return try normalizer.normalize(x: longitude, y: latitude, from: crs)
+        } catch {
+            let path: String
+            switch error.field {
+            case .crs?: path = "location.crs"
+            case .latitude?: path = "location.latitude"
+            case .longitude?: path = "location.longitude"
+            case nil: path = error.code == .unknownCRS ? "location.crs" : "location"
+            }
+            problems.add(path, error.message)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// A contact as the API answers it: the contract's JSON names plus `id`, with every nullable
+/// property present (as `null` when unset) and `customFields` sorted by `definitionId`.
+///
+/// ```json
+/// {"id":1,"reference":null,"name":"Depot","groupId":7,"parentId":null,"extraInformation":null,
+///  "street":null,"town":"Leeds","postalCode":null,"country":null,
+///  "location":{"latitude":53.8,"longitude":-1.55},"customFields":[{"definitionId":3,"value":"true"}]}
+/// ```
+public struct ContactResource: Hashable, Sendable, Codable {
+    /// `{"latitude": …, "longitude": …}` in WGS84 degrees.
+    public struct Location: Hashable, Sendable, Codable {
+        public var latitude: Double
+        public var longitude: Double
+    }
+
+    public var id: ContactID
+    public var reference: String?
+    public var name: String
+    public var groupId: GroupID
+    public var parentId: ContactID?
+    public var extraInformation: String?
+    public var street: String?
+    public var town: String?
+    public var postalCode: String?
+    public var country: String?
+    public var location: Location
+    public var customFields: [CustomFieldValue]
+
+    public init(_ contact: Contact) {
+        id = contact.id
+        reference = contact.reference
+        name = contact.name
+        groupId = contact.groupId
+        parentId = contact.parentId
+        extraInformation = contact.extraInformation
+        street = contact.street
+        town = contact.town
+        postalCode = contact.postalCode
+        country = contact.country
+        location = Location(latitude: contact.location.latitude, longitude: contact.location.longitude)
+        customFields = contact.customFields
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, reference, name, groupId, parentId, extraInformation, street, town, postalCode, country,
+             location, customFields
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(name, forKey: .name)
+        try c.encode(groupId, forKey: .groupId)
+        try c.encode(parentId, forKey: .parentId)
+        try c.encode(extraInformation, forKey: .extraInformation)
+        try c.encode(street, forKey: .street)
+        try c.encode(town, forKey: .town)
+        try c.encode(postalCode, forKey: .postalCode)
+        try c.encode(country, forKey: .country)
+        try c.encode(location, forKey: .location)
+        try c.encode(customFields, forKey: .customFields)
+    }
+}
+
+/// A spatial query's answer item: the contact's properties plus `distance` in metres
+/// (WGS84 geodesic from the query point; 0 for box queries).
+public struct ContactHitResource: Hashable, Sendable, Encodable {
+    public var contact: ContactResource
+    public var distance: Double
+
+    public init(_ hit: ContactHit) {
+        contact = ContactResource(hit.contact)
+        distance = hit.distance
+    }
+
+    enum CodingKeys: String, CodingKey { case distance }
+
+    public func encode(to encoder: any Encoder) throws {
+        try contact.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(distance, forKey: .distance)
+    }
+}
+
+/// The body of `201 Created`: `{"id": <int64>}`.
+public struct CreatedResource: Hashable, Sendable, Codable {
+    public var id: ContactID
+    public init(id: ContactID) { self.id = id }
+}

@@ -1,0 +1,176 @@
+/// Strict decoding of request bodies: unknown properties, duplicate keys, wrong JSON types,
+/// int64 overflow and non-integral numbers for int64 properties are 400 problems naming the
+/// property path; a body that is not JSON (or not an object) is a 400 `malformed-json`.
+struct StrictDecoder {
+    var problems = ProblemCollector()
+
+    static func parseObject(_ bytes: some Collection<UInt8>) throws(ContactProblem) -> [(key: String, value: JSONValue)] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw ContactProblem(.malformedJSON, detail: "The body is not valid JSON: \(error.message).")
+        }
+        guard case .object(let members) = value else {
+            throw ContactProblem(.malformedJSON, detail: "The body must be a JSON object, not \(value.typeName).")
+        }
+        return members
+    }
+
+    /// The members of an object by key, reporting unknown and duplicate keys under `prefix`.
+    mutating func members(_ members: [(key: String, value: JSONValue)], allowed: Set<String>, prefix: String)
+        -> [String: JSONValue]
+    {
+        var result: [String: JSONValue] = [:]
+        for (key, value) in members {
+            let path = prefix + key
+            if !allowed.contains(key) {
+                problems.add(path, "is not a known property")
+            } else if result[key] != nil {
+                problems.add(path, "appears more than once")
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    mutating func string(_ value: JSONValue, _ path: String) -> String? {
+        if case .string(let s) = value { return s }
+        problems.add(path, "must be a string, not \(value.typeName)")
+        return nil
+    }
+
+    mutating func int64(_ value: JSONValue, _ path: String) -> Int64? {
+        guard case .number(let text) = value else {
+            problems.add(path, "must be an integer, not \(value.typeName)")
+            return nil
+        }
+        if let n = Int64(text) { return n }
+        if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+            problems.add(path, "must be an integer without fraction or exponent, got \(text)")
+        } else {
+            problems.add(path, "is outside the int64 range")
+        }
+        return nil
+    }
+
+    mutating func double(_ value: JSONValue, _ path: String) -> Double? {
+        guard case .number(let text) = value else {
+            problems.add(path, "must be a number, not \(value.typeName)")
+            return nil
+        }
+        return Double(text)  // overflow gives ±infinity, which validation reports (422)
+    }
+
+    /// A nullable property: `.null`, a decoded value, or `nil` after a type error.
+    mutating func nullable<T>(_ value: JSONValue?, _ path: String,
+                              _ decode: (inout StrictDecoder, JSONValue, String) -> T?) -> Patch<T>? where T: Hashable & Sendable {
+        guard let value else { return .absent }
+        if case .null = value { return .null }
+        guard let decoded = decode(&self, value, path) else { return nil }
+        return .value(decoded)
+    }
+
+    mutating func location(_ value: JSONValue, _ path: String) -> LocationInput? {
+        guard case .object(let raw) = value else {
+            problems.add(path, "must be an object, not \(value.typeName)")
+            return nil
+        }
+        let m = members(raw, allowed: ["latitude", "longitude", "crs"], prefix: path + ".")
+        var location = LocationInput(latitude: nil, longitude: nil)
+        if let v = m["latitude"], !v.isNull { location.latitude = double(v, path + ".latitude") }
+        if let v = m["longitude"], !v.isNull { location.longitude = double(v, path + ".longitude") }
+        if let v = m["crs"], !v.isNull { location.crs = string(v, path + ".crs") }
+        return location
+    }
+
+    mutating func customFields(_ value: JSONValue, _ path: String) -> [CustomFieldInput]? {
+        guard case .array(let items) = value else {
+            problems.add(path, "must be an array, not \(value.typeName)")
+            return nil
+        }
+        var result: [CustomFieldInput] = []
+        for (i, item) in items.enumerated() {
+            let itemPath = "\(path)[\(i)]"
+            guard case .object(let raw) = item else {
+                problems.add(itemPath, "must be an object, not \(item.typeName)")
+                continue
+            }
+            let m = members(raw, allowed: ["definitionId", "value"], prefix: itemPath + ".")
+            var field = CustomFieldInput(definitionId: nil, value: nil)
+            if let v = m["definitionId"], !v.isNull { field.definitionId = int64(v, itemPath + ".definitionId").map { DefinitionID(rawValue: $0) } }
+            if let v = m["value"], !v.isNull { field.value = string(v, itemPath + ".value") }
+            result.append(field)
+        }
+        return result
+    }
+}
+
+extension JSONValue {
+    var isNull: Bool { if case .null = self { true } else { false } }
+}
+
+extension ContactDraft {
+    static let properties: Set<String> = [
+        "reference", "name", "groupId", "parentId", "extraInformation", "street", "town",
+        "postalCode", "country", "location", "customFields",
+    ]
+
+    /// Decodes a create body strictly (see ``ContactProblem/Code/invalidBody``).
+    ///
+    /// A `null` for a required property (`name`, `groupId`, `location`) decodes as missing
+    /// and is reported by validation as a 422, together with every other failure.
+    ///
+    /// - Throws: a 400 ``ContactProblem`` (`malformed-json` or `invalid-body` with every
+    ///   offending property path in `errors`).
+    public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
+        var d = StrictDecoder()
+        let m = d.members(try StrictDecoder.parseObject(bytes), allowed: Self.properties, prefix: "")
+        func text(_ key: String, _ d: inout StrictDecoder) -> String? {
+            guard let v = m[key], !v.isNull else { return nil }
+            return d.string(v, key)
+        }
+        self.init(name: nil, groupId: nil, location: nil)
+        reference = text("reference", &d)
+        name = text("name", &d)
+        extraInformation = text("extraInformation", &d)
+        street = text("street", &d)
+        town = text("town", &d)
+        postalCode = text("postalCode", &d)
+        country = text("country", &d)
+        if let v = m["groupId"], !v.isNull { groupId = d.int64(v, "groupId").map { GroupID(rawValue: $0) } }
+        if let v = m["parentId"], !v.isNull { parentId = d.int64(v, "parentId").map { ContactID(rawValue: $0) } }
+        if let v = m["location"], !v.isNull { location = d.location(v, "location") }
+        if let v = m["customFields"], !v.isNull { customFields = d.customFields(v, "customFields") }
+        try d.problems.throwIfAny(.invalidBody)
+    }
+}
+
+extension ContactPatch {
+    /// Decodes a PATCH body strictly, keeping absent, `null` and values apart.
+    ///
+    /// - Throws: a 400 ``ContactProblem``: `malformed-json`, `invalid-body` (every offending
+    ///   property path in `errors`) or `empty-patch` when no property is present.
+    public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
+        var d = StrictDecoder()
+        let m = d.members(try StrictDecoder.parseObject(bytes), allowed: ContactDraft.properties, prefix: "")
+        self.init()
+        func text(_ key: String, _ d: inout StrictDecoder) -> Patch<String> {
+            d.nullable(m[key], key) { d, v, p in d.string(v, p) } ?? .absent
+        }
+        reference = text("reference", &d)
+        name = text("name", &d)
+        extraInformation = text("extraInformation", &d)
+        street = text("street", &d)
+        town = text("town", &d)
+        postalCode = text("postalCode", &d)
+        country = text("country", &d)
+        groupId = d.nullable(m["groupId"], "groupId") { d, v, p in d.int64(v, p).map { GroupID(rawValue: $0) } } ?? .absent
+        parentId = d.nullable(m["parentId"], "parentId") { d, v, p in d.int64(v, p).map { ContactID(rawValue: $0) } } ?? .absent
+        location = d.nullable(m["location"], "location") { d, v, p in d.location(v, p) } ?? .absent
+        customFields = d.nullable(m["customFields"], "customFields") { d, v, p in d.customFields(v, p) } ?? .absent
+        try d.problems.throwIfAny(.invalidBody)
+        if isEmpty { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
+    }
+}

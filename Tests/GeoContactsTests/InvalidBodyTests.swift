@@ -1,0 +1,116 @@
+import Testing
+@testable import GeoContacts
+
+/// Table-driven: each invalid body yields the right status, names the right property, and
+/// changes nothing.
+@Suite struct InvalidBodyTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var body: String
+        var status: Int
+        var path: String?
+        var testDescription: String { body }
+    }
+
+    static let createCases: [Case] = [
+        Case(body: "", status: 400, path: nil),
+        Case(body: "not json", status: 400, path: nil),
+        Case(body: "[]", status: 400, path: nil),
+        Case(body: "\"name\"", status: 400, path: nil),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1}} x"#, status: 400, path: nil),
+        Case(body: #"{"name":"a",}"#, status: 400, path: nil),
+        Case(body: #"{"name":"\ud800","groupId":7}"#, status: 400, path: nil),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"nickname":"x"}"#, status: 400, path: "nickname"),
+        Case(body: #"{"name":"a","name":"b","groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "name"),
+        Case(body: #"{"name":5,"groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "name"),
+        Case(body: #"{"name":"a","groupId":"7","location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7.5,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7e0,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":9223372036854775808,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7,"parentId":-9223372036854775809,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "parentId"),
+        Case(body: #"{"name":"a","groupId":7,"parentId":true,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "parentId"),
+        Case(body: #"{"name":"a","groupId":7,"reference":1,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "reference"),
+        Case(body: #"{"name":"a","groupId":7,"extraInformation":[],"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "extraInformation"),
+        Case(body: #"{"name":"a","groupId":7,"street":{},"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "street"),
+        Case(body: #"{"name":"a","groupId":7,"town":false,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "town"),
+        Case(body: #"{"name":"a","groupId":7,"postalCode":12345,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "postalCode"),
+        Case(body: #"{"name":"a","groupId":7,"country":["UK"],"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "country"),
+        Case(body: #"{"name":"a","groupId":7,"location":[1,1]}"#, status: 400, path: "location"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":"1","longitude":1}}"#, status: 400, path: "location.latitude"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":null,"lng":1}}"#, status: 400, path: "location.lng"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1,"crs":3857}}"#, status: 400, path: "location.crs"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":{}}"#, status: 400, path: "customFields"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[1]}"#, status: 400, path: "customFields[0]"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":true}]}"#, status: 400, path: "customFields[0].value"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true"},{"definitionId":"2","value":"1"}]}"#, status: 400, path: "customFields[1].definitionId"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true","label":"x"}]}"#, status: 400, path: "customFields[0].label"),
+        Case(body: #"{"name":"","groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 422, path: "name"),
+        Case(body: #"{"name":"a","groupId":70,"location":{"latitude":1,"longitude":1}}"#, status: 422, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":-90.0001,"longitude":1}}"#, status: 422, path: "location.latitude"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":"EPSG:nope"}}"#, status: 422, path: "location.crs"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":" "}}"#, status: 422, path: "location.crs"),
+    ]
+
+    @Test(arguments: createCases)
+    func createBody(_ c: Case) async throws {
+        let directory = try await Fixture.directory()
+        let existing = try await directory.create(Fixture.draft(), as: Fixture.caller())
+        let before = directory.snapshot(of: Fixture.customer)
+        let failure = await problem { () async throws(ContactProblem) in
+            let draft = try ContactDraft(json: Array(c.body.utf8))
+            _ = try await directory.create(draft, as: Fixture.caller())
+        }
+        let p = try #require(failure)
+        #expect(p.status == c.status, "\(p)")
+        if let path = c.path { #expect(p.errors?[path] != nil, "\(p)") }
+        let after = directory.snapshot(of: Fixture.customer)
+        #expect(after.count == before.count)
+        #expect(try after.contact(existing) == before.contact(existing))
+        try after.checkInvariants()
+    }
+
+    static let patchCases: [Case] = [
+        Case(body: "{}", status: 400, path: nil),
+        Case(body: "null", status: 400, path: nil),
+        Case(body: #"{"nickname":"x"}"#, status: 400, path: "nickname"),
+        Case(body: #"{"groupId":1.5}"#, status: 400, path: "groupId"),
+        Case(body: #"{"parentId":"1"}"#, status: 400, path: "parentId"),
+        Case(body: #"{"location":{"latitude":true,"longitude":1}}"#, status: 400, path: "location.latitude"),
+        Case(body: #"{"name":null}"#, status: 422, path: "name"),
+        Case(body: #"{"name":""}"#, status: 422, path: "name"),
+        Case(body: #"{"groupId":null}"#, status: 422, path: "groupId"),
+        Case(body: #"{"groupId":99}"#, status: 422, path: "groupId"),
+        Case(body: #"{"location":null}"#, status: 422, path: "location"),
+        Case(body: #"{"location":{"latitude":1}}"#, status: 422, path: "location.longitude"),
+        Case(body: #"{"parentId":1}"#, status: 422, path: "parentId"),  // itself
+        Case(body: #"{"parentId":2}"#, status: 422, path: "parentId"),  // its child: a cycle
+        Case(body: #"{"parentId":404}"#, status: 422, path: "parentId"),
+        Case(body: #"{"customFields":[{"definitionId":9,"value":"1"}]}"#, status: 422, path: "customFields[0].value"),
+        Case(body: #"{"town":"x","customFields":[{"definitionId":1,"value":"nope"}],"postalCode":"12345678901"}"#, status: 422, path: "customFields[0].value"),
+    ]
+
+    @Test(arguments: patchCases)
+    func patchBody(_ c: Case) async throws {
+        let directory = try await Fixture.directory()
+        let root = try await directory.create(Fixture.draft(), as: Fixture.caller())
+        _ = try await directory.create(Fixture.draft(parent: root), as: Fixture.caller())
+        let before = directory.snapshot(of: Fixture.customer)
+        let failure = await problem { () async throws(ContactProblem) in
+            let patch = try ContactPatch(json: Array(c.body.utf8))
+            try await directory.update(root, with: patch, as: Fixture.caller())
+        }
+        let p = try #require(failure)
+        #expect(p.status == c.status, "\(p)")
+        if let path = c.path { #expect(p.errors?[path] != nil, "\(p)") }
+        let after = directory.snapshot(of: Fixture.customer)
+        #expect(try after.contact(root) == before.contact(root))
+        try after.checkInvariants()
+    }
+
+    @Test func unknownContactPatchIs404() async throws {
+        let directory = try await Fixture.directory()
+        let p = await problem { () async throws(ContactProblem) in
+            try await directory.update(ContactID(5), with: try ContactPatch(json: Array(#"{"name":"x"}"#.utf8)), as: Fixture.caller())
+        }
+        #expect(p?.status == 404)
+    }
+}
