@@ -37,18 +37,27 @@ FILTER ?= .*
 bench: bench-deps
 	$(SWIFT) package --package-path Benchmarks benchmark --filter '$(FILTER)'
 
-## Check the committed allocation-count thresholds (Benchmarks/Thresholds, p90 malloc counts of the
-## RTree benchmarks at the default sizes). Exit status 0 when every count is within tolerance.
+## Check the committed allocation-count thresholds (Benchmarks/Thresholds: p90 malloc counts of the
+## RTree benchmarks and of every contacts and hierarchy benchmark, at the default sizes).
+## Exit status 0 when every count is within tolerance.
+BENCH_THRESHOLDS := --path Benchmarks/Thresholds
 bench-check: bench-deps
 	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
-		$(SWIFT) package --package-path Benchmarks benchmark thresholds check --path Benchmarks/Thresholds --filter '.*RTree.*'
+		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
+		--target SpatialIndexBenchmarks --filter '.*RTree.*'
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
+		--target ContactsBenchmarks --target HierarchyBenchmarks
 
-## Rewrite those thresholds after an intended change (then keep only mallocCountTotal, see
+## Rewrite those thresholds after an intended change (keeps only mallocCountTotal, see
 ## Benchmarks/README.md).
 bench-thresholds: bench-deps
 	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
 		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
-		benchmark thresholds update --path Benchmarks/Thresholds --filter '.*RTree.*'
+		benchmark thresholds update $(BENCH_THRESHOLDS) --target SpatialIndexBenchmarks --filter '.*RTree.*'
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
+		benchmark thresholds update $(BENCH_THRESHOLDS) --target ContactsBenchmarks --target HierarchyBenchmarks
 	python3 Benchmarks/Scripts/keep-malloc-thresholds.py Benchmarks/Thresholds
 
 clean:

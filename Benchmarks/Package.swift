@@ -43,6 +43,28 @@ let package = Package(
             path: "Benchmarks/SpatialIndex",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ContactsBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GeoContacts", package: "GeoContacts"),
+                .product(name: "Geodesy", package: "GeoContacts"),
+            ],
+            path: "Benchmarks/Contacts",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "HierarchyBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GeoContacts", package: "GeoContacts"),
+                .product(name: "Geodesy", package: "GeoContacts"),
+            ],
+            path: "Benchmarks/Hierarchy",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
