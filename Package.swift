@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "Geodesy",
                 "SpatialIndex",
+                "GeoContacts",
                 "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

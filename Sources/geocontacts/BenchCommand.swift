@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoContacts
 import Geodesy
 import SpatialIndex
 
@@ -9,9 +10,10 @@ import SpatialIndex
 /// columns; WGS84 degrees), then times, on one core: one-by-one insertion of every point,
 /// bulk loading them, nearest-1 and nearest-10 for every query on the one-by-one tree, and
 /// reports the index's estimated heap bytes per point. Each timing is the median of
-/// `--repeat` runs. `createContactsPerSecond` is not reported yet: it belongs to the
-/// contacts core, which is not part of this build.
-struct BenchCommand: ParsableCommand {
+/// `--repeat` runs. Then it creates `--contacts` contacts (default: the first 100,000
+/// points) one by one through the contacts core's whole path — decode the JSON body,
+/// validate, store, update every index — into an empty `ContactDirectory`, once.
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the spatial index (insert, bulk load, nearest-1/10, bytes) on CSV points and queries.",
@@ -38,11 +40,15 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Runs per measurement; the median is reported.")
     var repetitions: Int = 3
 
+    @Option(help: "How many of the points to create as contacts through the contacts core (default: up to 100,000; 0 skips).")
+    var contacts: Int?
+
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        if let contacts, contacts < 0 { throw ValidationError("--contacts must not be negative") }
     }
 
-    func run() throws {
+    func run() async throws {
         let progress = Progress()
         #if DEBUG
         progress.warn("warning: debug build; use `swift run -c release geocontacts bench …` for real figures")
@@ -53,8 +59,13 @@ struct BenchCommand: ParsableCommand {
         guard !queries.isEmpty else { throw ValidationError("\(self.queries) has no queries") }
         guard points.count <= Int(Int32.max) else { throw ValidationError("at most \(Int32.max) points") }
 
-        let report = Measurements(points: points, queries: queries, repetitions: repetitions, progress: progress)
-            .run()
+        let measurements = Measurements(points: points, queries: queries, repetitions: repetitions, progress: progress)
+        var report = measurements.run()
+        let creates = min(contacts ?? 100_000, points.count)
+        if creates > 0 {
+            report.createContactsPerSecond = try await measurements.createContactsPerSecond(count: creates)
+            report.createContactsCount = creates
+        }
         progress.finish()
         switch format {
         case .json: print(try report.json())
@@ -75,8 +86,11 @@ struct BenchReport: Codable {
     /// Estimated heap bytes of the one-by-one tree (`RTree.statistics.bytes`) per point.
     var bytesPerPoint: Double
     var bytesPerPointBulkLoaded: Double
-    /// Not measured until the contacts core lands; omitted from the JSON while nil.
+    /// Contacts created per second through `ContactDraft(json:)` and
+    /// `ContactDirectory.create`, on the first ``createContactsCount`` points; nil (omitted)
+    /// with `--contacts 0`.
     var createContactsPerSecond: Double?
+    var createContactsCount: Int?
     var treeHeight: Int
     var build: String
 
@@ -99,7 +113,9 @@ struct BenchReport: Codable {
             ("bytes per point (bulk loaded)", fixed(bytesPerPointBulkLoaded, 1)),
             ("tree height", "\(treeHeight)"),
         ]
-        if let createContactsPerSecond { rows.append(("create contacts", rate(createContactsPerSecond))) }
+        if let createContactsPerSecond, let createContactsCount {
+            rows.append(("create contacts (\(createContactsCount))", rate(createContactsPerSecond)))
+        }
         rows.append(("build / runs", "\(build), median of \(repetitions)"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
@@ -166,8 +182,29 @@ struct Measurements {
             bytesPerPoint: tree.statistics.bytesPerEntry,
             bytesPerPointBulkLoaded: bulk.statistics.bytesPerEntry,
             createContactsPerSecond: nil,
+            createContactsCount: nil,
             treeHeight: tree.height,
             build: build)
+    }
+
+    /// Creates `count` contacts at the first points, each from its JSON body (rendered
+    /// beforehand), into an empty directory; returns creates per second.
+    func createContactsPerSecond(count: Int) async throws -> Double {
+        let caller = Caller(customer: CustomerID(1), scopes: [.read, .write, .admin])
+        let directory = ContactDirectory()
+        try await directory.defineGroup(ContactGroup(id: GroupID(1), name: "Bench"), as: caller)
+        let bodies = points.prefix(count).enumerated().map { i, p in
+            Array(#"{"name":"Contact \#(i)","groupId":1,"location":{"latitude":\#(p.latitude),"longitude":\#(p.longitude)}}"#.utf8)
+        }
+        let start = ContinuousClock.now
+        for (i, body) in bodies.enumerated() {
+            let draft = try ContactDraft(json: body)
+            _ = try await directory.create(draft, as: caller)
+            if i & 0x3FF == 0 { progress.update("create contacts", i, of: bodies.count) }
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Double(bodies.count) / seconds
     }
 
     private func time(_ body: () -> Void) -> Double {
