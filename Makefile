@@ -6,12 +6,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps bench-deps run test bench bench-check bench-thresholds clean
 
-## Install PROJ (libproj-dev) and pkg-config when missing.
+## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists proj; then \
-		echo "Installing libproj-dev and pkg-config…"; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists proj || ! pkg-config --exists sqlite3; then \
+		echo "Installing libproj-dev, libsqlite3-dev and pkg-config…"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libproj-dev pkg-config; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libproj-dev libsqlite3-dev pkg-config; \
 	fi
 
 ## Run the main job.

@@ -15,11 +15,14 @@ let package = Package(
         .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
         .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
+        .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
+        .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -36,6 +39,15 @@ let package = Package(
             dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
+        // Embedded durable storage over SQLite (GRDB): the journal with group commit, schema
+        // migrations, and opening a data folder into a ready directory. No SQL elsewhere.
+        .target(
+            name: "GeoContactsSQLite",
+            dependencies: ["GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // File formats of import/export (CSV, GeoJSON, NDJSON) with per-line problems.
+        .target(name: "GeoContactsInterchange", dependencies: ["GeoContacts", "Geodesy"], swiftSettings: strict),
         // The domain: contact model and wire types, validation, problems, per-customer
         // snapshots with group / hierarchy / reference / spatial indexes, queries.
         .target(
@@ -55,6 +67,8 @@ let package = Package(
                 "Geodesy",
                 "SpatialIndex",
                 "GeoContacts",
+                "GeoContactsInterchange",
+                "GeoContactsSQLite",
                 "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -68,6 +82,14 @@ let package = Package(
         .testTarget(
             name: "GeoContactsTestSupportTests",
             dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsSQLiteTests",
+            dependencies: [
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

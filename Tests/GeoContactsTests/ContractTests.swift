@@ -186,6 +186,14 @@ import Testing
         #expect(await problem { () async throws(ContactProblem) in try await directory.update(ContactID(99), with: patch, as: caller) }?.status == 404)
         #expect(await problem { () async throws(ContactProblem) in try await directory.remove(ContactID(99), as: caller) }?.status == 404)
         #expect(syncProblem { () throws(ContactProblem) in _ = try directory.snapshot(as: caller).members(of: GroupID(99), page: .all) }?.code == .groupNotFound)
+        // JSON entry points: 403 comes before the body is read.
+        let reader = Fixture.caller(Fixture.customer, [.read])
+        #expect(await problem { () async throws(ContactProblem) in _ = try await directory.create(json: Array("{".utf8), as: reader) }?.status == 403)
+        #expect(await problem { () async throws(ContactProblem) in _ = try await directory.create(json: Array("{".utf8), as: caller) }?.status == 400)
+        #expect(await problem { () async throws(ContactProblem) in try await directory.update(root, json: Array("{}".utf8), as: caller) }?.code == .emptyPatch)
+        let viaJSON = try await directory.create(json: Array(#"{"name":"j","groupId":7,"location":{"latitude":1,"longitude":2}}"#.utf8), as: caller)
+        try await directory.update(viaJSON, json: Array(#"{"town":"Hull"}"#.utf8), as: caller)
+        #expect(try directory.snapshot(as: caller).contact(viaJSON).town == "Hull")
         // 409
         let conflict = await problem { () async throws(ContactProblem) in try await directory.remove(root, as: caller) }
         #expect(conflict?.status == 409)
@@ -305,6 +313,8 @@ import Testing
         """)
         let hit = try snapshot.nearest(to: Coordinate(latitude: 53.8, longitude: -1.55), count: 1)[0]
         #expect(encodeJSON(ContactHitResource(hit)).hasSuffix(#""distance":0,"extraInformation":null,"groupId":7,"id":1,"location":{"latitude":53.8,"longitude":-1.55},"name":"c0","parentId":null,"postalCode":null,"reference":"r0","street":null,"town":null}"#))
+        let resource = ContactResource(hit.contact)
+        #expect(try JSONDecoder().decode(ContactResource.self, from: Data(encodeJSON(resource).utf8)) == resource)
         #expect(encodeJSON(snapshot.groups) == #"[{"id":7,"name":"Depots"},{"id":8,"name":"Sites"}]"#)
         #expect(snapshot.customFieldDefinitions.count == Fixture.definitions.count)
         #expect(try snapshot.memberCount(of: Fixture.depots) == 13)

@@ -152,10 +152,11 @@ import Testing
         #expect(try snapshot.depth(of: leaf) == n - 1)
         let ancestors = try snapshot.ancestors(of: leaf)
         #expect(ancestors.count == n - 1 && ancestors.first?.id == ContactID(Int64(n - 1)) && ancestors.last?.id == root)
-        for order in TraversalOrder.allCases {
-            let last = try snapshot.descendants(of: root, order: order, page: PageRequest(pageNumber: 1000, pageSize: 1000))
-            #expect(last.pageItemCount == 999 && last.items.last?.id == leaf)
-        }
+        // Depth-first is where a recursive walk would overflow; it visits the whole chain.
+        let last = try snapshot.descendants(of: root, order: .depthFirst, page: PageRequest(pageNumber: 1000, pageSize: 1000))
+        #expect(last.pageItemCount == 999 && last.items.last?.id == leaf)
+        let first = try snapshot.descendants(of: root, order: .breadthFirst, page: PageRequest(pageNumber: 1, pageSize: 1000))
+        #expect(first.items.map(\.id.rawValue) == Array(2...1001))
         // Making the root a child of the leaf is a cycle: refused after walking the whole chain.
         var patch = ContactPatch()
         patch.parentId = .value(leaf)

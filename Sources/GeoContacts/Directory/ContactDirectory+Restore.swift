@@ -1,4 +1,5 @@
 import Geodesy
+import HashTreeCollections
 import SpatialIndex
 
 extension ContactDirectory {
@@ -11,11 +12,16 @@ extension ContactDirectory {
     /// is not run, as it would double the cost of a large restore.
     ///
     /// - Parameters:
+    ///   - nextContactID: the id the next created contact gets, at least; ids are never
+    ///     reused, so a storage layer keeps the high-water mark of ids it ever stored (the
+    ///     highest stored contact may have been removed). Ids above every restored contact
+    ///     are used when this is lower.
     ///   - policy: the customer's policy; the directory's default when `nil`.
     /// - Throws: 500 `internal-error` when the data is inconsistent; then nothing changes.
     /// - Complexity: O(n log n).
     public func restore<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
-                                     contacts: S, policy: ContactPolicy? = nil) throws(ContactProblem)
+                                     contacts: S, nextContactID: Int64 = 1,
+                                     policy: ContactPolicy? = nil) throws(ContactProblem)
         where S.Element == Contact
     {
         func inconsistent(_ message: String) -> ContactProblem {
@@ -55,25 +61,56 @@ extension ContactDirectory {
         var snapshot = CustomerSnapshot(customer: customer, policy: policy ?? defaultPolicy)
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
-        var locations: [(ContactID, Coordinate)] = []
-        locations.reserveCapacity(all.count)
-        var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
-        for var contact in all {
-            contact.customFields.sort { $0.definitionId < $1.definitionId }
-            snapshot.contacts[contact.id] = contact
-            snapshot.index(contact)
-            snapshot.nextContactID = max(snapshot.nextContactID, contact.id.rawValue &+ 1)
-            locations.append((contact.id, contact.location))
-            byGroup[contact.groupId, default: []].append((contact.id, contact.location))
-        }
-        snapshot.spatial = RTree(bulkLoading: locations)
-        for (group, entries) in byGroup {
-            // A group holding every contact shares the customer's tree (copy-on-write).
-            snapshot.groupSpatial[group] = entries.count == all.count ? snapshot.spatial : RTree(bulkLoading: entries)
-        }
+        snapshot.buildIndexes(from: all)
+        snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         let tenant = tenant(customer)
         tenant.writer.withLock { _ in
             tenant.current.withLock { $0 = snapshot }
+        }
+    }
+}
+
+extension CustomerSnapshot {
+    /// Fills the contacts and every index from validated contacts, in bulk: one set of ids is
+    /// built by insertion, then the contacts map, roots, children and (for few groups) the
+    /// member sets are derived from it with structural operations (`TreeDictionary(keys:valueGenerator:)`,
+    /// `TreeSet.filter`) instead of one path-copying insert per contact and index.
+    mutating func buildIndexes(from all: [Contact]) {
+        var byID: [ContactID: Contact] = [:]
+        byID.reserveCapacity(all.count)
+        var childrenOf: [ContactID: [ContactID]] = [:]
+        var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
+        var locations: [(ContactID, Coordinate)] = []
+        locations.reserveCapacity(all.count)
+        for var contact in all {
+            contact.customFields.sort { $0.definitionId < $1.definitionId }
+            byID[contact.id] = contact
+            if let parent = contact.parentId { childrenOf[parent, default: []].append(contact.id) }
+            byGroup[contact.groupId, default: []].append((contact.id, contact.location))
+            locations.append((contact.id, contact.location))
+            nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
+            if let reference = contact.reference { byReference[reference, default: []].insert(contact.id) }
+            for field in contact.customFields {
+                byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(contact.id)
+            }
+        }
+        let ids = TreeSet(byID.keys)
+        contacts = TreeDictionary(keys: ids) { byID[$0]! }
+        rootIDs = ids.filter { byID[$0]!.parentId == nil }
+        childrenByParent = TreeDictionary(keys: ids.filter { childrenOf[$0] != nil }) { TreeSet(childrenOf[$0]!) }
+        for (group, entries) in byGroup {
+            if byGroup.count == 1 {
+                members[group] = ids
+            } else if byGroup.count <= 8 {
+                members[group] = ids.filter { byID[$0]!.groupId == group }
+            } else {
+                members[group] = TreeSet(entries.lazy.map(\.0))
+            }
+        }
+        spatial = RTree(bulkLoading: locations)
+        for (group, entries) in byGroup {
+            // A group holding every contact shares the customer's tree (copy-on-write).
+            groupSpatial[group] = entries.count == all.count ? spatial : RTree(bulkLoading: entries)
         }
     }
 }

@@ -134,3 +134,23 @@ extension ContactDirectory {
     }
 
 }
+
+extension ContactDirectory {
+    /// Decodes a create body strictly and creates the contact: what `POST /v1/contacts` calls.
+    /// The scope is checked before the body is read (403 before 400).
+    ///
+    /// - Throws: 403; 400 (`malformed-json`, `invalid-body`); 422; 500.
+    public func create(json body: [UInt8], as caller: Caller) async throws(ContactProblem) -> ContactID {
+        try caller.require(.write)
+        return try await create(try ContactDraft(json: body), as: caller)
+    }
+
+    /// Decodes a PATCH body strictly and applies it: what `PATCH /v1/contacts/{id}` calls.
+    /// The scope is checked before the body is read (403 before 400).
+    ///
+    /// - Throws: 403; 400 (`malformed-json`, `invalid-body`, `empty-patch`); 404; 422; 500.
+    public func update(_ id: ContactID, json body: [UInt8], as caller: Caller) async throws(ContactProblem) {
+        try caller.require(.write)
+        try await update(id, with: try ContactPatch(json: body), as: caller)
+    }
+}

@@ -86,8 +86,9 @@ public final class ContactDirectory: Sendable {
     }
 
     /// Runs one write for `customer`: under its writer lock, `plan` validates against the
-    /// current snapshot and returns the changes and a result; they are journaled, applied to
-    /// a copy and published. Then the journal's durability is awaited.
+    /// current snapshot and returns the changes and a result; they are applied to a private
+    /// copy (each re-checked), journaled, and the copy is published. Then, outside the lock,
+    /// the journal's durability is awaited.
     func write<R: Sendable>(_ customer: CustomerID,
                             _ plan: (CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
@@ -97,13 +98,20 @@ public final class ContactDirectory: Sendable {
             var next = tenant.snapshot
             let (changes, result) = try plan(next)
             if changes.isEmpty { return (nil, result) }
+            // Apply to the private copy first, re-checking each change, so that a bug is a
+            // 500 that changes nothing (and never reaches the journal) rather than a trap.
+            for change in changes {
+                if let problem = next.problem(applying: change) {
+                    throw ContactProblem(.internalError, detail: "A validated change does not apply: \(problem).")
+                }
+                next.apply(change)
+            }
             let sequence: UInt64
             do {
                 sequence = try journal.append(changes, customer: customer)
             } catch {
                 throw ContactProblem(.storageFailed, detail: "The journal refused the change: \(error)")
             }
-            for change in changes { next.apply(change) }
             tenant.current.withLock { $0 = next }
             return (sequence, result)
         }

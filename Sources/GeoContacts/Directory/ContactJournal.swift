@@ -4,8 +4,10 @@ import Synchronization
 /// storage layer implements (a write-ahead log, a SQL table, a replication stream).
 ///
 /// For each accepted write the directory calls ``append(_:customer:)`` once, under that
-/// customer's writer lock, after complete validation and before applying the changes in
-/// memory; a throw rejects the write and changes nothing. After publishing and releasing
+/// customer's writer lock, after complete validation and before the changes become visible
+/// (they have only been applied to a private copy); a throw rejects the write and changes
+/// nothing. One write's changes come in one call (a cascading removal is several changes),
+/// so a journal can persist them atomically. After publishing and releasing
 /// the lock it awaits ``waitUntilDurable(_:)`` with the returned sequence number before
 /// acknowledging the write, so that a journal can group-commit many writers' changes.
 public protocol ContactJournal: Sendable {

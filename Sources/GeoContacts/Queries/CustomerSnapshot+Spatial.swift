@@ -52,10 +52,8 @@ extension CustomerSnapshot {
         case .scan(let small):
             neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
                                             among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        case .tree(let tree, let isIncluded?):
+        case .tree(let tree, let isIncluded):
             neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
-        case .tree(let tree, nil):
-            neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance)
         }
         return hits(neighbors)
     }
@@ -75,10 +73,8 @@ extension CustomerSnapshot {
         case .scan(let small):
             neighbors = SpatialScan.neighbors(within: radius, of: point,
                                               among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        case .tree(let tree, let isIncluded?):
+        case .tree(let tree, let isIncluded):
             neighbors = tree.neighbors(within: radius, of: point, where: isIncluded)
-        case .tree(let tree, nil):
-            neighbors = tree.neighbors(within: radius, of: point)
         }
         return hits(neighbors)
     }
@@ -100,10 +96,8 @@ extension CustomerSnapshot {
                 let location = contacts[id]!.location
                 return box.contains(location) ? Neighbor(element: id, location: location, distance: 0) : nil
             }
-        case .tree(let tree, let isIncluded?):
+        case .tree(let tree, let isIncluded):
             neighbors = tree.elements(in: box, where: isIncluded)
-        case .tree(let tree, nil):
-            neighbors = tree.elements(in: box)
         }
         return hits(neighbors)
     }

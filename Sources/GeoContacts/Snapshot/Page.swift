@@ -16,12 +16,16 @@ public struct PageRequest: Hashable, Sendable {
         guard (1...Self.maximumPageSize).contains(pageSize) else {
             throw .parameter("pageSize", "must be between 1 and \(Self.maximumPageSize)")
         }
+        self.init(checkedPageNumber: pageNumber, pageSize: pageSize)
+    }
+
+    private init(checkedPageNumber pageNumber: Int, pageSize: Int) {
         self.pageNumber = pageNumber
         self.pageSize = pageSize
     }
 
     /// The first page of the largest size.
-    public static let all = try! PageRequest(pageNumber: 1, pageSize: maximumPageSize)
+    public static let all = PageRequest(checkedPageNumber: 1, pageSize: maximumPageSize)
 
     /// How many items precede the page, or `nil` if that overflows.
     var offset: Int? {

@@ -44,10 +44,32 @@ public struct ContactResource: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, reference, name, groupId, parentId, extraInformation, street, town, postalCode, country,
              location, customFields
+        /// Only written by ``ContactHitResource``.
+        case distance
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ContactID.self, forKey: .id)
+        reference = try c.decodeIfPresent(String.self, forKey: .reference)
+        name = try c.decode(String.self, forKey: .name)
+        groupId = try c.decode(GroupID.self, forKey: .groupId)
+        parentId = try c.decodeIfPresent(ContactID.self, forKey: .parentId)
+        extraInformation = try c.decodeIfPresent(String.self, forKey: .extraInformation)
+        street = try c.decodeIfPresent(String.self, forKey: .street)
+        town = try c.decodeIfPresent(String.self, forKey: .town)
+        postalCode = try c.decodeIfPresent(String.self, forKey: .postalCode)
+        country = try c.decodeIfPresent(String.self, forKey: .country)
+        location = try c.decode(Location.self, forKey: .location)
+        customFields = try c.decodeIfPresent([CustomFieldValue].self, forKey: .customFields) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try encodeFields(into: &c)
+    }
+
+    func encodeFields(into c: inout KeyedEncodingContainer<CodingKeys>) throws {
         try c.encode(id, forKey: .id)
         try c.encode(reference, forKey: .reference)
         try c.encode(name, forKey: .name)
@@ -74,11 +96,9 @@ public struct ContactHitResource: Hashable, Sendable, Encodable {
         distance = hit.distance
     }
 
-    enum CodingKeys: String, CodingKey { case distance }
-
     public func encode(to encoder: any Encoder) throws {
-        try contact.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: ContactResource.CodingKeys.self)
+        try contact.encodeFields(into: &c)
         try c.encode(distance, forKey: .distance)
     }
 }

@@ -1,0 +1,102 @@
+import GeoContacts
+
+/// Reads an import file into ``ImportRecord``s, one per row / feature / line, each decoded by
+/// the core's strict create-body decoder so that every problem reads as the API's would.
+public enum ContactFileReader {
+    /// The contract's properties that a CSV column or a GeoJSON property may name.
+    static let textFields = ["reference", "name", "extraInformation", "street", "town", "postalCode", "country"]
+    static let integerFields = ["groupId", "parentId"]
+
+    /// Reads every record of `bytes`.
+    ///
+    /// - Parameters:
+    ///   - crs: the CRS of locations that name none (`--crs`); `nil` for WGS84.
+    ///   - progress: called now and then with the bytes consumed so far.
+    /// - Throws: ``InterchangeError`` when the file as a whole is unusable (no header, no
+    ///   coordinate columns, an unknown column, not a FeatureCollection, broken CSV quoting).
+    public static func read(_ bytes: [UInt8], format: ContactFileFormat, name: String, crs: String? = nil,
+                            progress: (Int) -> Void = { _ in }) throws(InterchangeError) -> [ImportRecord]
+    {
+        var records: [ImportRecord]
+        switch format {
+        case .csv: records = try readCSV(bytes, name: name, progress: progress)
+        case .geojson: records = try readGeoJSON(bytes, name: name, progress: progress)
+        case .ndjson: records = readNDJSON(bytes, progress: progress)
+        }
+        if let crs {
+            for i in records.indices where records[i].draft?.location != nil && records[i].draft?.location?.crs == nil {
+                records[i].draft!.location!.crs = crs
+            }
+        }
+        return records
+    }
+
+    // MARK: - Bodies
+
+    /// Decodes an assembled body with the core's strict decoder.
+    static func decode(_ body: [UInt8], line: Int, fileID: Int64?, problems: [String: [String]]) -> ImportRecord {
+        var problems = problems
+        do {
+            let draft = try ContactDraft(json: body)
+            if problems.isEmpty { return ImportRecord(line: line, fileID: fileID, draft: draft) }
+        } catch {
+            if let errors = error.errors, !errors.isEmpty {
+                for (path, messages) in errors { problems[path, default: []] += messages }
+            } else {
+                problems["", default: []].append(error.detail)
+            }
+        }
+        return ImportRecord(line: line, fileID: fileID, draft: nil, problems: problems)
+    }
+
+    /// A JSON string literal.
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// `text` as a JSON number if it is one, else as a JSON string (so that the strict
+    /// decoder reports a wrong type with the API's message).
+    static func numberOrString(_ text: String) -> String {
+        isJSONNumber(text) ? text : quote(text)
+    }
+
+    static func isJSONNumber(_ text: String) -> Bool {
+        var u = Substring(text).utf8[...]
+        func digits() -> Bool {
+            let n = u.prefix { $0 >= 48 && $0 <= 57 }.count
+            u = u.dropFirst(n)
+            return n > 0
+        }
+        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+        guard digits() else { return false }
+        if u.first == UInt8(ascii: ".") { u = u.dropFirst(); guard digits() else { return false } }
+        if u.first == UInt8(ascii: "e") || u.first == UInt8(ascii: "E") {
+            u = u.dropFirst()
+            if u.first == UInt8(ascii: "+") || u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+            guard digits() else { return false }
+        }
+        return u.isEmpty
+    }
+
+    static func fileID(_ text: String, problems: inout [String: [String]]) -> Int64? {
+        guard let id = Int64(text) else {
+            problems["id", default: []].append("must be an integer, got \(text)")
+            return nil
+        }
+        return id
+    }
+}

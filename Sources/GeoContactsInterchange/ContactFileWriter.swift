@@ -1,0 +1,87 @@
+public import GeoContacts
+
+/// Writes contacts in an import format so that importing the output into an empty customer
+/// (with the same groups and definitions) and exporting again gives the same bytes: ids
+/// are written (and kept by import), parents come before their children, doubles are
+/// written with Swift's shortest round-trip form, `null`/absent and `""` stay apart.
+public enum ContactFileWriter {
+    /// `contacts` (one customer's, complete) with every parent before its children: a
+    /// depth-first pre-order from the roots, siblings ascending by id. Iterative.
+    ///
+    /// - Complexity: O(n log n).
+    public static func exportOrder(_ contacts: [Contact]) -> [Contact] {
+        var children: [ContactID: [Contact]] = [:]
+        var roots: [Contact] = []
+        let ids = Set(contacts.map(\.id))
+        for c in contacts {
+            if let parent = c.parentId, ids.contains(parent) { children[parent, default: []].append(c) } else { roots.append(c) }
+        }
+        var result: [Contact] = []
+        result.reserveCapacity(contacts.count)
+        var stack = roots.sorted { $0.id > $1.id }
+        while let next = stack.popLast() {
+            result.append(next)
+            if let kids = children[next.id] { stack.append(contentsOf: kids.sorted { $0.id > $1.id }) }
+        }
+        return result
+    }
+
+    /// The CSV header of ``csvRecord(_:)``.
+    public static let csvHeader = CSVWriter.record([
+        "id", "latitude", "longitude", "reference", "name", "groupId", "parentId", "extraInformation", "street",
+        "town", "postalCode", "country", "customFields",
+    ])
+
+    /// One CSV record: unset properties are empty fields, custom fields a JSON array.
+    public static func csvRecord(_ c: Contact) -> String {
+        CSVWriter.record([
+            String(c.id.rawValue), String(c.location.latitude), String(c.location.longitude), c.reference, c.name,
+            String(c.groupId.rawValue), c.parentId.map { String($0.rawValue) }, c.extraInformation, c.street, c.town,
+            c.postalCode, c.country, c.customFields.isEmpty ? nil : customFieldsJSON(c),
+        ])
+    }
+
+    /// One NDJSON line: the create body with `id` first.
+    public static func ndjsonLine(_ c: Contact) -> String {
+        var members = ["\"id\":\(c.id.rawValue)"]
+        members += properties(c)
+        members.append("\"location\":{\"latitude\":\(c.location.latitude),\"longitude\":\(c.location.longitude)}")
+        if !c.customFields.isEmpty { members.append("\"customFields\":\(customFieldsJSON(c))") }
+        return "{\(members.joined(separator: ","))}\n"
+    }
+
+    /// The start of a GeoJSON FeatureCollection; features follow one per line, separated by `,\n`.
+    public static let geojsonStart = "{\"type\":\"FeatureCollection\",\"features\":[\n"
+    /// The end of the FeatureCollection.
+    public static let geojsonEnd = "\n]}\n"
+
+    /// One GeoJSON feature (no separator).
+    public static func geojsonFeature(_ c: Contact) -> String {
+        var props = properties(c)
+        if !c.customFields.isEmpty { props.append("\"customFields\":\(customFieldsJSON(c))") }
+        return "{\"type\":\"Feature\",\"id\":\(c.id.rawValue),\"geometry\":{\"type\":\"Point\",\"coordinates\":["
+            + "\(c.location.longitude),\(c.location.latitude)]},\"properties\":{\(props.joined(separator: ","))}}"
+    }
+
+    static func properties(_ c: Contact) -> [String] {
+        var members: [String] = []
+        func add(_ key: String, _ value: String?) {
+            if let value { members.append("\"\(key)\":\(ContactFileReader.quote(value))") }
+        }
+        add("reference", c.reference)
+        add("name", c.name)
+        members.append("\"groupId\":\(c.groupId.rawValue)")
+        if let parent = c.parentId { members.append("\"parentId\":\(parent.rawValue)") }
+        add("extraInformation", c.extraInformation)
+        add("street", c.street)
+        add("town", c.town)
+        add("postalCode", c.postalCode)
+        add("country", c.country)
+        return members
+    }
+
+    static func customFieldsJSON(_ c: Contact) -> String {
+        "[" + c.customFields.map { "{\"definitionId\":\($0.definitionId.rawValue),\"value\":\(ContactFileReader.quote($0.value))}" }
+            .joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import GeoContacts
+import Geodesy
+
+/// Writing changes as rows, and reading rows back as contacts, groups and definitions.
+/// The only place that knows the table layout besides ``Schema``.
+enum ContactRows {
+    /// Writes one customer's changes, in order, inside the caller's transaction.
+    static func write(_ changes: [ContactChange], customer: CustomerID, in db: Database) throws {
+        let c = customer.rawValue
+        for change in changes {
+            switch change {
+            case .created(let contact), .updated(old: _, new: let contact):
+                try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO contact (customer, id, reference, name, group_id, parent_id,
+                        extra_information, street, town, postal_code, country, latitude, longitude)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        c, contact.id.rawValue, contact.reference, contact.name, contact.groupId.rawValue,
+                        contact.parentId?.rawValue, contact.extraInformation, contact.street, contact.town,
+                        contact.postalCode, contact.country, contact.location.latitude, contact.location.longitude,
+                    ])
+                if case .updated(let old, _) = change, !old.customFields.isEmpty {
+                    try deleteFields(of: contact.id, customer: c, in: db)
+                }
+                for field in contact.customFields {
+                    try db.cachedStatement(sql: """
+                        INSERT OR REPLACE INTO contact_custom_field (customer, contact_id, definition_id, value)
+                        VALUES (?, ?, ?, ?)
+                        """).execute(arguments: [c, contact.id.rawValue, field.definitionId.rawValue, field.value])
+                }
+                if case .created = change {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO contact_sequence (customer, next_id) VALUES (?, ?)
+                        ON CONFLICT (customer) DO UPDATE SET next_id = MAX(next_id, excluded.next_id)
+                        """).execute(arguments: [c, contact.id.rawValue &+ 1])
+                }
+            case .removed(let contact):
+                try db.cachedStatement(sql: "DELETE FROM contact WHERE customer = ? AND id = ?")
+                    .execute(arguments: [c, contact.id.rawValue])
+                if !contact.customFields.isEmpty { try deleteFields(of: contact.id, customer: c, in: db) }
+            case .groupDefined(let group):
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO contact_group (customer, id, name) VALUES (?, ?, ?)")
+                    .execute(arguments: [c, group.id.rawValue, group.name])
+            case .definitionDefined(let definition):
+                let options = String(decoding: try JSONEncoder().encode(definition.options), as: UTF8.self)
+                let groups = String(decoding: try JSONEncoder().encode(definition.groupIds.map(\.rawValue).sorted()),
+                                    as: UTF8.self)
+                try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO custom_field_definition (customer, id, name, type, options, group_ids)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [c, definition.id.rawValue, definition.name, definition.type.rawValue,
+                                             options, groups])
+            }
+        }
+    }
+
+    private static func deleteFields(of id: ContactID, customer: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM contact_custom_field WHERE customer = ? AND contact_id = ?")
+            .execute(arguments: [customer, id.rawValue])
+    }
+
+    /// Everything one customer has stored.
+    struct CustomerData: Sendable {
+        var customer: CustomerID
+        var groups: [ContactGroup] = []
+        var definitions: [CustomFieldDefinition] = []
+        var contacts: [Contact] = []
+        /// The high-water mark of contact ids: the next id to hand out, at least.
+        var nextContactID: Int64 = 1
+    }
+
+    /// Reads every customer's data: each table once, in primary-key order, custom-field
+    /// values merged into their contacts on the way.
+    ///
+    /// - Complexity: O(rows).
+    static func loadAll(from db: Database, only customer: CustomerID? = nil) throws -> [CustomerData] {
+        let filter = customer.map { "WHERE customer = \($0.rawValue)" } ?? ""
+        var byCustomer: [Int64: CustomerData] = [:]
+        func data(_ c: Int64) -> CustomerData { byCustomer[c] ?? CustomerData(customer: CustomerID(c)) }
+
+        let groups = try Row.fetchCursor(db, sql: "SELECT customer, id, name FROM contact_group \(filter) ORDER BY customer, id")
+        while let row = try groups.next() {
+            let c: Int64 = row[0]
+            var d = data(c)
+            let id: Int64 = row[1], name: String = row[2]
+            d.groups.append(ContactGroup(id: GroupID(id), name: name))
+            byCustomer[c] = d
+        }
+        let definitions = try Row.fetchCursor(db, sql: """
+            SELECT customer, id, name, type, options, group_ids FROM custom_field_definition \(filter)
+            ORDER BY customer, id
+            """)
+        while let row = try definitions.next() {
+            let c: Int64 = row[0]
+            let options: String = row[4], groupIDs: String = row[5]
+            guard let decodedOptions = try? JSONDecoder().decode([String].self, from: Data(options.utf8)),
+                  let decodedGroups = try? JSONDecoder().decode([Int64].self, from: Data(groupIDs.utf8))
+            else { throw StorageError(.corrupt, "a custom field definition of customer \(c) is unreadable") }
+            let id: Int64 = row[1], name: String = row[2], type: String = row[3]
+            var d = data(c)
+            d.definitions.append(CustomFieldDefinition(
+                id: DefinitionID(id), name: name, type: CustomFieldDefinition.FieldType(rawValue: type),
+                options: decodedOptions, groupIds: Set(decodedGroups.map { GroupID($0) })))
+            byCustomer[c] = d
+        }
+
+        let sequences = try Row.fetchCursor(db, sql: "SELECT customer, next_id FROM contact_sequence \(filter)")
+        while let row = try sequences.next() {
+            let c: Int64 = row[0]
+            var d = data(c)
+            d.nextContactID = row[1]
+            byCustomer[c] = d
+        }
+
+        // Contacts and their custom-field values, both in (customer, id) order: a merge join.
+        let fields = try Row.fetchCursor(db, sql: """
+            SELECT customer, contact_id, definition_id, value FROM contact_custom_field \(filter)
+            ORDER BY customer, contact_id, definition_id
+            """)
+        var pendingField: (customer: Int64, contact: Int64, value: CustomFieldValue)?
+        func nextField() throws -> (customer: Int64, contact: Int64, value: CustomFieldValue)? {
+            guard let row = try fields.next() else { return nil }
+            let customer: Int64 = row[0], contact: Int64 = row[1], definition: Int64 = row[2], value: String = row[3]
+            return (customer, contact, CustomFieldValue(definitionId: DefinitionID(definition), value: value))
+        }
+        pendingField = try nextField()
+
+        let contacts = try Row.fetchCursor(db, sql: """
+            SELECT customer, id, reference, name, group_id, parent_id, extra_information, street, town,
+                   postal_code, country, latitude, longitude
+            FROM contact \(filter) ORDER BY customer, id
+            """)
+        var currentCustomer: Int64?
+        var current = CustomerData(customer: CustomerID(0))
+        while let row = try contacts.next() {
+            let c: Int64 = row[0]
+            if c != currentCustomer {
+                if let previous = currentCustomer { byCustomer[previous] = current }
+                currentCustomer = c
+                current = data(c)
+                current.contacts.reserveCapacity(1024)
+            }
+            let id: Int64 = row[1], group: Int64 = row[4], parent: Int64? = row[5]
+            let reference: String? = row[2], name: String = row[3], extra: String? = row[6]
+            let street: String? = row[7], town: String? = row[8], postalCode: String? = row[9], country: String? = row[10]
+            let latitude: Double = row[11], longitude: Double = row[12]
+            var contact = Contact(
+                id: ContactID(id), reference: reference, name: name, groupId: GroupID(group),
+                parentId: parent.map { ContactID($0) }, extraInformation: extra, street: street, town: town,
+                postalCode: postalCode, country: country,
+                location: Coordinate(latitude: latitude, longitude: longitude))
+            // Values of contacts that no longer exist cannot occur (same transaction); skip defensively.
+            while let f = pendingField, (f.customer, f.contact) < (c, id) { pendingField = try nextField() }
+            while let f = pendingField, f.customer == c, f.contact == id {
+                contact.customFields.append(f.value)  // already ascending by definition id
+                pendingField = try nextField()
+            }
+            current.contacts.append(contact)
+        }
+        if let previous = currentCustomer { byCustomer[previous] = current }
+        return byCustomer.keys.sorted().map { byCustomer[$0]! }
+    }
+}

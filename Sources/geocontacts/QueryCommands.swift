@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import GeoContacts
+import GeoContactsInterchange
+
+/// How a query command prints contacts.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, table
+}
+
+/// Prints contacts (with distances when given) as JSON lines or an aligned table.
+func printContacts(_ contacts: [(contact: Contact, distance: Double?)], format: OutputFormat) {
+    var out = StandardOutput()
+    switch format {
+    case .json:
+        for (contact, distance) in contacts {
+            var line = ContactFileWriter.ndjsonLine(contact)
+            if let distance { line = String(line.dropLast(2)) + ",\"distance\":\(distance)}\n" }
+            out.write(line)
+        }
+    case .table:
+        let hasDistance = contacts.contains { $0.distance != nil }
+        var rows = [["id", "name", "group", "parent", "latitude", "longitude"] + (hasDistance ? ["distance_m"] : [])]
+        for (c, distance) in contacts {
+            rows.append([String(c.id.rawValue), c.name, String(c.groupId.rawValue), c.parentId.map { String($0.rawValue) } ?? "-",
+                         String(c.location.latitude), String(c.location.longitude)]
+                        + (hasDistance ? [distance.map { String(format: "%.3f", $0) } ?? ""] : []))
+        }
+        let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
+        for row in rows {
+            out.write(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ") + "\n")
+        }
+    }
+    out.flush()
+}
+
+/// `nearest`: the k contacts nearest to a point, from a data folder.
+struct NearestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nearest", abstract: "The contacts nearest to a point (WGS84 geodesic metres).")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "Latitude (or y / northing with --crs).") var latitude: Double
+    @Option(help: "Longitude (or x / easting with --crs).") var longitude: Double
+    @Option(help: "The CRS of the point (default WGS84).") var crs: String?
+    @Option(help: "How many contacts.") var k: Int = 10
+    @Option(help: "Only within this many metres.") var maxDistance: Double?
+    @Option(help: "Only members of this group.") var group: Int64?
+    @Option(help: "Only the subtree of this contact.") var within: Int64?
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            let point = try storage.directory.point(latitude: latitude, longitude: longitude, crs: crs)
+            let hits = try snapshot.nearest(to: point, count: k, maxDistance: maxDistance ?? .infinity,
+                                            filter: SpatialFilter(groupId: group.map { GroupID($0) },
+                                                                  ancestorId: within.map { ContactID($0) }))
+            printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// `descendants`: the subtree below a contact.
+struct DescendantsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "descendants", abstract: "The descendants of a contact (its whole subtree, itself excluded).")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "The contact id.") var id: Int64
+    @Flag(help: "Depth-first (pre-order) instead of breadth-first.") var depthFirst = false
+    @Option(help: "Page number, from 1.") var page: Int = 1
+    @Option(help: "Page size, 1…1000.") var pageSize: Int = 1000
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            let result = try snapshot.descendants(of: ContactID(id), order: depthFirst ? .depthFirst : .breadthFirst,
+                                                  page: PageRequest(pageNumber: page, pageSize: pageSize))
+            printContacts(result.items.map { ($0, nil) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// `within`: every contact within a radius of a point.
+struct WithinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "within", abstract: "The contacts within a radius (metres) of a point, nearest first.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "Latitude (or y / northing with --crs).") var latitude: Double
+    @Option(help: "Longitude (or x / easting with --crs).") var longitude: Double
+    @Option(help: "The CRS of the point (default WGS84).") var crs: String?
+    @Option(help: "The radius in metres.") var radius: Double
+    @Option(help: "Only members of this group.") var group: Int64?
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            let point = try storage.directory.point(latitude: latitude, longitude: longitude, crs: crs)
+            let hits = try snapshot.contacts(within: radius, of: point, filter: SpatialFilter(groupId: group.map { GroupID($0) }))
+            printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// `ancestors`: the path from a contact's parent up to its root.
+struct AncestorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ancestors", abstract: "The ancestors of a contact, from its parent up to the root.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "The contact id.") var id: Int64
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let storage = try data.open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do {
+            let snapshot = try storage.directory.snapshot(as: customer.caller)
+            printContacts(try snapshot.ancestors(of: ContactID(id)).map { ($0, nil) }, format: format)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
