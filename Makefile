@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps run test bench clean
+.PHONY: deps bench-deps run test bench bench-check bench-thresholds clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -22,9 +22,43 @@ run: deps
 test: deps
 	$(SWIFT) test --disable-xctest
 
-## Run the benchmarks (package-benchmark, separate package in Benchmarks/).
-bench: deps
-	$(SWIFT) package --package-path Benchmarks benchmark
+## Install the benchmarks' C++ peers when missing: Boost.Geometry (libboost-dev) and S2 (libs2-dev).
+bench-deps: deps
+	@if [ ! -f /usr/include/boost/geometry/index/rtree.hpp ] || [ ! -f /usr/include/s2/s2point_index.h ]; then \
+		echo "Installing libboost-dev and libs2-dev…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libboost-dev libs2-dev; \
+	fi
+
+## Run the benchmarks (package-benchmark, separate package in Benchmarks/), side by side with the
+## peers. Sizes: GEOCONTACTS_BENCH_POINTS (default 100000), GEOCONTACTS_BENCH_QUERIES (10000).
+## One suite or operation: make bench FILTER='Nearest10.*'
+FILTER ?= .*
+bench: bench-deps
+	$(SWIFT) package --package-path Benchmarks benchmark --filter '$(FILTER)'
+
+## Check the committed allocation-count thresholds (Benchmarks/Thresholds: p90 malloc counts of the
+## RTree benchmarks and of every contacts and hierarchy benchmark, at the default sizes).
+## Exit status 0 when every count is within tolerance.
+BENCH_THRESHOLDS := --path Benchmarks/Thresholds
+bench-check: bench-deps
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
+		--target SpatialIndexBenchmarks --filter '.*RTree.*'
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
+		--target ContactsBenchmarks --target HierarchyBenchmarks
+
+## Rewrite those thresholds after an intended change (keeps only mallocCountTotal, see
+## Benchmarks/README.md).
+bench-thresholds: bench-deps
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
+		benchmark thresholds update $(BENCH_THRESHOLDS) --target SpatialIndexBenchmarks --filter '.*RTree.*'
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
+		benchmark thresholds update $(BENCH_THRESHOLDS) --target ContactsBenchmarks --target HierarchyBenchmarks
+	python3 Benchmarks/Scripts/keep-malloc-thresholds.py Benchmarks/Thresholds
 
 clean:
 	rm -rf .build Benchmarks/.build

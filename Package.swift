@@ -96,6 +96,7 @@ let package = Package(
                 "GeoContactsInterchange",
                 "GeoContactsSQLite",
                 "GeoContactsServer",
+                "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -8,6 +8,7 @@ struct GeoContactsCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, TokenCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, KnnCommand.self, NearestCommand.self,
             DescendantsCommand.self, AncestorsCommand.self, WithinCommand.self, StatsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
+            BenchCommand.self, GenerateCommand.self,
         ]
     )
 

@@ -1,0 +1,73 @@
+import BenchmarkSupport
+import Geodesy
+import SpatialIndex
+
+/// The indexes the benchmarks query and mutate, built on first use from
+/// ``BenchmarkData/shared`` so that building them is never part of a measurement.
+///
+/// The harness runs one benchmark at a time on one thread; the state is therefore plain
+/// `nonisolated(unsafe)` globals, which also lets the mutation benchmarks change a tree in
+/// place (a copy would make the first mutation copy the whole tree).
+enum Fixtures {
+    static var data: BenchmarkData { BenchmarkData.shared }
+
+    nonisolated(unsafe) static var dynamicTree: RTree<Int32>?
+    nonisolated(unsafe) static var bulkTree: RTree<Int32>?
+    nonisolated(unsafe) static var dynamicPeers: [Peer.Kind: Peer] = [:]
+    nonisolated(unsafe) static var bulkPeers: [Peer.Kind: Peer] = [:]
+    /// Where each id currently is, for the move benchmarks (one array per structure name).
+    nonisolated(unsafe) static var locations: [String: [Coordinate]] = [:]
+    /// Round-robin cursors over ids and queries, per benchmark name.
+    nonisolated(unsafe) static var cursors: [String: Int] = [:]
+
+    /// Inserts every point one by one into an empty tree (ids are positions).
+    static func insertAll() -> RTree<Int32> {
+        var tree = RTree<Int32>()
+        for (i, p) in data.points.enumerated() { tree.insert(Int32(i), at: p) }
+        return tree
+    }
+
+    static func bulkLoad() -> RTree<Int32> {
+        RTree(bulkLoading: data.points.enumerated().lazy.map { (Int32($0.offset), $0.element) })
+    }
+
+    static func insertAll(_ kind: Peer.Kind) -> Peer {
+        let peer = Peer(kind)
+        let (lat, lon) = (data.latitudes, data.longitudes)
+        for i in lat.indices { peer.insert(Int32(i), latitude: lat[i], longitude: lon[i]) }
+        return peer
+    }
+
+    static func tree(bulk: Bool) -> RTree<Int32> {
+        if bulk {
+            if bulkTree == nil { bulkTree = bulkLoad() }
+            return bulkTree!
+        }
+        if dynamicTree == nil { dynamicTree = insertAll() }
+        return dynamicTree!
+    }
+
+    static func peer(_ kind: Peer.Kind, bulk: Bool = false) -> Peer {
+        if bulk {
+            if let p = bulkPeers[kind] { return p }
+            let p = Peer(kind, bulkLoading: data)!
+            bulkPeers[kind] = p
+            return p
+        }
+        if let p = dynamicPeers[kind] { return p }
+        let p = insertAll(kind)
+        dynamicPeers[kind] = p
+        return p
+    }
+
+    /// The next `count` positions of a round-robin over `0..<modulo` for benchmark `name`.
+    static func advance(_ name: String, by count: Int, modulo: Int) -> Int {
+        let start = cursors[name, default: 0]
+        cursors[name] = (start + count) % modulo
+        return start
+    }
+
+    static func currentLocations(_ name: String) -> [Coordinate] {
+        locations[name] ?? data.points
+    }
+}

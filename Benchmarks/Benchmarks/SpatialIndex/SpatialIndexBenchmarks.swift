@@ -1,0 +1,243 @@
+import Benchmark
+import BenchmarkSupport
+import Geodesy
+import SpatialIndex
+
+// GeoContacts' RTree side by side with Boost.Geometry (quadratic<16>, rstar<16>, on 3-D unit
+// vectors) and S2PointIndex, on the same generated points and queries (see BenchmarkData).
+//
+// Names are `Operation.Structure`: RTree is built one by one, RTreeBulk bulk-loaded;
+// Boost* and S2 are built one by one, BoostPacked by Boost's packing range constructor.
+// Builds measure the whole build of N points (one iteration = N inserts); mutations and
+// queries measure 1,000 operations per iteration (scaled: figures are per operation).
+// The RTree answers with exact WGS84 geodesic distances; the peers rank by chord or angle
+// on a sphere.
+
+let benchmarks: @Sendable () -> Void = {
+    // Allocation counts are the regression guard (p90, `benchmark thresholds check`);
+    // wall-clock figures are reported but never gate anything on this shared machine.
+    let mallocGuard: [BenchmarkMetric: BenchmarkThresholds] = [
+        .mallocCountTotal: .init(relative: [.p90: 5.0]),
+    ]
+    let bytesPerPoint = BenchmarkMetric.custom("bytesPerPoint", polarity: .prefersSmaller, useScalingFactor: false)
+    /// How many points the index holds, so a report shows which size it ran at.
+    let points = BenchmarkMetric.custom("points", polarity: .prefersLarger, useScalingFactor: false)
+    let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
+    let build = Benchmark.Configuration(
+        metrics: metrics, warmupIterations: 1, scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 5)
+    let perOperation = Benchmark.Configuration(
+        metrics: metrics, timeUnits: .nanoseconds, warmupIterations: 1, scalingFactor: .kilo,
+        maxDuration: .seconds(3), maxIterations: 1_000)
+    func guarded(_ c: Benchmark.Configuration) -> Benchmark.Configuration {
+        var c = c
+        c.thresholds = mallocGuard
+        return c
+    }
+
+    // MARK: Build
+
+    Benchmark("Insert.RTree", configuration: guarded(build)) { benchmark in
+        _ = Fixtures.data
+        benchmark.startMeasurement()
+        let tree = Fixtures.insertAll()
+        benchmark.stopMeasurement()
+        blackHole(tree)
+    }
+    for kind in Peer.Kind.allCases {
+        Benchmark("Insert.\(kind.name)", configuration: build) { benchmark in
+            _ = Fixtures.data
+            benchmark.startMeasurement()
+            let peer = Fixtures.insertAll(kind)
+            benchmark.stopMeasurement()
+            blackHole(peer)
+        }
+    }
+
+    Benchmark("BulkLoad.RTree", configuration: guarded(build)) { benchmark in
+        _ = Fixtures.data
+        benchmark.startMeasurement()
+        let tree = Fixtures.bulkLoad()
+        benchmark.stopMeasurement()
+        blackHole(tree)
+    }
+    Benchmark("BulkLoad.BoostPacked", configuration: build) { benchmark in
+        let data = Fixtures.data
+        benchmark.startMeasurement()
+        let peer = Peer(.boostRStar, bulkLoading: data)
+        benchmark.stopMeasurement()
+        blackHole(peer)
+    }
+
+    // MARK: Mutations (1,000 per iteration; the tree stays at N entries)
+
+    Benchmark("Remove.RTree", configuration: guarded(perOperation)) { benchmark in
+        let data = Fixtures.data
+        _ = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Remove.RTree", by: n, modulo: data.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            let i = (start + j) % data.count
+            blackHole(Fixtures.dynamicTree!.remove(Int32(i), at: data.points[i]))
+        }
+        benchmark.stopMeasurement()
+        for j in 0..<n {
+            let i = (start + j) % data.count
+            Fixtures.dynamicTree!.insert(Int32(i), at: data.points[i])
+        }
+    }
+    for kind in Peer.Kind.allCases {
+        Benchmark("Remove.\(kind.name)", configuration: perOperation) { benchmark in
+            let data = Fixtures.data
+            let peer = Fixtures.peer(kind)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("Remove.\(kind.name)", by: n, modulo: data.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                let i = (start + j) % data.count
+                blackHole(peer.remove(Int32(i), latitude: data.latitudes[i], longitude: data.longitudes[i]))
+            }
+            benchmark.stopMeasurement()
+            for j in 0..<n {
+                let i = (start + j) % data.count
+                peer.insert(Int32(i), latitude: data.latitudes[i], longitude: data.longitudes[i])
+            }
+        }
+    }
+
+    Benchmark("Move.RTree", configuration: guarded(perOperation)) { benchmark in
+        let data = Fixtures.data
+        _ = Fixtures.tree(bulk: false)
+        var at = Fixtures.currentLocations("RTree")
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Move.RTree", by: n, modulo: data.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            let i = (start + j) % data.count
+            let to = data.queries[(start + j) % data.queries.count]
+            blackHole(Fixtures.dynamicTree!.move(Int32(i), from: at[i], to: to))
+            at[i] = to
+        }
+        benchmark.stopMeasurement()
+        Fixtures.locations["RTree"] = at
+    }
+    for kind in Peer.Kind.allCases {
+        // The peers have no move: remove, then insert, as their users would.
+        Benchmark("Move.\(kind.name)", configuration: perOperation) { benchmark in
+            let data = Fixtures.data
+            let peer = Fixtures.peer(kind)
+            var at = Fixtures.currentLocations(kind.name)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("Move.\(kind.name)", by: n, modulo: data.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                let i = (start + j) % data.count
+                let to = data.queries[(start + j) % data.queries.count]
+                blackHole(peer.remove(Int32(i), latitude: at[i].latitude, longitude: at[i].longitude))
+                peer.insert(Int32(i), latitude: to.latitude, longitude: to.longitude)
+                at[i] = to
+            }
+            benchmark.stopMeasurement()
+            Fixtures.locations[kind.name] = at
+        }
+    }
+
+    // MARK: Queries (1,000 per iteration, round-robin over the queries)
+
+    for (k, label) in [(1, "Nearest1"), (10, "Nearest10")] {
+        for bulk in [false, true] {
+            let name = "\(label).\(bulk ? "RTreeBulk" : "RTree")"
+            Benchmark(name, configuration: guarded(perOperation)) { benchmark in
+                let data = Fixtures.data
+                let tree = Fixtures.tree(bulk: bulk)
+                let n = benchmark.scaledIterations.count
+                let start = Fixtures.advance(name, by: n, modulo: data.queries.count)
+                benchmark.startMeasurement()
+                for j in 0..<n {
+                    blackHole(tree.nearest(to: data.queries[(start + j) % data.queries.count], count: k))
+                }
+            }
+        }
+        for (kind, bulk) in Peer.Kind.allCases.map({ ($0, false) }) + [(.boostRStar, true)] {
+            let name = "\(label).\(bulk ? "BoostPacked" : kind.name)"
+            Benchmark(name, configuration: perOperation) { benchmark in
+                let data = Fixtures.data
+                let peer = Fixtures.peer(kind, bulk: bulk)
+                let n = benchmark.scaledIterations.count
+                let start = Fixtures.advance(name, by: n, modulo: data.queries.count)
+                benchmark.startMeasurement()
+                for j in 0..<n {
+                    let q = data.queries[(start + j) % data.queries.count]
+                    blackHole(peer.nearest(latitude: q.latitude, longitude: q.longitude, count: k))
+                }
+            }
+        }
+    }
+
+    Benchmark("Radius.RTree", configuration: guarded(perOperation)) { benchmark in
+        let data = Fixtures.data
+        let tree = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Radius.RTree", by: n, modulo: data.queries.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            blackHole(tree.neighbors(within: BenchmarkData.radius, of: data.queries[(start + j) % data.queries.count]))
+        }
+    }
+    for kind in Peer.Kind.allCases {
+        Benchmark("Radius.\(kind.name)", configuration: perOperation) { benchmark in
+            let data = Fixtures.data
+            let peer = Fixtures.peer(kind)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("Radius.\(kind.name)", by: n, modulo: data.queries.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                let q = data.queries[(start + j) % data.queries.count]
+                blackHole(peer.countWithin(BenchmarkData.radius, latitude: q.latitude, longitude: q.longitude))
+            }
+        }
+    }
+
+    Benchmark("Box.RTree", configuration: guarded(perOperation)) { benchmark in
+        let data = Fixtures.data
+        let tree = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Box.RTree", by: n, modulo: data.boxes.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            blackHole(tree.elements(in: data.boxes[(start + j) % data.boxes.count]))
+        }
+    }
+    for kind in Peer.Kind.allCases where kind.supportsBox {
+        Benchmark("Box.\(kind.name)", configuration: perOperation) { benchmark in
+            let data = Fixtures.data
+            let peer = Fixtures.peer(kind)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("Box.\(kind.name)", by: n, modulo: data.boxes.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                let b = data.boxes[(start + j) % data.boxes.count]
+                blackHole(peer.countInBox(south: b.south, west: b.west, north: b.north, east: b.east))
+            }
+        }
+    }
+
+    // MARK: Memory (one iteration; reports the index's heap bytes per point)
+
+    let memory = Benchmark.Configuration(
+        metrics: [bytesPerPoint, points], warmupIterations: 0, maxIterations: 1)
+    for bulk in [false, true] {
+        Benchmark("Memory.\(bulk ? "RTreeBulk" : "RTree")", configuration: memory) { benchmark in
+            let tree = Fixtures.tree(bulk: bulk)
+            benchmark.measurement(bytesPerPoint, Int(tree.statistics.bytesPerEntry.rounded()))
+            benchmark.measurement(points, tree.count)
+        }
+    }
+    for (kind, bulk) in Peer.Kind.allCases.map({ ($0, false) }) + [(.boostRStar, true)] {
+        Benchmark("Memory.\(bulk ? "BoostPacked" : kind.name)", configuration: memory) { benchmark in
+            let peer = Fixtures.peer(kind, bulk: bulk)
+            benchmark.measurement(bytesPerPoint, Int((Double(peer.bytes) / Double(peer.count)).rounded()))
+            benchmark.measurement(points, peer.count)
+        }
+    }
+}
