@@ -97,6 +97,10 @@ public enum ContactFileReader {
             problems["id", default: []].append("must be an integer, got \(text)")
             return nil
         }
+        guard id >= 1 else {
+            problems["id", default: []].append("must be a positive integer, got \(text)")
+            return nil
+        }
         return id
     }
 }

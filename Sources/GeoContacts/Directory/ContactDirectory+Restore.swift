@@ -32,6 +32,7 @@ extension ContactDirectory {
         var all: [Contact] = []
         var parentOf: [ContactID: ContactID?] = [:]
         for contact in contacts {
+            guard contact.id.rawValue >= 1 else { throw inconsistent("contact id \(contact.id) is not positive") }
             guard parentOf.updateValue(contact.parentId, forKey: contact.id) == nil else {
                 throw inconsistent("duplicate contact id \(contact.id)")
             }

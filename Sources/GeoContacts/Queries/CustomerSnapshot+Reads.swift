@@ -53,10 +53,33 @@ extension CustomerSnapshot {
         let ids: [ContactID]
         if let candidates {
             ids = page.slice(ofSorted: candidates, count: candidates.count)
+        } else if let walked = pageByWalkingIDs(page) {
+            ids = walked
         } else {
             ids = page.slice(ofSorted: contacts.keys, count: contacts.count)
         }
         return Page(items: ids.map { contacts[$0]! }, request: page)
+    }
+
+    /// The page of all contacts found by probing ids 1, 2, … in order, when ids are dense
+    /// (they are handed out ascending and never reused, so gaps are only removed contacts):
+    /// O(offset + pageSize + gaps) lookups instead of a pass over every contact. `nil` when
+    /// ids are sparse (e.g. imported with their own ids), for the general path.
+    func pageByWalkingIDs(_ page: PageRequest) -> [ContactID]? {
+        guard let offset = page.offset, offset < contacts.count else { return [] }
+        let span = nextContactID - 1  // ids live in 1...span
+        guard span >= 0, span <= Int64(contacts.count) * 2 else { return nil }
+        var ids: [ContactID] = []
+        ids.reserveCapacity(page.pageSize)
+        var skipped = 0
+        var id: Int64 = 1
+        while id <= span && ids.count < page.pageSize {
+            if contacts[ContactID(id)] != nil {
+                if skipped < offset { skipped += 1 } else { ids.append(ContactID(id)) }
+            }
+            id += 1
+        }
+        return ids
     }
 
     /// Every contact with `reference`, ascending by id (references "should usually be unique").
