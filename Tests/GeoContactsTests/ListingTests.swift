@@ -61,4 +61,35 @@ struct ListingTests {
         #expect(error?.code == .internalError)
         #expect(directory.snapshot(of: Fixture.customer).count == 0)
     }
+
+    @Test("group-filtered pages, for a large group (probed) and a small one (materialized), match brute force")
+    func groupPages() async throws {
+        var rng = SeededGenerator(seed: 77)
+        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        var groupOf: [ContactID: GroupID] = [:]
+        for i in 0..<400 {
+            let group = rng.nextInt(below: 20) == 0 ? Fixture.sites : Fixture.depots  // ~5% sites
+            let id = try await directory.create(Fixture.draft("c\(i)", group: group), as: Fixture.caller())
+            groupOf[id] = group
+        }
+        for id in groupOf.keys.sorted().filter({ $0.rawValue % 9 == 0 }) {
+            _ = try await directory.remove(id, children: .reject, as: Fixture.caller())
+            groupOf[id] = nil
+        }
+        let snapshot = directory.snapshot(of: Fixture.customer)
+        for group in [Fixture.depots, Fixture.sites] {
+            let expected = groupOf.filter { $0.value == group }.map(\.key).sorted()
+            for size in [1, 6, 1000] {
+                var got: [ContactID] = []
+                for number in 1... {
+                    let page = try snapshot.contacts(matching: ContactFilter(groupId: group),
+                                                     page: PageRequest(pageNumber: number, pageSize: size))
+                    if page.items.isEmpty { break }
+                    #expect(page.items.allSatisfy { $0.groupId == group })
+                    got += page.items.map(\.id)
+                }
+                #expect(got == expected, "group \(group) size \(size)")
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import HashTreeCollections
 public import Geodesy
 
 /// Filters of a contact listing; all given ones must hold.
@@ -30,42 +31,52 @@ extension CustomerSnapshot {
     /// The smallest of the indexes that the filter names drives the scan; the others are checked
     /// per contact.
     /// - Throws: 404 for an unknown `groupId` or `parentId` in the filter.
-    /// - Complexity: O(m log(p·s)) where m is the size of the smallest named index (the
-    ///   customer's size without a filter).
+    /// - Complexity: O(m log(p·s)) where m is the size of the smallest named index when that is
+    ///   under 1/8 of the customer; otherwise (and without a filter) O(p·s) id probes while ids
+    ///   are dense, as they are unless imported with ids of their own.
     public func contacts(matching filter: ContactFilter = ContactFilter(), page: PageRequest) throws(ContactProblem)
         -> Page<Contact>
     {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
         if let parent = filter.parentId, contacts[parent] == nil { throw .contactNotFound(parent) }
-        var candidates: [ContactID]?
-        var sources: [[ContactID]] = []
-        if let group = filter.groupId { sources.append(Array(members[group] ?? [])) }
-        if let parent = filter.parentId { sources.append(Array(childrenByParent[parent] ?? [])) }
-        if let reference = filter.reference { sources.append(Array(byReference[reference] ?? [])) }
-        if let smallest = sources.min(by: { $0.count < $1.count }) {
-            candidates = smallest.filter { id in
-                let c = contacts[id]!
-                return (filter.groupId.map { c.groupId == $0 } ?? true)
-                    && (filter.parentId.map { c.parentId == $0 } ?? true)
-                    && (filter.reference.map { c.reference == $0 } ?? true)
-            }
+        func matches(_ c: Contact) -> Bool {
+            (filter.groupId.map { c.groupId == $0 } ?? true)
+                && (filter.parentId.map { c.parentId == $0 } ?? true)
+                && (filter.reference.map { c.reference == $0 } ?? true)
         }
+        // The smallest index set that the filter names, if any.
+        var named: [TreeSet<ContactID>] = []
+        if let group = filter.groupId { named.append(members[group] ?? []) }
+        if let parent = filter.parentId { named.append(childrenByParent[parent] ?? []) }
+        if let reference = filter.reference { named.append(byReference[reference] ?? []) }
+        let smallest = named.min { $0.count < $1.count }
+
         let ids: [ContactID]
-        if let candidates {
+        if let smallest, smallest.count * Self.denseListingFactor < contacts.count {
+            // A small set: materialize it and select the page.
+            let candidates = smallest.filter { matches(contacts[$0]!) }
             ids = page.slice(ofSorted: candidates, count: candidates.count)
-        } else if let walked = pageByWalkingIDs(page) {
+        } else if let walked = pageByWalkingIDs(page, where: matches) {
+            // Everything, or a large share of it: probe ids in order.
             ids = walked
+        } else if let smallest {
+            let candidates = smallest.filter { matches(contacts[$0]!) }
+            ids = page.slice(ofSorted: candidates, count: candidates.count)
         } else {
             ids = page.slice(ofSorted: contacts.keys, count: contacts.count)
         }
         return Page(items: ids.map { contacts[$0]! }, request: page)
     }
 
-    /// The page of all contacts found by probing ids 1, 2, … in order, when ids are dense
+    /// A filtered set at least 1/`denseListingFactor` of the customer is listed by probing
+    /// ids in order; a smaller one is materialized and sliced.
+    static var denseListingFactor: Int { 8 }
+
+    /// The page of the contacts that `matches`, found by probing ids 1, 2, … in order, when ids are dense
     /// (they are handed out ascending and never reused, so gaps are only removed contacts):
     /// O(offset + pageSize + gaps) lookups instead of a pass over every contact. `nil` when
     /// ids are sparse (e.g. imported with their own ids), for the general path.
-    func pageByWalkingIDs(_ page: PageRequest) -> [ContactID]? {
+    func pageByWalkingIDs(_ page: PageRequest, where matches: (Contact) -> Bool = { _ in true }) -> [ContactID]? {
         guard let offset = page.offset, offset < contacts.count else { return [] }
         let span = nextContactID - 1  // ids live in 1...span
         guard span >= 0, span <= Int64(contacts.count) * 2 else { return nil }
@@ -74,7 +85,7 @@ extension CustomerSnapshot {
         var skipped = 0
         var id: Int64 = 1
         while id <= span && ids.count < page.pageSize {
-            if contacts[ContactID(id)] != nil {
+            if let contact = contacts[ContactID(id)], matches(contact) {
                 if skipped < offset { skipped += 1 } else { ids.append(ContactID(id)) }
             }
             id += 1
