@@ -18,9 +18,10 @@ deps:
 run: deps
 	$(SWIFT) run -c release geocontacts serve
 
-## Run every test.
+## Run every test: the Swift test suites, then schemathesis against the running service.
 test: deps
 	$(SWIFT) test --disable-xctest
+	Scripts/schemathesis-ci.sh
 
 ## Install the benchmarks' C++ peers when missing: Boost.Geometry (libboost-dev) and S2 (libs2-dev).
 bench-deps: deps
