@@ -35,6 +35,21 @@ func printContacts(_ contacts: [(contact: Contact, distance: Double?)], format: 
     out.flush()
 }
 
+extension DataOptions {
+    /// Opens the data folder read-only (beside a running `serve`), takes the customer's
+    /// snapshot and runs `body`; a problem becomes one line on stderr and a non-zero exit.
+    func query(as customer: CustomerOption,
+               _ body: (ContactDirectory, CustomerSnapshot) throws(ContactProblem) -> Void) throws {
+        let storage = try open(journaling: .readOnly, mustExist: true)
+        defer { storage.close() }
+        do throws(ContactProblem) {
+            try body(storage.directory, try storage.directory.snapshot(as: customer.caller))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
 /// `nearest`: the k contacts nearest to a point, from a data folder.
 struct NearestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,17 +67,12 @@ struct NearestCommand: ParsableCommand {
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
-        let storage = try data.open(journaling: .readOnly, mustExist: true)
-        defer { storage.close() }
-        do {
-            let snapshot = try storage.directory.snapshot(as: customer.caller)
-            let point = try storage.directory.point(latitude: latitude, longitude: longitude, crs: crs)
+        try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
+            let point = try directory.point(latitude: latitude, longitude: longitude, crs: crs)
             let hits = try snapshot.nearest(to: point, count: k, maxDistance: maxDistance ?? .infinity,
                                             filter: SpatialFilter(groupId: group.map { GroupID($0) },
                                                                   ancestorId: within.map { ContactID($0) }))
             printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
-        } catch {
-            throw CommandFailure(error.description)
         }
     }
 }
@@ -81,15 +91,10 @@ struct DescendantsCommand: ParsableCommand {
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
-        let storage = try data.open(journaling: .readOnly, mustExist: true)
-        defer { storage.close() }
-        do {
-            let snapshot = try storage.directory.snapshot(as: customer.caller)
+        try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
             let result = try snapshot.descendants(of: ContactID(id), order: depthFirst ? .depthFirst : .breadthFirst,
                                                   page: PageRequest(pageNumber: page, pageSize: pageSize))
             printContacts(result.items.map { ($0, nil) }, format: format)
-        } catch {
-            throw CommandFailure(error.description)
         }
     }
 }
@@ -109,15 +114,10 @@ struct WithinCommand: ParsableCommand {
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
-        let storage = try data.open(journaling: .readOnly, mustExist: true)
-        defer { storage.close() }
-        do {
-            let snapshot = try storage.directory.snapshot(as: customer.caller)
-            let point = try storage.directory.point(latitude: latitude, longitude: longitude, crs: crs)
+        try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
+            let point = try directory.point(latitude: latitude, longitude: longitude, crs: crs)
             let hits = try snapshot.contacts(within: radius, of: point, filter: SpatialFilter(groupId: group.map { GroupID($0) }))
             printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
-        } catch {
-            throw CommandFailure(error.description)
         }
     }
 }
@@ -133,13 +133,8 @@ struct AncestorsCommand: ParsableCommand {
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
-        let storage = try data.open(journaling: .readOnly, mustExist: true)
-        defer { storage.close() }
-        do {
-            let snapshot = try storage.directory.snapshot(as: customer.caller)
+        try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
             printContacts(try snapshot.ancestors(of: ContactID(id)).map { ($0, nil) }, format: format)
-        } catch {
-            throw CommandFailure(error.description)
         }
     }
 }
