@@ -18,7 +18,7 @@ extension RTree {
         var keyed = ContiguousArray<(key: UInt64, index: Int)>()
         keyed.reserveCapacity(items.count)
         for i in items.indices { keyed.append((_Hilbert.key(items[i].x, items[i].y, items[i].z), i)) }
-        keyed.sort { $0.key < $1.key }
+        _Hilbert.radixSort(&keyed)
 
         // Leaves.
         let n = items.count
@@ -82,6 +82,39 @@ extension RTree {
         return spread(X.0) << 2 | spread(X.1) << 1 | spread(X.2)
     }
 
+    /// Sorts by key, stably: LSD radix sort on the 63-bit keys, 11 bits a pass (6 passes).
+    ///
+    /// - Complexity: O(n), against O(n log n) comparisons for `sort`.
+    @inlinable static func radixSort(_ items: inout ContiguousArray<(key: UInt64, index: Int)>) {
+        let n = items.count
+        guard n > 64 else {
+            items.sort { $0.key < $1.key }
+            return
+        }
+        let bitsPerPass: UInt64 = 11
+        let buckets = 1 << Int(bitsPerPass)
+        var buffer = items
+        var counts = [Int](repeating: 0, count: buckets)
+        var shift: UInt64 = 0
+        while shift < 63 {
+            for i in 0..<buckets { counts[i] = 0 }
+            for item in items { counts[Int((item.key >> shift) & UInt64(buckets - 1))] += 1 }
+            var total = 0
+            for i in 0..<buckets {
+                let c = counts[i]
+                counts[i] = total
+                total += c
+            }
+            for item in items {
+                let digit = Int((item.key >> shift) & UInt64(buckets - 1))
+                buffer[counts[digit]] = item
+                counts[digit] += 1
+            }
+            swap(&items, &buffer)
+            shift += bitsPerPass
+        }
+    }
+
     /// Spreads the low 21 bits of `v` to every third bit.
     @inlinable @inline(__always) static func spread(_ v: UInt32) -> UInt64 {
         var x = UInt64(v) & 0x1F_FFFF
@@ -98,11 +131,20 @@ extension RTree {
         let m: UInt32 = 1 << UInt32(bits - 1)
         var q = m
         // Inverse undo, for axes 0, 1, 2 in turn.
+        // Branch-free (the bits are random, so branches would mispredict half the time):
+        // `set` is all ones where the axis has bit q, and selects "invert" over "exchange".
         while q > 1 {
             let p = q - 1
-            if x & q != 0 { x ^= p }  // axis 0 against itself: the exchange is a no-op
-            if y & q != 0 { x ^= p } else { let t = (x ^ y) & p; x ^= t; y ^= t }
-            if z & q != 0 { x ^= p } else { let t = (x ^ z) & p; x ^= t; z ^= t }
+            let setX = 0 &- ((x & q) >> UInt32(q.trailingZeroBitCount))
+            x ^= p & setX  // axis 0 against itself: the exchange is a no-op
+            let setY = 0 &- ((y & q) >> UInt32(q.trailingZeroBitCount))
+            let tY = (x ^ y) & p & ~setY
+            x ^= (p & setY) ^ tY
+            y ^= tY
+            let setZ = 0 &- ((z & q) >> UInt32(q.trailingZeroBitCount))
+            let tZ = (x ^ z) & p & ~setZ
+            x ^= (p & setZ) ^ tZ
+            z ^= tZ
             q >>= 1
         }
         // Gray encode.

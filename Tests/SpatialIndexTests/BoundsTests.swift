@@ -29,3 +29,22 @@ struct BoundsTests {
         }
     }
 }
+
+@Suite("Bulk-load ordering")
+struct BulkOrderTests {
+    @Test("the radix sort of Hilbert keys equals a stable comparison sort", arguments: [10, 65, 1_000, 50_000])
+    func radixSortMatches(count: Int) {
+        var rng = SeededGenerator(seed: UInt64(count))
+        var items = ContiguousArray<(key: UInt64, index: Int)>()
+        for i in 0..<count {
+            // Few distinct high parts, so that equal keys (stability) and every digit occur.
+            let key = (rng.next() & 0x7FFF_FFFF_FFFF_FFFF) >> UInt64(rng.nextInt(below: 60))
+            items.append((key, i))
+        }
+        var expected = Array(items)
+        expected.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        _Hilbert.radixSort(&items)
+        #expect(items.map(\.key) == expected.map(\.key))
+        #expect(items.map(\.index) == expected.map(\.index), "stable")
+    }
+}
