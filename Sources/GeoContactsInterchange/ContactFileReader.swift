@@ -24,8 +24,8 @@ public enum ContactFileReader {
         case .ndjson: records = readNDJSON(bytes, progress: progress)
         }
         if let crs {
-            for i in records.indices where records[i].draft?.location != nil && records[i].draft?.location?.crs == nil {
-                records[i].draft!.location!.crs = crs
+            for i in records.indices where records[i].draft?.location?.crs == nil {
+                records[i].draft?.location?.crs = crs
             }
         }
         return records

@@ -21,8 +21,8 @@ public struct ImportRecord: Sendable {
 
     /// One line per message: `line 7: location.latitude: must be between -90 and 90`.
     public static func report(line: Int, problems: [String: [String]]) -> [String] {
-        problems.keys.sorted().flatMap { path in
-            problems[path]!.map { path.isEmpty ? "line \(line): \($0)" : "line \(line): \(path): \($0)" }
+        problems.sorted { $0.key < $1.key }.flatMap { path, messages in
+            messages.map { path.isEmpty ? "line \(line): \($0)" : "line \(line): \(path): \($0)" }
         }
     }
 }

@@ -155,6 +155,7 @@ import Testing
         let box = CustomerSnapshot.boundingBox(of: [Coordinate(latitude: 1, longitude: 179), Coordinate(latitude: 2, longitude: -179),
                                                      Coordinate(latitude: 3, longitude: 178.5)])
         #expect(box == GeoBox(south: 1, west: 178.5, north: 3, east: -179))
+        #expect(CustomerSnapshot.boundingBox(of: []) == nil)
     }
 
     @Test func queryParametersAreChecked() throws {

@@ -144,13 +144,15 @@ extension CustomerSnapshot {
         return Self.boundingBox(of: locations)
     }
 
-    static func boundingBox(of locations: [Coordinate]) -> GeoBox {
-        let south = locations.map(\.latitude).min()!
-        let north = locations.map(\.latitude).max()!
+    /// The smallest box around `locations`, or `nil` when there are none.
+    static func boundingBox(of locations: [Coordinate]) -> GeoBox? {
         let longitudes = locations.map { $0.longitude == 180 ? -180 : $0.longitude }.sorted()
+        guard let south = locations.map(\.latitude).min(), let north = locations.map(\.latitude).max(),
+              let first = longitudes.first, let last = longitudes.last
+        else { return nil }
         // The largest gap between consecutive longitudes (cyclically) is left out.
-        var gap = longitudes.first! + 360 - longitudes.last!
-        var west = longitudes.first!, east = longitudes.last!
+        var gap = first + 360 - last
+        var west = first, east = last
         for i in 1..<longitudes.count where longitudes[i] - longitudes[i - 1] > gap {
             gap = longitudes[i] - longitudes[i - 1]
             west = longitudes[i]
