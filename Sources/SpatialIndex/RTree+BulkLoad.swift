@@ -21,16 +21,12 @@ extension RTree {
         _Hilbert.radixSort(&keyed)
 
         // Leaves.
-        let n = items.count
-        let leafCount = (n + Self.leafCapacity - 1) / Self.leafCapacity
         var level = ContiguousArray<(_Node<Element>, _Box)>()
-        level.reserveCapacity(leafCount)
-        for g in 0..<leafCount {
-            let start = g * n / leafCount, end = (g + 1) * n / leafCount
+        for range in Self.evenRuns(of: items.count, capacity: Self.leafCapacity) {
             var run = ContiguousArray<_Entry<Element>>()
-            run.reserveCapacity(end - start)
+            run.reserveCapacity(range.count)
             var box = _Box.empty
-            for k in start..<end {
+            for k in range {
                 let e = items[keyed[k].index]
                 run.append(e)
                 box.formUnion(e.box)
@@ -41,17 +37,13 @@ extension RTree {
         var height = 0
         while level.count > 1 {
             height += 1
-            let m = level.count
-            let groups = (m + Self.branchCapacity - 1) / Self.branchCapacity
             var next = ContiguousArray<(_Node<Element>, _Box)>()
-            next.reserveCapacity(groups)
-            for g in 0..<groups {
-                let start = g * m / groups, end = (g + 1) * m / groups
+            for range in Self.evenRuns(of: level.count, capacity: Self.branchCapacity) {
                 var children = ContiguousArray<_Node<Element>>(), boxes = ContiguousArray<_Box>()
-                children.reserveCapacity(end - start)
-                boxes.reserveCapacity(end - start)
+                children.reserveCapacity(range.count)
+                boxes.reserveCapacity(range.count)
                 var box = _Box.empty
-                for k in start..<end {
+                for k in range {
                     children.append(level[k].0)
                     boxes.append(level[k].1)
                     box.formUnion(level[k].1)
@@ -60,7 +52,16 @@ extension RTree {
             }
             level = next
         }
-        self.init(root: level[0].0, count: n)
+        self.init(root: level[0].0, count: items.count)
+    }
+}
+
+extension RTree {
+    /// `0..<n` cut into the fewest runs of at most `capacity`, as even as possible, so that
+    /// no run falls below the minimum fill (for `n >= capacity`, each holds more than half).
+    @inlinable static func evenRuns(of n: Int, capacity: Int) -> [Range<Int>] {
+        let runs = (n + capacity - 1) / capacity
+        return (0..<runs).map { g in (g * n / runs)..<((g + 1) * n / runs) }
     }
 }
 

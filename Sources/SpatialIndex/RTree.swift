@@ -8,9 +8,9 @@ public import Geodesy
 /// unit vectors) and the exact WGS84 geodesic (Karney's algorithm, PROJ's `geod_inverse`) is
 /// computed only for candidates that can still be answers. Distances are metres.
 ///
-/// Insertion uses least-area-enlargement ChooseSubtree and an R*-style split; removal
-/// condenses the tree by reinserting the entries of underfull nodes; ``init(bulkLoading:)``
-/// packs a batch along a 3-D Hilbert curve.
+/// Insertion uses least-area-enlargement ChooseSubtree and a split along the widest axis with
+/// R*'s least-overlap distribution; removal condenses the tree by reinserting the entries of
+/// underfull nodes; ``init(bulkLoading:)`` packs a batch along a 3-D Hilbert curve.
 ///
 /// `RTree` is a value type with copy-on-write at node granularity (path copying): copying
 /// a tree is O(1), and mutating a tree whose nodes are shared with another copy copies only

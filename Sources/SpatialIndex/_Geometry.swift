@@ -125,10 +125,7 @@ public import Geodesy
         return dx * dy + dy * dz + dz * dx
     }
 
-    /// Sum of edge lengths, the R* split's margin.
-    @inlinable @inline(__always) var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
 
-    @inlinable @inline(__always) var volume: Double { Double(maxX - minX) * Double(maxY - minY) * Double(maxZ - minZ) }
 
     @inlinable func overlap(_ o: _Box) -> Double {
         let dx = Double(Swift.min(maxX, o.maxX)) - Double(Swift.max(minX, o.minX))

@@ -52,14 +52,12 @@ extension CustomerSnapshot {
         let smallest = named.min { $0.count < $1.count }
 
         let ids: [ContactID]
-        if let smallest, smallest.count * Self.denseListingFactor < contacts.count {
-            // A small set: materialize it and select the page.
-            let candidates = smallest.filter { matches(contacts[$0]!) }
-            ids = page.slice(ofSorted: candidates, count: candidates.count)
-        } else if let walked = pageByWalkingIDs(page, where: matches) {
-            // Everything, or a large share of it: probe ids in order.
+        let large = smallest.map { $0.count * Self.denseListingFactor >= contacts.count } ?? true
+        if large, let walked = pageByWalkingIDs(page, where: matches) {
+            // Everything, or a large share of it, with dense ids: probe ids in order.
             ids = walked
         } else if let smallest {
+            // A small set (or sparse ids): materialize it and select the page.
             let candidates = smallest.filter { matches(contacts[$0]!) }
             ids = page.slice(ofSorted: candidates, count: candidates.count)
         } else {
