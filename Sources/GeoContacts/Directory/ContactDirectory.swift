@@ -95,17 +95,12 @@ public final class ContactDirectory: Sendable {
     {
         let tenant = tenant(customer)
         let (sequence, result) = try tenant.writer.withLock { _ throws(ContactProblem) -> (UInt64?, R) in
-            var next = tenant.snapshot
-            let (changes, result) = try plan(next)
+            let current = tenant.snapshot
+            let (changes, result) = try plan(current)
             if changes.isEmpty { return (nil, result) }
-            // Apply to the private copy first, re-checking each change, so that a bug is a
-            // 500 that changes nothing (and never reaches the journal) rather than a trap.
-            for change in changes {
-                if let problem = next.problem(applying: change) {
-                    throw ContactProblem(.internalError, detail: "A validated change does not apply: \(problem).")
-                }
-                next.apply(change)
-            }
+            // Apply to a private copy first; `applying` re-checks each change, so that a bug is
+            // a 500 that changes nothing (and never reaches the journal) rather than a trap.
+            let next = try current.applying(changes)
             let sequence: UInt64
             do {
                 sequence = try journal.append(changes, customer: customer)

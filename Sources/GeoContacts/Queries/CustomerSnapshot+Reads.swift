@@ -176,7 +176,7 @@ extension CustomerSnapshot {
         var next = self
         for change in changes {
             if let problem = next.problem(applying: change) {
-                throw ContactProblem(.internalError, detail: "Replay for customer \(customer): \(problem).")
+                throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
             }
             next.apply(change)
         }
