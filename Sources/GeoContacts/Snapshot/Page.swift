@@ -98,3 +98,14 @@ extension PageRequest {
         return Array(smallest[offset..<keep])
     }
 }
+
+extension PageRequest {
+    /// This page of an already ordered list (e.g. ancestors, parent first).
+    ///
+    /// - Complexity: O(pageSize).
+    public func page<Item>(of items: [Item]) -> Page<Item> {
+        let start = offset.map { Swift.min($0, items.count) } ?? items.count
+        let end = start + Swift.min(pageSize, items.count - start)
+        return Page(items: Array(items[start..<end]), request: self)
+    }
+}

@@ -73,11 +73,7 @@ extension GeoContactsService {
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)
             // Parent first, root last.
-            let all = try snapshot.ancestors(of: id)
-            let start = min(all.count, (page.pageNumber - 1).multipliedReportingOverflow(by: page.pageSize).overflow
-                ? all.count : (page.pageNumber - 1) * page.pageSize)
-            let items = all[start..<min(all.count, start + page.pageSize)]
-            return ContactJSON.page(Page(items: Array(items), pageNumber: page.pageNumber, pageSize: page.pageSize)).response()
+            return try ContactJSON.page(page.page(of: snapshot.ancestors(of: id))).response()
         }
         router.get("/v1/contacts/{id}/descendants") { request, context in
             let caller = try await authenticator.caller(for: request)
