@@ -15,15 +15,19 @@ public import HeapModule
     @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
 }
 
+/// A candidate entry, keyed first by the coarse bound of its Float unit vector and, once
+/// `refined`, by the tight bound of its exact ECEF chord (both as unit-sphere chords).
 @usableFromInline struct _CandidateItem<Element>: Comparable {
     @usableFromInline var bound: Double
     /// The candidate is `leaf.entries[index]`; the leaf is unretained, kept alive by the tree.
     @usableFromInline var leaf: Unmanaged<_Node<Element>>
-    @usableFromInline var index: Int
-    @inlinable init(bound: Double, leaf: Unmanaged<_Node<Element>>, index: Int) {
+    @usableFromInline var index: Int32
+    @usableFromInline var refined: Bool
+    @inlinable init(bound: Double, leaf: Unmanaged<_Node<Element>>, index: Int, refined: Bool) {
         self.bound = bound
         self.leaf = leaf
-        self.index = index
+        self.index = Int32(truncatingIfNeeded: index)
+        self.refined = refined
     }
     @inlinable static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
     @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
@@ -34,10 +38,12 @@ public import HeapModule
     @usableFromInline let capacity: Int
     @usableFromInline let maxDistance: Double
     @usableFromInline var items: [Neighbor<Element>] = []
-    /// The `capacity` smallest candidate chords seen so far, ascending. The geodesic to each
-    /// of those candidates is at most ``_Geometry/distanceUpperBound(chord:)`` of its chord,
-    /// so the k-th of them caps the k-th distance before any exact geodesic is known.
-    @usableFromInline var nearestChords: [Double] = []
+    /// Upper bounds on the distances of candidates not yet exact cap the k-th distance
+    /// before any geodesic is known. Two trackers, each holding at most one bound per
+    /// candidate: coarse bounds from Float chords as every candidate is found, and tight
+    /// ones from exact ECEF chords as candidates are refined.
+    @usableFromInline var coarse: _SmallestBounds
+    @usableFromInline var tight: _SmallestBounds
     @usableFromInline var upperThreshold: Double = .infinity
 
     /// Upper bounds are tracked for k up to this; beyond it their bookkeeping would cost more
@@ -48,35 +54,31 @@ public import HeapModule
         self.capacity = capacity
         self.maxDistance = maxDistance
         items.reserveCapacity(Swift.min(capacity, 1024))
-        if capacity <= Self.upperBoundLimit { nearestChords.reserveCapacity(capacity) }
+        let tracked = capacity <= Self.upperBoundLimit ? capacity : 0
+        coarse = _SmallestBounds(capacity: tracked)
+        tight = _SmallestBounds(capacity: tracked)
     }
 
     /// The chord beyond which no candidate can enter the ranking.
     @inlinable var chordThreshold: Double {
-        let exact = _Geometry.chordBound(
-            forDistance: items.count < capacity ? maxDistance : items[items.count - 1].distance)
-        return Swift.min(exact, upperThreshold)
+        let exact = items.count < capacity ? maxDistance : items[items.count - 1].distance
+        return _Geometry.chordBound(forDistance: Swift.min(exact, upperThreshold))
     }
 
-    /// Records a candidate's (unslacked Float) chord; returns whether the threshold fell.
-    @inlinable @inline(__always) mutating func noteCandidate(chord c: Double) -> Bool {
-        guard capacity <= Self.upperBoundLimit else { return false }
-        let full = nearestChords.count == capacity
-        if full {
-            guard c < nearestChords[capacity - 1] else { return false }
-        } else {
-            nearestChords.append(c)
-        }
-        // Insertion sort step: shift larger chords up, dropping the largest when full.
-        var i = nearestChords.count - 1
-        while i > 0 && nearestChords[i - 1] > c {
-            nearestChords[i] = nearestChords[i - 1]
-            i -= 1
-        }
-        nearestChords[i] = c
-        guard nearestChords.count == capacity else { return false }
-        upperThreshold = _Geometry.chordBound(
-            forDistance: _Geometry.distanceUpperBound(chord: nearestChords[capacity - 1]))
+    /// Records an upper bound on a new candidate's unit chord; returns whether the
+    /// threshold fell.
+    @inlinable @inline(__always) mutating func noteCandidate(upperChord: Double) -> Bool {
+        guard coarse.insert(upperChord) else { return false }
+        let bound = _Geometry.distanceUpperBound(chord: coarse.largest)
+        guard bound < upperThreshold else { return false }
+        upperThreshold = bound
+        return true
+    }
+
+    /// Records a refined candidate's upper bound in metres; returns whether the threshold fell.
+    @inlinable @inline(__always) mutating func noteRefined(upperBound: Double) -> Bool {
+        guard tight.insert(upperBound), tight.largest < upperThreshold else { return false }
+        upperThreshold = tight.largest
         return true
     }
 
@@ -95,6 +97,38 @@ public import HeapModule
             i -= 1
         }
         items.insert(n, at: i)
+    }
+}
+
+/// The `capacity` smallest values inserted so far, ascending (k is small: insertion sort).
+@usableFromInline struct _SmallestBounds {
+    @usableFromInline let capacity: Int
+    @usableFromInline var values: [Double] = []
+
+    @inlinable init(capacity: Int) {
+        self.capacity = capacity
+        values.reserveCapacity(capacity)
+    }
+
+    /// The largest kept value, once `capacity` values are kept.
+    @inlinable var largest: Double { values[capacity - 1] }
+
+    /// Keeps `v` if it is among the smallest; returns whether `largest` is now defined and
+    /// fell (or became defined).
+    @inlinable @inline(__always) mutating func insert(_ v: Double) -> Bool {
+        guard capacity > 0 else { return false }
+        if values.count == capacity {
+            guard v < values[capacity - 1] else { return false }
+        } else {
+            values.append(v)
+        }
+        var i = values.count - 1
+        while i > 0 && values[i - 1] > v {
+            values[i] = values[i - 1]
+            i -= 1
+        }
+        values[i] = v
+        return values.count == capacity
     }
 }
 
@@ -138,17 +172,23 @@ extension RTree {
 @usableFromInline struct _NearestSearch<Element: Comparable & Sendable> {
     @usableFromInline let point: Coordinate
     @usableFromInline let q: (x: Double, y: Double, z: Double)
+    /// The query's ECEF position in metres.
+    @usableFromInline let origin: (x: Double, y: Double, z: Double)
     @usableFromInline let filter: ((Element) -> Bool)?
     @usableFromInline var ranking: _Ranking<Element>
     @usableFromInline var nodes = Heap<_NodeItem<Element>>(minimumCapacity: 64)
     @usableFromInline var candidates = Heap<_CandidateItem<Element>>(minimumCapacity: 64)
     /// Chord beyond which nothing can be an answer, and its square widened by the slack.
     @usableFromInline var threshold: Double
-    @usableFromInline var reachSquared: Double
+    @usableFromInline var reachSquared: Float
+    /// The query's unit vector in Float, for the hot loops.
+    @usableFromInline let qf: SIMD4<Float>
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?) {
         self.point = point
         self.q = _Geometry.unitVector(point)
+        self.qf = _Geometry.floatVector(q)
+        self.origin = _Geometry.ecef(point)
         self.filter = filter
         ranking = _Ranking(capacity: count, maxDistance: maxDistance)
         threshold = ranking.chordThreshold
@@ -158,33 +198,49 @@ extension RTree {
 
     @inlinable @inline(__always) mutating func updateReach() {
         threshold = ranking.chordThreshold
-        let reach = threshold + _Geometry.floatSlack
-        reachSquared = reach * reach
+        reachSquared = _Geometry.floatReachSquared(threshold: threshold)
     }
 
-    /// Each entry within reach that passes the filter becomes a candidate.
+    /// Each entry within reach that passes the filter becomes a candidate, keyed by the
+    /// coarse lower bound of its Float chord.
     @inlinable mutating func scan(_ leaf: _Node<Element>) {
         let unmanaged = Unmanaged.passUnretained(leaf)
         leaf.entries.withUnsafeBufferPointer { entries in
             for index in 0..<entries.count {
-                let d2 = entries[index].distanceSquared(x: q.x, y: q.y, z: q.z)
+                let d2 = entries[index].floatDistanceSquared(qf)
                 guard d2 <= reachSquared else { continue }
                 if let filter, !filter(entries[index].element) { continue }
-                let chord = d2.squareRoot()
-                candidates.insert(_CandidateItem(bound: Swift.max(0, chord - _Geometry.floatSlack),
-                                                 leaf: unmanaged, index: index))
-                if ranking.noteCandidate(chord: chord) { updateReach() }
+                candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
+                                                 leaf: unmanaged, index: index, refined: false))
+                if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
             }
         }
+    }
+
+    /// Lower and upper bounds in metres on the geodesic to `location`, whose Float unit
+    /// vector is `unitChord` from the query's.
+    @inlinable @inline(__always)
+    func bounds(unitChord: Double, to location: Coordinate) -> (lower: Double, upper: Double) {
+        let p = _Geometry.ecef(location)
+        let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
+        let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
+        // Below a unit chord of 0.25 (~1,600 km) the ECEF bounds are the tighter ones and the
+        // geodesic is far shorter than πρ; beyond it, combine them with the unit-vector bounds.
+        if unitChord < 0.25 {
+            return _Geometry.distanceBounds(ecefChord: chord, coarseUpper: .pi * _Geometry.minimumCurvatureRadius)
+        }
+        let coarseUpper = _Geometry.distanceUpperBound(chord: unitChord)
+        let fine = _Geometry.distanceBounds(ecefChord: chord, coarseUpper: coarseUpper)
+        return (Swift.max(fine.lower, _Geometry.distanceLowerBound(chord: unitChord)), fine.upper)
     }
 
     @inlinable mutating func expand(_ node: _Node<Element>) {
         let children = node.children
         node.boxes.withUnsafeBufferPointer { boxes in
             for i in 0..<boxes.count {
-                let d2 = boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z)
+                let d2 = boxes[i].floatDistanceSquared(qf)
                 guard d2 <= reachSquared else { continue }
-                nodes.insert(_NodeItem(bound: Swift.max(0, d2.squareRoot() - _Geometry.floatSlack),
+                nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
                                        node: Unmanaged.passUnretained(children[i])))
             }
         }
@@ -197,10 +253,10 @@ extension RTree {
         var seed = root
         while !seed.isLeaf {
             var best = 0
-            var bestDistance = Double.infinity
+            var bestDistance = Float.infinity
             seed.boxes.withUnsafeBufferPointer { boxes in
                 for i in 0..<boxes.count {
-                    let d2 = boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z)
+                    let d2 = boxes[i].floatDistanceSquared(qf)
                     if d2 < bestDistance { best = i; bestDistance = d2 }
                 }
             }
@@ -209,25 +265,47 @@ extension RTree {
         scan(seed)
         nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
         let geodesic = Geodesic.wgs84
+        var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
+        var lastDistance = 0.0
         while true {
             let nodeBound = nodes.min?.bound ?? .infinity
             let candidateBound = candidates.min?.bound ?? .infinity
             if Swift.min(nodeBound, candidateBound) > threshold { break }
             if candidateBound <= nodeBound {
                 guard let c = candidates.popMin() else { break }
-                let entry = c.leaf.takeUnretainedValue().entries[c.index]
+                let entry = c.leaf._withUnsafeGuaranteedRef { $0.entries[Int(c.index)] }
                 let location = entry.location
-                let d = geodesic.distance(from: point, to: location)
+                if !c.refined {
+                    // Tighten the bounds with the exact ECEF chord before paying for a geodesic.
+                    let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
+                    let bounds = _Geometry.isSamePoint(point, location)
+                        ? (lower: 0, upper: 0) : self.bounds(unitChord: unitChord, to: location)
+                    let key = _Geometry.chordBound(forDistance: bounds.lower)
+                    if key <= threshold {
+                        candidates.insert(_CandidateItem(bound: key, leaf: c.leaf, index: Int(c.index), refined: true))
+                        if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
+                    }
+                    continue
+                }
+                // Exact duplicates are common: one geodesic serves a run of them.
+                if location != lastLocation {
+                    lastLocation = location
+                    lastDistance = _Geometry.isSamePoint(point, location)
+                        ? 0 : geodesic.distance(from: point, to: location)
+                }
+                let d = lastDistance
                 ranking.offer(Neighbor(element: entry.element, location: location, distance: d))
                 updateReach()
                 continue
             }
             guard let item = nodes.popMin() else { break }
-            let node = item.node.takeUnretainedValue()
-            if node.isLeaf {
-                if node !== seed { scan(node) }
-            } else {
-                expand(node)
+            // The tree holds every node for the whole search: no retain needed.
+            item.node._withUnsafeGuaranteedRef { node in
+                if node.isLeaf {
+                    if node !== seed { scan(node) }
+                } else {
+                    expand(node)
+                }
             }
         }
         return ranking.items

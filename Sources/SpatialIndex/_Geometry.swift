@@ -14,15 +14,20 @@ public import Geodesy
 /// Rounding to `Float` moves a vector by at most `floatSlack` (√3 · 2⁻²⁴), which every
 /// lower bound subtracts. Poles and the antimeridian are ordinary points in this space.
 @usableFromInline enum _Geometry {
-    /// WGS84 polar semi-axis b in metres.
-    @usableFromInline static let polarRadius = Geodesic.wgs84.polarRadius
-    /// 1 − e² for WGS84.
-    @usableFromInline static let oneMinusE2: Double = {
-        let f = Geodesic.wgs84.flattening
-        return (1 - f) * (1 - f)
-    }()
+    // The WGS84 constants as literals (computed properties the optimizer folds), not as
+    // lazily initialized globals: the hot loops read them on every entry. A test checks
+    // them against `Geodesic.wgs84`.
+
+    /// WGS84 equatorial radius a in metres.
+    @inlinable static var equatorialRadius: Double { 6_378_137 }
+    /// WGS84 flattening f.
+    @inlinable static var flattening: Double { 1 / 298.257223563 }
+    /// WGS84 polar semi-axis b = a(1 − f) in metres.
+    @inlinable static var polarRadius: Double { equatorialRadius * (1 - flattening) }
+    /// 1 − e² = (1 − f)² for WGS84.
+    @inlinable static var oneMinusE2: Double { (1 - flattening) * (1 - flattening) }
     /// Bound on |v_float − v| for a unit vector rounded to Float, with margin.
-    @usableFromInline static let floatSlack: Double = 1.2e-7
+    @inlinable static var floatSlack: Double { 1.2e-7 }
 
     /// The geocentric unit vector of a geodetic coordinate, in Double. The poles map to
     /// exactly (0, 0, ±1) whatever the longitude, and longitude -180 maps as 180, so that
@@ -50,9 +55,6 @@ public import Geodesy
         return 2 * sin(theta / 2)
     }
 
-    /// WGS84 equatorial radius a in metres.
-    @usableFromInline static let equatorialRadius = Geodesic.wgs84.equatorialRadius
-
     /// An upper bound in metres on the geodesic between two points whose Float unit vectors
     /// are `chord` apart. Projecting the great-circle arc between the unit vectors radially
     /// onto the ellipsoid gives a curve of length ∫√(ρ² + ρ′²) ≤ θ·√(a² + (21.5 km)²), since
@@ -62,6 +64,79 @@ public import Geodesy
     static func distanceUpperBound(chord: Double) -> Double {
         let theta = 2 * asin(Swift.min(1, (chord + floatSlack) / 2))
         return equatorialRadius * (1 + 1e-5) * theta
+    }
+
+    // Float arithmetic for the nearest search's hot loops (box and entry chords in SIMD4).
+    // A Float difference, square and sum each err by at most 2⁻²⁴ relative, so a chord
+    // computed so is within a factor 1 ± 1e-6 of the chord to the query rounded to Float,
+    // which is itself within 5.2e-8 of the query; the stored vectors are within
+    // `floatSlack` of the true ones. Hence the bounds below.
+
+    /// Absolute slack of a Float-arithmetic chord: stored rounding plus query rounding.
+    @inlinable static var floatSearchSlack: Double { floatSlack + 8e-8 }
+
+    /// A lower bound on the true unit chord from a Float-arithmetic squared chord.
+    @inlinable @inline(__always) static func lowerChord(floatSquared d2: Float) -> Double {
+        Swift.max(0, Double(d2).squareRoot() * (1 - 1e-6) - floatSearchSlack)
+    }
+
+    /// An upper bound on the true unit chord from a Float-arithmetic squared chord.
+    @inlinable @inline(__always) static func upperChord(floatSquared d2: Float) -> Double {
+        Double(d2).squareRoot() * (1 + 1e-6) + floatSearchSlack
+    }
+
+    /// The Float squared chord beyond which ``lowerChord(floatSquared:)`` exceeds `threshold`.
+    @inlinable @inline(__always) static func floatReachSquared(threshold: Double) -> Float {
+        let reach = (threshold + floatSearchSlack) / (1 - 1e-6)
+        return Float(reach * reach * (1 + 1e-6))
+    }
+
+    /// The query's unit vector rounded to Float, for the Float-arithmetic chords.
+    @inlinable @inline(__always) static func floatVector(_ v: (x: Double, y: Double, z: Double)) -> SIMD4<Float> {
+        SIMD4<Float>(Float(v.x), Float(v.y), Float(v.z), 0)
+    }
+
+    /// The ECEF position of a geodetic coordinate on the WGS84 ellipsoid, in metres.
+    @inlinable @inline(__always) static func ecef(_ c: Coordinate) -> (x: Double, y: Double, z: Double) {
+        let phi = c.latitude * .pi / 180
+        let lambda = c.longitude * .pi / 180
+        let sinPhi = sin(phi), cosPhi = cos(phi)
+        let n = equatorialRadius / (1 - eccentricitySquared * sinPhi * sinPhi).squareRoot()
+        return (n * cosPhi * cos(lambda), n * cosPhi * sin(lambda), n * oneMinusE2 * sinPhi)
+    }
+
+    /// Whether two valid coordinates name one point: equal, or both at the same pole, or
+    /// on the antimeridian as 180 and -180. `geod_inverse` gives exactly 0 between them.
+    @inlinable @inline(__always) static func isSamePoint(_ a: Coordinate, _ b: Coordinate) -> Bool {
+        guard a.latitude == b.latitude else { return false }
+        return a.longitude == b.longitude || abs(a.latitude) == 90
+            || (abs(a.longitude) == 180 && abs(b.longitude) == 180)
+    }
+
+    /// e² for WGS84.
+    @inlinable static var eccentricitySquared: Double { 1 - oneMinusE2 }
+    /// The smallest radius of curvature anywhere on WGS84, b²/a (meridional, at the equator).
+    @inlinable static var minimumCurvatureRadius: Double { polarRadius * polarRadius / equatorialRadius }
+    /// Bound on the error of a chord computed by ``ecef(_:)`` in Double, with wide margin
+    /// (the coordinates are ~6.4e6 m; a few ulps each is ~1e-8 m).
+    @inlinable static var ecefSlack: Double { 1e-6 }
+
+    /// Bounds in metres on the geodesic between two points whose ECEF positions are `chord`
+    /// metres apart (as computed by ``ecef(_:)``), given an upper bound `coarseUpper` from
+    /// another argument (to know that the geodesic is no longer than π·ρ).
+    ///
+    /// - Lower: a curve between two points is never shorter than the straight line.
+    /// - Upper: a geodesic's curvature as a space curve is the surface's normal curvature,
+    ///   at most 1/ρ with ρ = b²/a. By Schur's comparison theorem a curve of length L ≤ πρ
+    ///   with curvature ≤ 1/ρ spans a chord of at least 2ρ·sin(L/2ρ), the circular arc's;
+    ///   so L ≤ 2ρ·asin(c/2ρ). The gap to the lower bound is about c³/24ρ²: 3 cm at 30 km.
+    @inlinable @inline(__always)
+    static func distanceBounds(ecefChord chord: Double, coarseUpper: Double) -> (lower: Double, upper: Double) {
+        let rho = minimumCurvatureRadius
+        let lower = Swift.max(0, chord - ecefSlack)
+        guard coarseUpper <= .pi * rho else { return (lower, coarseUpper) }
+        let upper = 2 * rho * asin(Swift.min(1, (chord + ecefSlack) / (2 * rho))) * (1 + 1e-12) + ecefSlack
+        return (lower, Swift.min(upper, coarseUpper))
     }
 
     /// A lower bound in metres on the geodesic for a chord lower bound.
@@ -141,6 +216,15 @@ public import Geodesy
         let dx = Swift.max(Double(minX) - x, 0, x - Double(maxX))
         let dy = Swift.max(Double(minY) - y, 0, y - Double(maxY))
         let dz = Swift.max(Double(minZ) - z, 0, z - Double(maxZ))
+        return dx * dx + dy * dy + dz * dz
+    }
+
+    /// Squared chord from a Float query vector to the box, in Float arithmetic, branch-free
+    /// (see ``_Geometry/lowerChord(floatSquared:)`` for what it bounds).
+    @inlinable @inline(__always) func floatDistanceSquared(_ q: SIMD4<Float>) -> Float {
+        let dx = Swift.max(Swift.max(minX - q.x, q.x - maxX), 0)
+        let dy = Swift.max(Swift.max(minY - q.y, q.y - maxY), 0)
+        let dz = Swift.max(Swift.max(minZ - q.z, q.z - maxZ), 0)
         return dx * dx + dy * dy + dz * dz
     }
 

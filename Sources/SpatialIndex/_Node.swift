@@ -21,6 +21,14 @@ public import Geodesy
 
     @inlinable @inline(__always) var box: _Box { _Box(x: x, y: y, z: z) }
 
+    /// Squared chord from a Float query vector, in Float arithmetic (see
+    /// ``_Geometry/lowerChord(floatSquared:)`` for what it bounds).
+    @inlinable @inline(__always) func floatDistanceSquared(_ q: SIMD4<Float>) -> Float {
+        let d = SIMD4<Float>(x, y, z, 0) - q
+        let s = d * d
+        return s.x + s.y + s.z
+    }
+
     /// Squared Euclidean distance from a Double unit vector to this entry's Float vector.
     @inlinable @inline(__always) func distanceSquared(x qx: Double, y qy: Double, z qz: Double) -> Double {
         let dx = Double(x) - qx, dy = Double(y) - qy, dz = Double(z) - qz
