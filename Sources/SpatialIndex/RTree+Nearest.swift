@@ -210,6 +210,14 @@ extension RTree {
                 let d2 = entries[index].floatDistanceSquared(qf)
                 guard d2 <= reachSquared else { continue }
                 if let filter, !filter(entries[index].element) { continue }
+                // A point coincident with the query is exactly 0 m away (both poles and the
+                // antimeridian included): an answer now, without the queues. Common at a pole.
+                if d2 < 1e-12, _Geometry.isSamePoint(point, entries[index].location) {
+                    ranking.offer(Neighbor(element: entries[index].element,
+                                           location: entries[index].location, distance: 0))
+                    updateReach()
+                    continue
+                }
                 candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
                                                  leaf: unmanaged, index: index, refined: false))
                 if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
