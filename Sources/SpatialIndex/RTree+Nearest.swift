@@ -101,22 +101,29 @@ public import HeapModule
 }
 
 /// The `capacity` smallest values inserted so far, ascending (k is small: insertion sort).
+/// The common k = 1 keeps its one value inline, without an allocation.
 @usableFromInline struct _SmallestBounds {
     @usableFromInline let capacity: Int
     @usableFromInline var values: [Double] = []
+    @usableFromInline var single: Double = .infinity
 
     @inlinable init(capacity: Int) {
         self.capacity = capacity
-        values.reserveCapacity(capacity)
+        if capacity > 1 { values.reserveCapacity(capacity) }
     }
 
     /// The largest kept value, once `capacity` values are kept.
-    @inlinable var largest: Double { values[capacity - 1] }
+    @inlinable var largest: Double { capacity == 1 ? single : values[capacity - 1] }
 
     /// Keeps `v` if it is among the smallest; returns whether `largest` is now defined and
     /// fell (or became defined).
     @inlinable @inline(__always) mutating func insert(_ v: Double) -> Bool {
-        guard capacity > 0 else { return false }
+        if capacity == 1 {
+            guard v < single else { return false }
+            single = v
+            return true
+        }
+        guard capacity > 1 else { return false }
         if values.count == capacity {
             guard v < values[capacity - 1] else { return false }
         } else {
@@ -272,7 +279,6 @@ extension RTree {
         }
         scan(seed)
         nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
-        let geodesic = Geodesic.wgs84
         var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
         var lastDistance = 0.0
         while true {
@@ -299,7 +305,7 @@ extension RTree {
                 if location != lastLocation {
                     lastLocation = location
                     lastDistance = _Geometry.isSamePoint(point, location)
-                        ? 0 : geodesic.distance(from: point, to: location)
+                        ? 0 : Geodesic.wgs84.distance(from: point, to: location)
                 }
                 let d = lastDistance
                 ranking.offer(Neighbor(element: entry.element, location: location, distance: d))

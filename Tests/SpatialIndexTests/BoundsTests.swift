@@ -30,6 +30,57 @@ struct BoundsTests {
     }
 }
 
+/// The tight bounds the nearest search refines candidates with: from the exact ECEF chord,
+/// lower = chord, upper by Schur's comparison with the smallest curvature radius b²/a.
+@Suite("Geodesic bounds from ECEF chords")
+struct ECEFBoundsTests {
+    @Test("the WGS84 literals are PROJ's ellipsoid")
+    func constants() {
+        #expect(_Geometry.equatorialRadius == Geodesic.wgs84.equatorialRadius)
+        #expect(_Geometry.flattening == Geodesic.wgs84.flattening)
+        #expect(abs(_Geometry.polarRadius - Geodesic.wgs84.polarRadius) < 1e-9)
+    }
+
+    @Test("chord bounds enclose the exact geodesic, tightly when short", arguments: [5 as UInt64, 99])
+    func enclose(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var points = hardPoints(2_000, using: &rng)
+        points += [Coordinate(latitude: 0, longitude: 0), Coordinate(latitude: 0, longitude: 180),
+                   Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: -90, longitude: 45),
+                   Coordinate(latitude: 0, longitude: 179.999), Coordinate(latitude: 0.001, longitude: 0)]
+        var pairs: [(Coordinate, Coordinate)] = []
+        for _ in 0..<20_000 {
+            pairs.append((points.randomElement(using: &rng)!, points.randomElement(using: &rng)!))
+        }
+        // Short hops in every direction, at every latitude: where the bounds must be tight.
+        for _ in 0..<5_000 {
+            let a = points.randomElement(using: &rng)!
+            let b = Geodesic.wgs84.destination(from: a, azimuth: rng.nextDouble(in: 0, 360),
+                                               distance: rng.nextDouble(in: 0, 50_000))
+            pairs.append((a, b))
+        }
+        for (a, b) in pairs {
+            let pa = _Geometry.ecef(a), pb = _Geometry.ecef(b)
+            let chord = ((pa.x - pb.x) * (pa.x - pb.x) + (pa.y - pb.y) * (pa.y - pb.y)
+                + (pa.z - pb.z) * (pa.z - pb.z)).squareRoot()
+            let ea = _Entry(Int64(0), a), eb = _Entry(Int64(1), b)
+            let unitChord = ea.distanceSquared(x: Double(eb.x), y: Double(eb.y), z: Double(eb.z)).squareRoot()
+            let coarseUpper = _Geometry.distanceUpperBound(chord: unitChord + _Geometry.floatSlack)
+            let bounds = _Geometry.distanceBounds(ecefChord: chord, coarseUpper: coarseUpper)
+            let exact = Geodesic.wgs84.distance(from: a, to: b)
+            #expect(bounds.lower <= exact, "lower \(bounds.lower) > exact \(exact) for \(a) → \(b)")
+            #expect(exact <= bounds.upper, "exact \(exact) > upper \(bounds.upper) for \(a) → \(b)")
+            if chord < 1_000_000 {
+                // The gap is about c³/24ρ²: 1 mm at 10 km, 3 cm at 30 km.
+                let rho = _Geometry.minimumCurvatureRadius
+                let gap = chord * chord * chord / (24 * rho * rho)
+                #expect(bounds.upper - bounds.lower <= gap * 1.01 + 1e-5, "loose at \(exact) m: \(bounds)")
+            }
+            if _Geometry.isSamePoint(a, b) { #expect(exact == 0) }
+        }
+    }
+}
+
 @Suite("Bulk-load ordering")
 struct BulkOrderTests {
     @Test("the radix sort of Hilbert keys equals a stable comparison sort", arguments: [10, 65, 1_000, 50_000])
