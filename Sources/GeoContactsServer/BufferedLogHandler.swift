@@ -36,17 +36,24 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var effective = metadata
-        if let provided = metadataProvider?.get(), !provided.isEmpty {
-            effective.merge(provided, uniquingKeysWith: { _, provided in provided })
-        }
-        if let explicit = event.metadata, !explicit.isEmpty {
-            effective.merge(explicit, uniquingKeysWith: { _, explicit in explicit })
-        }
+        // The handler's metadata, then the provider's, then the event's, later keys winning,
+        // as StreamLogHandler merges them; kept as pairs (no merged dictionary per line).
+        var pairs: [(key: String, value: Logger.MetadataValue)] = []
+        let provided = metadataProvider?.get() ?? [:]
+        let explicit = event.metadata ?? [:]
+        var extra: Logger.Metadata = [:]
         if let error = event.error {
-            effective["error.message"] = "\(error)"
-            effective["error.type"] = "\(String(reflecting: type(of: error)))"
+            extra["error.message"] = "\(error)"
+            extra["error.type"] = "\(String(reflecting: type(of: error)))"
         }
+        pairs.reserveCapacity(metadata.count + provided.count + explicit.count + extra.count)
+        for (key, value) in metadata where provided[key] == nil && explicit[key] == nil && extra[key] == nil {
+            pairs.append((key, value))
+        }
+        for (key, value) in provided where explicit[key] == nil && extra[key] == nil { pairs.append((key, value)) }
+        for (key, value) in explicit where extra[key] == nil { pairs.append((key, value)) }
+        for (key, value) in extra { pairs.append((key, value)) }
+        pairs.sort { $0.key < $1.key }
         var line = output.timestamp()
         line.reserveCapacity(256)
         line += " "
@@ -56,11 +63,11 @@ public struct BufferedLogHandler: LogHandler {
             line += label
         }
         line += ":"
-        for key in effective.keys.sorted() {
+        for (key, value) in pairs {
             line += " "
             line += key
             line += "="
-            line += effective[key]!.description
+            line += value.description
         }
         line += " ["
         line += event.source

@@ -17,6 +17,7 @@ import Darwin
         let output = LogOutput(fileDescriptor: fds[1])
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0, output: output) })
         logger[metadataKey: "hb.request.id"] = "abc"
+        logger[metadataKey: "status"] = "overridden by the line's own"
         logger.info("request", metadata: ["status": "201", "method": "POST", "ms": "1.5"])
         logger.debug("not written")
         logger.warning("careful")
@@ -30,6 +31,6 @@ import Darwin
         let timestamp = String(lines[0].prefix(while: { $0 != " " }))
         #expect(timestamp.count == 24 && timestamp.contains("T"))
         #expect(lines[0].dropFirst(timestamp.count) == " info geocontacts: hb.request.id=abc method=POST ms=1.5 status=201 [GeoContactsServerTests] request")
-        #expect(lines[1].hasSuffix(" warning geocontacts: hb.request.id=abc [GeoContactsServerTests] careful"))
+        #expect(lines[1].hasSuffix(" warning geocontacts: hb.request.id=abc status=overridden by the line's own [GeoContactsServerTests] careful"))
     }
 }
