@@ -38,6 +38,7 @@ public enum ServiceRunner {
                                            scopes: ["contacts:read", "contacts:write", "contacts:admin"])
         let banner = Self.banner(configuration: configuration, token: token)
         let app = service.buildApplication(logger: logger, onServerRunning: {
+            LogOutput.standardOutput.flush()  // the start-up lines before the banner
             print(banner)
             fflush(nil)  // all streams: stdout may be a pipe or file
         })

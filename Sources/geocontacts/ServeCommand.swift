@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host ?? env["HOST"] ?? "127.0.0.1", port: port, dataDirectory: folder.url.path,
             maximumBodySize: maxBodySize, loadsSampleData: !noSampleData)
-        var logger = Logger(label: "geocontacts")
+        // StreamLogHandler's format, buffered (one line per request is written in batches).
+        var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if inMemory {
             try await ServiceRunner.run(configuration: configuration, logger: logger)

@@ -27,10 +27,10 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         let status = String(response.status.code)
         var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "route": "\(route)",
-            "status": "\(status)", "ms": "\(Double(nanoseconds) / 1e6)",
+            "method": .string(request.method.rawValue), "path": .string(request.uri.path), "route": .string(route),
+            "status": .string(status), "ms": .string((Double(nanoseconds) / 1e6).description),
         ]
-        if let customer = request.headers[.customerID] { metadata["customer"] = "\(customer.prefix(20))" }
+        if let customer = request.headers[.customerID] { metadata["customer"] = .string(String(customer.prefix(20))) }
         context.logger.info("request", metadata: metadata)
         let dimensions = [("method", request.method.rawValue), ("route", route), ("status", status)]
         Counter(label: "geocontacts_http_requests_total", dimensions: dimensions).increment()

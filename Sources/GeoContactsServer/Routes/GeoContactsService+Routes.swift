@@ -30,8 +30,12 @@ extension GeoContactsService {
             let draft = try ContactDraft(json: body)
             let id = try await directory.create(draft, as: caller)
             recordCount(of: caller.customer)
-            return try JSONCoding.response(CreatedResource(id: id), status: .created,
-                                           headers: [.location: "/v1/contacts/\(id.rawValue)"])
+            // `{"id":<id>}`, as JSONCoding would encode CreatedResource, without a JSONEncoder.
+            var created = ByteBuffer()
+            created.writeString("{\"id\":\(id.rawValue)}")
+            return Response(status: .created,
+                            headers: [.contentType: "application/json", .location: "/v1/contacts/\(id.rawValue)"],
+                            body: .init(byteBuffer: created))
         }
         router.get("/v1/contacts") { request, context in
             let caller = try await authenticator.caller(for: request)
