@@ -5,8 +5,9 @@ public import Geodesy
 /// Points are indexed by their geocentric unit vectors in three dimensions, so the
 /// antimeridian and the poles are ordinary places (every longitude at a pole is one
 /// point). Ranking uses the lower bound `b·θ` (polar semi-axis times the angle between
-/// unit vectors) and the exact WGS84 geodesic (Karney's algorithm, PROJ's `geod_inverse`) is
-/// computed only for candidates that can still be answers. Distances are metres.
+/// unit vectors), candidates are refined with bounds from their exact ECEF chord, and the
+/// exact WGS84 geodesic (Karney's algorithm, PROJ's `geod_inverse`) is computed only for
+/// candidates that can still be answers: about one per answer. Distances are metres.
 ///
 /// Insertion uses least-area-enlargement ChooseSubtree and a split along the widest axis with
 /// R*'s least-overlap distribution; removal condenses the tree by reinserting the entries of
