@@ -1,8 +1,8 @@
 public import Geodesy
 
 extension RTree {
-    /// Builds a tree from a batch, packed along a 3-D Hilbert curve over the unit vectors:
-    /// leaves hold consecutive runs of the curve, nodes at every level are filled evenly
+    /// Builds a tree from a batch, packed along Hilbert curves over the faces of the cube
+    /// around the sphere (as S2 orders its cells): leaves hold consecutive runs of the curve, nodes at every level are filled evenly
     /// (never below the minimum fill), and the result is a valid dynamic tree.
     ///
     /// - Parameter entries: (element, location) pairs with valid locations.
@@ -17,8 +17,8 @@ extension RTree {
         }
         var keyed = ContiguousArray<(key: UInt64, index: Int)>()
         keyed.reserveCapacity(items.count)
-        for i in items.indices { keyed.append((_Hilbert.key(items[i].x, items[i].y, items[i].z), i)) }
-        _Hilbert.radixSort(&keyed)
+        for i in items.indices { keyed.append((_Hilbert.faceKey(items[i].x, items[i].y, items[i].z), i)) }
+        _Hilbert.radixSort(&keyed, keyBits: _Hilbert.faceKeyBits)
 
         // Leaves.
         var level = ContiguousArray<(_Node<Element>, _Box)>()
@@ -65,28 +65,78 @@ extension RTree {
     }
 }
 
-/// Keys on a 3-D Hilbert curve of 21 bits per axis (Skilling, "Programming the Hilbert
-/// curve", AIP Conf. Proc. 707, 2004).
+/// Keys on Hilbert curves over the six faces of the cube around the unit sphere (Skilling's
+/// transposition, "Programming the Hilbert curve", AIP Conf. Proc. 707, 2004, in two
+/// dimensions), and the radix sort that orders them.
 @usableFromInline enum _Hilbert {
-    @usableFromInline static let bits = 21
+    /// Bits per axis of the face curves.
+    @usableFromInline static let faceBits = 24
 
-    @inlinable static func key(_ x: Float, _ y: Float, _ z: Float) -> UInt64 {
-        let scale = Double((1 << bits) - 1)
-        func cell(_ v: Float) -> UInt32 {
-            let t = (Double(v) + 1) / 2
+    /// A key on the cube-face Hilbert curves: the face the vector points through (the axis of
+    /// its largest component, by sign) above the 2-D Hilbert index of its gnomonic (u, v) on
+    /// that face. The points lie on a surface, so a 2-D curve on it keeps
+    /// runs compact where a 3-D curve through the cube would cut the surface irregularly.
+    @inlinable static func faceKey(_ x: Float, _ y: Float, _ z: Float) -> UInt64 {
+        let ax = abs(x), ay = abs(y), az = abs(z)
+        let face: UInt64, u: Float, v: Float
+        if ax >= ay && ax >= az {
+            face = x >= 0 ? 0 : 3; u = y / ax; v = z / ax
+        } else if ay >= az {
+            face = y >= 0 ? 1 : 4; u = z / ay; v = x / ay
+        } else {
+            face = z >= 0 ? 2 : 5; u = x / az; v = y / az
+        }
+        let scale = Double((1 << faceBits) - 1)
+        func cell(_ w: Float) -> UInt32 {
+            let t = (Double(w) + 1) / 2
             return UInt32(max(0, min(scale, (t * scale).rounded(.down))))
         }
-        var X = (cell(x), cell(y), cell(z))
-        axesToTranspose(&X)
-        // Interleave the transposed bits, most significant first: bit b of axis 0, 1, 2
-        // lands at 3b + 2, 3b + 1, 3b.
-        return spread(X.0) << 2 | spread(X.1) << 1 | spread(X.2)
+        var a = cell(u), b = cell(v)
+        let m: UInt32 = 1 << UInt32(faceBits - 1)
+        var q = m
+        // Inverse undo, branch-free (the bits are random, so branches would mispredict half
+        // the time): `set…` is all ones where the coordinate has bit q.
+        while q > 1 {
+            let p = q - 1
+            let setA = 0 &- ((a & q) >> UInt32(q.trailingZeroBitCount))
+            a ^= p & setA
+            let setB = 0 &- ((b & q) >> UInt32(q.trailingZeroBitCount))
+            let tB = (a ^ b) & p & ~setB
+            a ^= (p & setB) ^ tB
+            b ^= tB
+            q >>= 1
+        }
+        // Gray encode.
+        b ^= a
+        var t: UInt32 = 0
+        q = m
+        while q > 1 {
+            t ^= (q - 1) & (0 &- ((b & q) >> UInt32(q.trailingZeroBitCount)))
+            q >>= 1
+        }
+        a ^= t
+        b ^= t
+        return face << UInt64(2 * faceBits) | spread2(a) << 1 | spread2(b)
     }
 
-    /// Sorts by key, stably: LSD radix sort on the 63-bit keys, 11 bits a pass (6 passes).
+    /// Spreads the low 30 bits of `v` to every other bit.
+    @inlinable @inline(__always) static func spread2(_ v: UInt32) -> UInt64 {
+        var x = UInt64(v) & 0x3FFF_FFFF
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        x = (x | x << 2) & 0x3333_3333_3333_3333
+        x = (x | x << 1) & 0x5555_5555_5555_5555
+        return x
+    }
+
+    /// How many low bits a ``faceKey(_:_:_:)`` uses.
+    @inlinable static var faceKeyBits: Int { 2 * faceBits + 3 }
+
+    /// Sorts by key, stably: LSD radix sort on keys below 2^`keyBits`, 11 bits a pass.
     ///
     /// - Complexity: O(n), against O(n log n) comparisons for `sort`.
-    @inlinable static func radixSort(_ items: inout ContiguousArray<(key: UInt64, index: Int)>) {
+    @inlinable static func radixSort(_ items: inout ContiguousArray<(key: UInt64, index: Int)>, keyBits: Int = 64) {
         let n = items.count
         guard n > 64 else {
             items.sort { $0.key < $1.key }
@@ -97,7 +147,7 @@ extension RTree {
         var buffer = items
         var counts = [Int](repeating: 0, count: buckets)
         var shift: UInt64 = 0
-        while shift < 63 {
+        while shift < UInt64(keyBits) {
             for i in 0..<buckets { counts[i] = 0 }
             for item in items { counts[Int((item.key >> shift) & UInt64(buckets - 1))] += 1 }
             var total = 0
@@ -114,49 +164,5 @@ extension RTree {
             swap(&items, &buffer)
             shift += bitsPerPass
         }
-    }
-
-    /// Spreads the low 21 bits of `v` to every third bit.
-    @inlinable @inline(__always) static func spread(_ v: UInt32) -> UInt64 {
-        var x = UInt64(v) & 0x1F_FFFF
-        x = (x | x << 32) & 0x1F_0000_0000_FFFF
-        x = (x | x << 16) & 0x1F_0000_FF00_00FF
-        x = (x | x << 8) & 0x100F_00F0_0F00_F00F
-        x = (x | x << 4) & 0x10C3_0C30_C30C_30C3
-        x = (x | x << 2) & 0x1249_2492_4924_9249
-        return x
-    }
-
-    @inlinable static func axesToTranspose(_ X: inout (UInt32, UInt32, UInt32)) {
-        var (x, y, z) = X
-        let m: UInt32 = 1 << UInt32(bits - 1)
-        var q = m
-        // Inverse undo, for axes 0, 1, 2 in turn.
-        // Branch-free (the bits are random, so branches would mispredict half the time):
-        // `set` is all ones where the axis has bit q, and selects "invert" over "exchange".
-        while q > 1 {
-            let p = q - 1
-            let setX = 0 &- ((x & q) >> UInt32(q.trailingZeroBitCount))
-            x ^= p & setX  // axis 0 against itself: the exchange is a no-op
-            let setY = 0 &- ((y & q) >> UInt32(q.trailingZeroBitCount))
-            let tY = (x ^ y) & p & ~setY
-            x ^= (p & setY) ^ tY
-            y ^= tY
-            let setZ = 0 &- ((z & q) >> UInt32(q.trailingZeroBitCount))
-            let tZ = (x ^ z) & p & ~setZ
-            x ^= (p & setZ) ^ tZ
-            z ^= tZ
-            q >>= 1
-        }
-        // Gray encode.
-        y ^= x
-        z ^= y
-        var t: UInt32 = 0
-        q = m
-        while q > 1 {
-            if z & q != 0 { t ^= q - 1 }
-            q >>= 1
-        }
-        X = (x ^ t, y ^ t, z ^ t)
     }
 }

@@ -11,7 +11,8 @@ public import Geodesy
 ///
 /// Insertion uses least-area-enlargement ChooseSubtree and a split along the widest axis with
 /// R*'s least-overlap distribution; removal condenses the tree by reinserting the entries of
-/// underfull nodes; ``init(bulkLoading:)`` packs a batch along a 3-D Hilbert curve.
+/// underfull nodes; ``init(bulkLoading:)`` packs a batch along Hilbert curves on the faces of
+/// the cube around the sphere.
 ///
 /// `RTree` is a value type with copy-on-write at node granularity (path copying): copying
 /// a tree is O(1), and mutating a tree whose nodes are shared with another copy copies only

@@ -83,6 +83,38 @@ struct ECEFBoundsTests {
 
 @Suite("Bulk-load ordering")
 struct BulkOrderTests {
+    @Test("face keys follow a Hilbert curve: consecutive cells of a face grid are neighbours")
+    func faceCurveIsContinuous() {
+        // 64 × 64 blocks of 2^18 cells on each face: the finer curve visits the blocks along
+        // the 6th-order Hilbert curve, so sorted block centres step by one block at a time.
+        let blocks = 64
+        let span = Double(1 << _Hilbert.faceBits - 1)
+        for face in 0..<6 {
+            var keyed: [(key: UInt64, i: Int, j: Int)] = []
+            for i in 0..<blocks {
+                for j in 0..<blocks {
+                    let cellU = Double(i * (1 << 18) + (1 << 17)), cellV = Double(j * (1 << 18) + (1 << 17))
+                    let u = Float(2 * (cellU + 0.5) / span - 1), v = Float(2 * (cellV + 0.5) / span - 1)
+                    let sign: Float = face < 3 ? 1 : -1
+                    // Put (u, v) on the face as faceKey reads it back.
+                    let vector: (Float, Float, Float) = switch face % 3 {
+                    case 0: (sign, u, v)
+                    case 1: (v, sign, u)
+                    default: (u, v, sign)
+                    }
+                    keyed.append((_Hilbert.faceKey(vector.0, vector.1, vector.2), i, j))
+                }
+            }
+            keyed.sort { $0.key < $1.key }
+            #expect(Set(keyed.map(\.key)).count == blocks * blocks, "face \(face): keys distinct")
+            var jumps = 0
+            for (a, b) in zip(keyed, keyed.dropFirst()) where abs(a.i - b.i) + abs(a.j - b.j) != 1 { jumps += 1 }
+            #expect(jumps == 0, "face \(face): \(jumps) steps that are not to a neighbouring block")
+            // Faces occupy disjoint key ranges, in face order.
+            #expect(keyed.first!.key >> UInt64(2 * _Hilbert.faceBits) == UInt64(face))
+        }
+    }
+
     @Test("the radix sort of Hilbert keys equals a stable comparison sort", arguments: [10, 65, 1_000, 50_000])
     func radixSortMatches(count: Int) {
         var rng = SeededGenerator(seed: UInt64(count))
