@@ -261,24 +261,57 @@ extension RTree {
         }
     }
 
+    /// Seeds the search: descends greedily to the leaf nearest by bound and scans it first,
+    /// so that the best-first search prunes from its first step. The siblings met on the way
+    /// are the rest of the tree; their bounds, computed once and kept on the stack, let those
+    /// still within reach after the scan enter the queue, so that no node on the path is
+    /// looked at twice. (A node wider than the branch capacity, which the tree never builds,
+    /// would fall back to queueing the root.) Returns the seed leaf.
+    @inlinable mutating func seed(from root: _Node<Element>) -> _Node<Element> {
+        let width = RTree<Element>.branchCapacity
+        return withUnsafeTemporaryAllocation(
+            of: (d2: Float, node: Unmanaged<_Node<Element>>).self, capacity: Swift.max(1, root.level * width)
+        ) { siblings in
+            var count = 0
+            var recorded = true
+            var node = root
+            while !node.isLeaf {
+                let fits = recorded && count + node.boxes.count <= siblings.count
+                var best = 0
+                var bestDistance = Float.infinity
+                node.children.withUnsafeBufferPointer { children in
+                    node.boxes.withUnsafeBufferPointer { boxes in
+                        for i in 0..<boxes.count {
+                            let d2 = boxes[i].floatDistanceSquared(qf)
+                            if fits { siblings[count + i] = (d2, Unmanaged.passUnretained(children[i])) }
+                            if d2 < bestDistance { best = i; bestDistance = d2 }
+                        }
+                    }
+                }
+                if fits {
+                    siblings[count + best].d2 = -1  // on the path: not a sibling
+                    count += node.boxes.count
+                } else {
+                    recorded = false
+                }
+                node = node.children[best]
+            }
+            scan(node)
+            if recorded {
+                for i in 0..<count where siblings[i].d2 >= 0 && siblings[i].d2 <= reachSquared {
+                    nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: siblings[i].d2),
+                                           node: siblings[i].node))
+                }
+            } else {
+                nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
+            }
+            return node
+        }
+    }
+
     /// Runs the search from `root`, which the caller keeps alive.
     @inlinable mutating func run(_ root: _Node<Element>) -> [Neighbor<Element>] {
-        // Seed the bounds: descend greedily to the leaf nearest by bound and scan it first,
-        // so that the best-first search below prunes from its first step.
-        var seed = root
-        while !seed.isLeaf {
-            var best = 0
-            var bestDistance = Float.infinity
-            seed.boxes.withUnsafeBufferPointer { boxes in
-                for i in 0..<boxes.count {
-                    let d2 = boxes[i].floatDistanceSquared(qf)
-                    if d2 < bestDistance { best = i; bestDistance = d2 }
-                }
-            }
-            seed = seed.children[best]
-        }
-        scan(seed)
-        nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
+        let seed = self.seed(from: root)
         var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
         var lastDistance = 0.0
         while true {
