@@ -263,49 +263,58 @@ extension RTree {
 
     /// Seeds the search: descends greedily to the leaf nearest by bound and scans it first,
     /// so that the best-first search prunes from its first step. The siblings met on the way
-    /// are the rest of the tree; their bounds, computed once and kept on the stack, let those
-    /// still within reach after the scan enter the queue, so that no node on the path is
-    /// looked at twice. (A node wider than the branch capacity, which the tree never builds,
-    /// would fall back to queueing the root.) Returns the seed leaf.
+    /// are the rest of the tree; their bounds, computed once and kept on the stack (under a
+    /// kilobyte: no allocation), let those still within reach after the scan enter the queue,
+    /// so that no node on the path is looked at twice. (A node wider than the branch
+    /// capacity, which the tree never builds, would fall back to queueing the root.)
+    /// Returns the seed leaf.
     @inlinable mutating func seed(from root: _Node<Element>) -> _Node<Element> {
         let width = RTree<Element>.branchCapacity
-        return withUnsafeTemporaryAllocation(
-            of: (d2: Float, node: Unmanaged<_Node<Element>>).self, capacity: Swift.max(1, root.level * width)
-        ) { siblings in
-            var count = 0
-            var recorded = true
-            var node = root
-            while !node.isLeaf {
-                let fits = recorded && count + node.boxes.count <= siblings.count
-                var best = 0
-                var bestDistance = Float.infinity
-                node.children.withUnsafeBufferPointer { children in
+        let levels = root.level
+        return withUnsafeTemporaryAllocation(of: Unmanaged<_Node<Element>>.self, capacity: Swift.max(1, levels)) { path in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, levels * width)) { bounds in
+                var recorded = true
+                var node = root
+                var level = 0
+                while !node.isLeaf {
+                    let fits = recorded && level < path.count && node.boxes.count <= width
+                    var best = 0
+                    var bestDistance = Float.infinity
                     node.boxes.withUnsafeBufferPointer { boxes in
                         for i in 0..<boxes.count {
                             let d2 = boxes[i].floatDistanceSquared(qf)
-                            if fits { siblings[count + i] = (d2, Unmanaged.passUnretained(children[i])) }
+                            if fits { bounds[level * width + i] = d2 }
                             if d2 < bestDistance { best = i; bestDistance = d2 }
                         }
                     }
+                    if fits {
+                        path[level] = Unmanaged.passUnretained(node)
+                        bounds[level * width + best] = -1  // on the path: not a sibling
+                        level += 1
+                    } else {
+                        recorded = false
+                    }
+                    node = node.children[best]
                 }
-                if fits {
-                    siblings[count + best].d2 = -1  // on the path: not a sibling
-                    count += node.boxes.count
-                } else {
-                    recorded = false
+                scan(node)
+                guard recorded else {
+                    nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
+                    return node
                 }
-                node = node.children[best]
+                for l in 0..<level {
+                    path[l]._withUnsafeGuaranteedRef { parent in
+                        parent.children.withUnsafeBufferPointer { children in
+                            for i in 0..<children.count {
+                                let d2 = bounds[l * width + i]
+                                guard d2 >= 0 && d2 <= reachSquared else { continue }
+                                nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
+                                                       node: Unmanaged.passUnretained(children[i])))
+                            }
+                        }
+                    }
+                }
+                return node
             }
-            scan(node)
-            if recorded {
-                for i in 0..<count where siblings[i].d2 >= 0 && siblings[i].d2 <= reachSquared {
-                    nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: siblings[i].d2),
-                                           node: siblings[i].node))
-                }
-            } else {
-                nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
-            }
-            return node
         }
     }
 
