@@ -346,8 +346,7 @@ extension RTree {
                 // Exact duplicates are common: one geodesic serves a run of them.
                 if location != lastLocation {
                     lastLocation = location
-                    lastDistance = _Geometry.isSamePoint(point, location)
-                        ? 0 : Geodesic.wgs84.distance(from: point, to: location)
+                    lastDistance = _Geometry.distance(from: point, to: location)
                 }
                 let d = lastDistance
                 ranking.offer(Neighbor(element: entry.element, location: location, distance: d))

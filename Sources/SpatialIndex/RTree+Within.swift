@@ -13,7 +13,6 @@ extension RTree {
         guard !isEmpty, radius >= 0, point.isValid else { return [] }
         let q = _Geometry.unitVector(point)
         let threshold = _Geometry.chordBound(forDistance: radius)
-        let geodesic = Geodesic.wgs84
         var out: [Neighbor<Element>] = []
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
@@ -23,7 +22,7 @@ extension RTree {
                     let bound = e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack
                     guard bound <= threshold else { continue }
                     let location = e.location
-                    let d = geodesic.distance(from: point, to: location)
+                    let d = _Geometry.distance(from: point, to: location)
                     if d <= radius { out.append(Neighbor(element: e.element, location: location, distance: d)) }
                 }
             } else {

@@ -21,12 +21,11 @@ public enum SpatialScan {
         }
         bounded.sort { $0.bound < $1.bound }
         var ranking = _Ranking<E>(capacity: count, maxDistance: maxDistance)
-        let geodesic = Geodesic.wgs84
         for (bound, e) in bounded {
             if bound > ranking.chordThreshold { break }
             let location = e.location
             ranking.offer(Neighbor(element: e.element, location: location,
-                                   distance: geodesic.distance(from: point, to: location)))
+                                   distance: _Geometry.distance(from: point, to: location)))
         }
         return ranking.items
     }
@@ -40,13 +39,12 @@ public enum SpatialScan {
         guard radius >= 0, point.isValid else { return [] }
         let q = _Geometry.unitVector(point)
         let threshold = _Geometry.chordBound(forDistance: radius)
-        let geodesic = Geodesic.wgs84
         var out: [Neighbor<E>] = []
         for (element, location) in candidates {
             let e = _Entry(element, location)
             guard e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack <= threshold
             else { continue }
-            let d = geodesic.distance(from: point, to: location)
+            let d = _Geometry.distance(from: point, to: location)
             if d <= radius { out.append(Neighbor(element: element, location: location, distance: d)) }
         }
         out.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.element < $1.element) }

@@ -113,6 +113,12 @@ public import Geodesy
             || (abs(a.longitude) == 180 && abs(b.longitude) == 180)
     }
 
+    /// The exact WGS84 geodesic distance in metres (`geod_inverse`); 0 without calling PROJ
+    /// when the two name one point (what `geod_inverse` returns there too).
+    @inlinable @inline(__always) static func distance(from a: Coordinate, to b: Coordinate) -> Double {
+        isSamePoint(a, b) ? 0 : Geodesic.wgs84.distance(from: a, to: b)
+    }
+
     /// e² for WGS84.
     @inlinable static var eccentricitySquared: Double { 1 - oneMinusE2 }
     /// The smallest radius of curvature anywhere on WGS84, b²/a (meridional, at the equator).
