@@ -39,7 +39,7 @@ extension RTree {
             height += 1
             var next = ContiguousArray<(_Node<Element>, _Box)>()
             for range in Self.evenRuns(of: level.count, capacity: Self.branchCapacity) {
-                var children = ContiguousArray<_Node<Element>>(), boxes = ContiguousArray<_Box>()
+                var children = ContiguousArray<_Node<Element>>(), boxes = _Boxes()
                 children.reserveCapacity(range.count)
                 boxes.reserveCapacity(range.count)
                 var box = _Box.empty

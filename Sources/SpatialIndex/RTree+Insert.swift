@@ -70,20 +70,23 @@ extension RTree {
     /// The child whose box needs the least area enlargement to include `box`; ties go to
     /// the smaller box.
     @inlinable @inline(__always)
-    static func chooseSubtree(_ boxes: ContiguousArray<_Box>, for box: _Box) -> Int {
-        boxes.withUnsafeBufferPointer { boxes in
+    static func chooseSubtree(_ boxes: _Boxes, for box: _Box) -> Int {
+        boxes.columns.withUnsafeBufferPointer { columns in
             var best = 0
             var bestGrowth = Float.infinity
             var bestArea = Float.infinity
-            for i in 0..<boxes.count {
-                let b = boxes[i]
-                let area = b.floatArea
-                let growth = b.union(box).floatArea - area
-                if growth < bestGrowth || (growth == bestGrowth && area < bestArea) {
-                    best = i
-                    bestGrowth = growth
-                    bestArea = area
+            var first = 0, base = 0
+            while first < boxes.count {
+                let (area, growth) = _Boxes.floatAreaGrowth(columns, chunk: base, including: box)
+                for lane in 0..<Swift.min(_Boxes.width, boxes.count - first) {
+                    if growth[lane] < bestGrowth || (growth[lane] == bestGrowth && area[lane] < bestArea) {
+                        best = first + lane
+                        bestGrowth = growth[lane]
+                        bestArea = area[lane]
+                    }
                 }
+                first += _Boxes.width
+                base += _Boxes.stride
             }
             return best
         }
@@ -113,8 +116,8 @@ extension RTree {
         let boxes = node.boxes
         let (order, cut) = chooseSplit(Array(boxes), minimum: branchMinimum)
         let children = node.children
-        var firstChildren = ContiguousArray<_Node<Element>>(), firstBoxes = ContiguousArray<_Box>()
-        var secondChildren = ContiguousArray<_Node<Element>>(), secondBoxes = ContiguousArray<_Box>()
+        var firstChildren = ContiguousArray<_Node<Element>>(), firstBoxes = _Boxes()
+        var secondChildren = ContiguousArray<_Node<Element>>(), secondBoxes = _Boxes()
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
             if rank < cut {

@@ -75,7 +75,7 @@ extension RTree {
             } else {
                 stats.branchCount += 1
                 stats.bytes += 2 * arrayHeader + node.children.capacity * MemoryLayout<_Node<Element>>.stride
-                    + node.boxes.capacity * MemoryLayout<_Box>.stride
+                    + node.boxes.allocatedBytes
                 stack.append(contentsOf: node.children)
             }
         }

@@ -249,14 +249,20 @@ extension RTree {
         return (Swift.max(fine.lower, _Geometry.distanceLowerBound(chord: unitChord)), fine.upper)
     }
 
+    /// Each child within reach enters the queue, keyed by the lower bound of its box.
     @inlinable mutating func expand(_ node: _Node<Element>) {
-        let children = node.children
-        node.boxes.withUnsafeBufferPointer { boxes in
-            for i in 0..<boxes.count {
-                let d2 = boxes[i].floatDistanceSquared(qf)
-                guard d2 <= reachSquared else { continue }
-                nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
-                                       node: Unmanaged.passUnretained(children[i])))
+        node.children.withUnsafeBufferPointer { children in
+            node.boxes.columns.withUnsafeBufferPointer { columns in
+                var first = 0, base = 0
+                while first < children.count {
+                    let d2 = _Boxes.floatDistancesSquared(columns, chunk: base, from: qf)
+                    for lane in 0..<Swift.min(_Boxes.width, children.count - first) where d2[lane] <= reachSquared {
+                        nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
+                                               node: Unmanaged.passUnretained(children[first + lane])))
+                    }
+                    first += _Boxes.width
+                    base += _Boxes.stride
+                }
             }
         }
     }
@@ -280,11 +286,17 @@ extension RTree {
                     let fits = recorded && level < path.count && node.boxes.count <= width
                     var best = 0
                     var bestDistance = Float.infinity
-                    node.boxes.withUnsafeBufferPointer { boxes in
-                        for i in 0..<boxes.count {
-                            let d2 = boxes[i].floatDistanceSquared(qf)
-                            if fits { bounds[level * width + i] = d2 }
-                            if d2 < bestDistance { best = i; bestDistance = d2 }
+                    node.boxes.columns.withUnsafeBufferPointer { columns in
+                        let count = node.boxes.count
+                        var first = 0, base = 0
+                        while first < count {
+                            let d2 = _Boxes.floatDistancesSquared(columns, chunk: base, from: qf)
+                            for lane in 0..<Swift.min(_Boxes.width, count - first) {
+                                if fits { bounds[level * width + first + lane] = d2[lane] }
+                                if d2[lane] < bestDistance { best = first + lane; bestDistance = d2[lane] }
+                            }
+                            first += _Boxes.width
+                            base += _Boxes.stride
                         }
                     }
                     if fits {

@@ -37,7 +37,8 @@ public import Geodesy
 }
 
 /// A node of the R-tree. A leaf (`level == 0`) holds entries contiguously; a branch holds
-/// its children and, in a parallel array, their bounding boxes. A node's own box lives in
+/// its children and, in a parallel collection stored as columns (``_Boxes``), their
+/// bounding boxes. A node's own box lives in
 /// its parent (the root's in the tree).
 ///
 /// Copy-on-write at node granularity: a mutation replaces any node on its path that is not
@@ -58,7 +59,7 @@ public import Geodesy
     // holds uniquely, and no access overlaps another within the module's code.
     @exclusivity(unchecked) @usableFromInline var entries: ContiguousArray<_Entry<Element>>
     @exclusivity(unchecked) @usableFromInline var children: ContiguousArray<_Node<Element>>
-    @exclusivity(unchecked) @usableFromInline var boxes: ContiguousArray<_Box>
+    @exclusivity(unchecked) @usableFromInline var boxes: _Boxes
 
     @inlinable init(level: Int) {
         self.level = level
@@ -74,7 +75,7 @@ public import Geodesy
         boxes = []
     }
 
-    @inlinable init(level: Int, children: ContiguousArray<_Node<Element>>, boxes: ContiguousArray<_Box>) {
+    @inlinable init(level: Int, children: ContiguousArray<_Node<Element>>, boxes: _Boxes) {
         self.level = level
         entries = []
         self.children = children
