@@ -184,6 +184,9 @@ extension RTree {
     @usableFromInline let filter: ((Element) -> Bool)?
     @usableFromInline var ranking: _Ranking<Element>
     @usableFromInline var nodes = Heap<_NodeItem<Element>>(minimumCapacity: 64)
+    /// The nearest child of the node expanded last, held out of `nodes`: best-first, the
+    /// search usually goes there next, and then it saves a push and a pop.
+    @usableFromInline var next: _NodeItem<Element>?
     @usableFromInline var candidates = Heap<_CandidateItem<Element>>(minimumCapacity: 64)
     /// Chord beyond which nothing can be an answer, and its square widened by the slack.
     @usableFromInline var threshold: Double
@@ -193,9 +196,10 @@ extension RTree {
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?) {
         self.point = point
-        self.q = _Geometry.unitVector(point)
+        let vectors = _Geometry.vectors(point)
+        self.q = vectors.unit
         self.qf = _Geometry.floatVector(q)
-        self.origin = _Geometry.ecef(point)
+        self.origin = vectors.ecef
         self.filter = filter
         ranking = _Ranking(capacity: count, maxDistance: maxDistance)
         threshold = ranking.chordThreshold
@@ -212,23 +216,23 @@ extension RTree {
     /// coarse lower bound of its Float chord.
     @inlinable mutating func scan(_ leaf: _Node<Element>) {
         let unmanaged = Unmanaged.passUnretained(leaf)
-        leaf.entries.withUnsafeBufferPointer { entries in
-            for index in 0..<entries.count {
-                let d2 = entries[index].floatDistanceSquared(qf)
-                guard d2 <= reachSquared else { continue }
-                if let filter, !filter(entries[index].element) { continue }
-                // A point coincident with the query is exactly 0 m away (both poles and the
-                // antimeridian included): an answer now, without the queues. Common at a pole.
-                if d2 < 1e-12, _Geometry.isSamePoint(point, entries[index].location) {
-                    ranking.offer(Neighbor(element: entries[index].element,
-                                           location: entries[index].location, distance: 0))
-                    updateReach()
-                    continue
-                }
-                candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
-                                                 leaf: unmanaged, index: index, refined: false))
-                if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
+        // Subscripts on the node's array, not a buffer-pointer closure: the closure would
+        // retain and release the array on every leaf.
+        for index in 0..<leaf.entries.count {
+            let d2 = leaf.entries[index].floatDistanceSquared(qf)
+            guard d2 <= reachSquared else { continue }
+            let entry = leaf.entries[index]
+            if let filter, !filter(entry.element) { continue }
+            // A point coincident with the query is exactly 0 m away (both poles and the
+            // antimeridian included): an answer now, without the queues. Common at a pole.
+            if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location) {
+                ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: 0))
+                updateReach()
+                continue
             }
+            candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
+                                             leaf: unmanaged, index: index, refined: false))
+            if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
         }
     }
 
@@ -251,19 +255,31 @@ extension RTree {
 
     /// Each child within reach enters the queue, keyed by the lower bound of its box.
     @inlinable mutating func expand(_ node: _Node<Element>) {
-        node.children.withUnsafeBufferPointer { children in
-            node.boxes.columns.withUnsafeBufferPointer { columns in
-                var first = 0, base = 0
-                while first < children.count {
-                    let d2 = _Boxes.floatDistancesSquared(columns, chunk: base, from: qf)
-                    for lane in 0..<Swift.min(_Boxes.width, children.count - first) where d2[lane] <= reachSquared {
-                        nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
-                                               node: Unmanaged.passUnretained(children[first + lane])))
+        // Subscripts on the node's arrays, not buffer-pointer closures (see `scan`).
+        if let held = next {
+            nodes.insert(held)
+            next = nil
+        }
+        let count = node.children.count
+        var first = 0, base = 0
+        while first < count {
+            let d2 = node.boxes.floatDistancesSquared(chunk: base, from: qf)
+            for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reachSquared {
+                let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
+                                     node: Unmanaged.passUnretained(node.children[first + lane]))
+                if let best = next {
+                    if item.bound < best.bound {
+                        nodes.insert(best)
+                        next = item
+                    } else {
+                        nodes.insert(item)
                     }
-                    first += _Boxes.width
-                    base += _Boxes.stride
+                } else {
+                    next = item
                 }
             }
+            first += _Boxes.width
+            base += _Boxes.stride
         }
     }
 
@@ -286,18 +302,16 @@ extension RTree {
                     let fits = recorded && level < path.count && node.boxes.count <= width
                     var best = 0
                     var bestDistance = Float.infinity
-                    node.boxes.columns.withUnsafeBufferPointer { columns in
-                        let count = node.boxes.count
-                        var first = 0, base = 0
-                        while first < count {
-                            let d2 = _Boxes.floatDistancesSquared(columns, chunk: base, from: qf)
-                            for lane in 0..<Swift.min(_Boxes.width, count - first) {
-                                if fits { bounds[level * width + first + lane] = d2[lane] }
-                                if d2[lane] < bestDistance { best = first + lane; bestDistance = d2[lane] }
-                            }
-                            first += _Boxes.width
-                            base += _Boxes.stride
+                    let count = node.boxes.count
+                    var first = 0, base = 0
+                    while first < count {
+                        let d2 = node.boxes.floatDistancesSquared(chunk: base, from: qf)
+                        for lane in 0..<Swift.min(_Boxes.width, count - first) {
+                            if fits { bounds[level * width + first + lane] = d2[lane] }
+                            if d2[lane] < bestDistance { best = first + lane; bestDistance = d2[lane] }
                         }
+                        first += _Boxes.width
+                        base += _Boxes.stride
                     }
                     if fits {
                         path[level] = Unmanaged.passUnretained(node)
@@ -315,13 +329,11 @@ extension RTree {
                 }
                 for l in 0..<level {
                     path[l]._withUnsafeGuaranteedRef { parent in
-                        parent.children.withUnsafeBufferPointer { children in
-                            for i in 0..<children.count {
-                                let d2 = bounds[l * width + i]
-                                guard d2 >= 0 && d2 <= reachSquared else { continue }
-                                nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
-                                                       node: Unmanaged.passUnretained(children[i])))
-                            }
+                        for i in 0..<parent.children.count {
+                            let d2 = bounds[l * width + i]
+                            guard d2 >= 0 && d2 <= reachSquared else { continue }
+                            nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
+                                                   node: Unmanaged.passUnretained(parent.children[i])))
                         }
                     }
                 }
@@ -336,7 +348,9 @@ extension RTree {
         var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
         var lastDistance = 0.0
         while true {
-            let nodeBound = nodes.min?.bound ?? .infinity
+            let queuedBound = nodes.min?.bound ?? .infinity
+            let nextBound = next?.bound ?? .infinity
+            let nodeBound = Swift.min(queuedBound, nextBound)
             let candidateBound = candidates.min?.bound ?? .infinity
             if Swift.min(nodeBound, candidateBound) > threshold { break }
             if candidateBound <= nodeBound {
@@ -365,7 +379,14 @@ extension RTree {
                 updateReach()
                 continue
             }
-            guard let item = nodes.popMin() else { break }
+            let item: _NodeItem<Element>
+            if let held = next, nextBound <= queuedBound {
+                item = held
+                next = nil
+            } else {
+                guard let popped = nodes.popMin() else { break }
+                item = popped
+            }
             // The tree holds every node for the whole search: no retain needed.
             item.node._withUnsafeGuaranteedRef { node in
                 if node.isLeaf {

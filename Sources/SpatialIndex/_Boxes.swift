@@ -90,11 +90,11 @@
     /// up to sign (one subtraction either way), squared and summed in the same order: the
     /// same values, hence the same bounds.
     @inlinable @inline(__always)
-    static func floatDistancesSquared(_ columns: UnsafeBufferPointer<Lanes>, chunk base: Int, from q: SIMD4<Float>) -> Lanes {
+    func floatDistancesSquared(chunk base: Int, from q: SIMD4<Float>) -> Lanes {
         let qx = Lanes(repeating: q.x), qy = Lanes(repeating: q.y), qz = Lanes(repeating: q.z)
-        let dx = qx - min(max(qx, columns[base]), columns[base &+ 3])
-        let dy = qy - min(max(qy, columns[base &+ 1]), columns[base &+ 4])
-        let dz = qz - min(max(qz, columns[base &+ 2]), columns[base &+ 5])
+        let dx = qx - Self.min(Self.max(qx, columns[base]), columns[base &+ 3])
+        let dy = qy - Self.min(Self.max(qy, columns[base &+ 1]), columns[base &+ 4])
+        let dz = qz - Self.min(Self.max(qz, columns[base &+ 2]), columns[base &+ 5])
         return dx * dx + dy * dy + dz * dz
     }
 
