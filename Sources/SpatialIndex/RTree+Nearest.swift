@@ -253,7 +253,8 @@ extension RTree {
         return (Swift.max(fine.lower, _Geometry.distanceLowerBound(chord: unitChord)), fine.upper)
     }
 
-    /// Each child within reach enters the queue, keyed by the lower bound of its box.
+    /// Each child within reach enters the queue, keyed by the lower bound of its box; the
+    /// nearest of them is held in `next` instead (and the one held before is queued).
     @inlinable mutating func expand(_ node: _Node<Element>) {
         // Subscripts on the node's arrays, not buffer-pointer closures (see `scan`).
         if let held = next {
@@ -261,9 +262,11 @@ extension RTree {
             next = nil
         }
         let count = node.children.count
-        var first = 0, base = 0
-        while first < count {
-            let d2 = node.boxes.floatDistancesSquared(chunk: base, from: qf)
+        for chunk in 0..<(count + _Boxes.width - 1) / _Boxes.width {
+            let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: qf)
+            // Most chunks have no child within reach (lanes past the last box are +∞).
+            guard _Boxes.minimum(d2) <= reachSquared else { continue }
+            let first = chunk * _Boxes.width
             for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reachSquared {
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
                                      node: Unmanaged.passUnretained(node.children[first + lane]))
@@ -278,8 +281,6 @@ extension RTree {
                     next = item
                 }
             }
-            first += _Boxes.width
-            base += _Boxes.stride
         }
     }
 
@@ -291,53 +292,65 @@ extension RTree {
     /// capacity, which the tree never builds, would fall back to queueing the root.)
     /// Returns the seed leaf.
     @inlinable mutating func seed(from root: _Node<Element>) -> _Node<Element> {
-        let width = RTree<Element>.branchCapacity
+        let chunks = (RTree<Element>.branchCapacity + _Boxes.width - 1) / _Boxes.width
         let levels = root.level
         return withUnsafeTemporaryAllocation(of: Unmanaged<_Node<Element>>.self, capacity: Swift.max(1, levels)) { path in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, levels * width)) { bounds in
+            withUnsafeTemporaryAllocation(of: _Boxes.Lanes.self, capacity: Swift.max(1, levels * chunks)) { bounds in
                 var recorded = true
-                var node = root
+                var node = Unmanaged.passUnretained(root)
                 var level = 0
-                while !node.isLeaf {
-                    let fits = recorded && level < path.count && node.boxes.count <= width
-                    var best = 0
-                    var bestDistance = Float.infinity
-                    let count = node.boxes.count
-                    var first = 0, base = 0
-                    while first < count {
-                        let d2 = node.boxes.floatDistancesSquared(chunk: base, from: qf)
-                        for lane in 0..<Swift.min(_Boxes.width, count - first) {
-                            if fits { bounds[level * width + first + lane] = d2[lane] }
-                            if d2[lane] < bestDistance { best = first + lane; bestDistance = d2[lane] }
+                while node._withUnsafeGuaranteedRef({ !$0.isLeaf }) {
+                    node = node._withUnsafeGuaranteedRef { node in
+                        let count = node.boxes.count
+                        let fits = recorded && level < path.count && count <= chunks * _Boxes.width
+                        var best = 0
+                        var bestDistance = Float.infinity
+                        var first = 0, chunk = 0
+                        while first < count {
+                            // Lanes past the last box are +∞ (see `_Boxes`): the minimum is a box's.
+                            let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: qf)
+                            if fits { bounds[level * chunks + chunk] = d2 }
+                            let nearest = _Boxes.minimum(d2)
+                            if nearest < bestDistance {
+                                bestDistance = nearest
+                                for lane in 0..<_Boxes.width where d2[lane] == nearest {
+                                    best = first + lane
+                                    break
+                                }
+                            }
+                            first += _Boxes.width
+                            chunk += 1
                         }
-                        first += _Boxes.width
-                        base += _Boxes.stride
+                        if fits {
+                            path[level] = Unmanaged.passUnretained(node)
+                            level += 1
+                        } else {
+                            recorded = false
+                        }
+                        return Unmanaged.passUnretained(node.children[best])
                     }
-                    if fits {
-                        path[level] = Unmanaged.passUnretained(node)
-                        bounds[level * width + best] = -1  // on the path: not a sibling
-                        level += 1
-                    } else {
-                        recorded = false
-                    }
-                    node = node.children[best]
                 }
-                scan(node)
+                let leaf = node.takeUnretainedValue()
+                scan(leaf)
                 guard recorded else {
                     nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
-                    return node
+                    return leaf
                 }
+                // The siblings still within reach enter the queue; the path's own nodes
+                // (the child taken at each level) do not.
                 for l in 0..<level {
+                    let taken = l + 1 < level ? path[l + 1] : node
                     path[l]._withUnsafeGuaranteedRef { parent in
                         for i in 0..<parent.children.count {
-                            let d2 = bounds[l * width + i]
-                            guard d2 >= 0 && d2 <= reachSquared else { continue }
-                            nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2),
-                                                   node: Unmanaged.passUnretained(parent.children[i])))
+                            let d2 = bounds[l * chunks + i / _Boxes.width][i % _Boxes.width]
+                            guard d2 <= reachSquared else { continue }
+                            let child = Unmanaged.passUnretained(parent.children[i])
+                            guard child.toOpaque() != taken.toOpaque() else { continue }
+                            nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2), node: child))
                         }
                     }
                 }
-                return node
+                return leaf
             }
         }
     }

@@ -11,24 +11,27 @@ extension RTree {
         where isIncluded: ((Element) -> Bool)? = nil
     ) -> [Neighbor<Element>] {
         guard !isEmpty, radius >= 0, point.isValid else { return [] }
-        let q = _Geometry.unitVector(point)
-        let threshold = _Geometry.chordBound(forDistance: radius)
+        let q = _Geometry.floatVector(_Geometry.unitVector(point))
+        // The Float squared chord beyond which nothing is within `radius` (as in `nearest`).
+        let reach = _Geometry.floatReachSquared(threshold: _Geometry.chordBound(forDistance: radius))
         var out: [Neighbor<Element>] = []
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
-                for e in node.entries {
+                for e in node.entries where e.floatDistanceSquared(q) <= reach {
                     if let isIncluded, !isIncluded(e.element) { continue }
-                    let bound = e.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack
-                    guard bound <= threshold else { continue }
                     let location = e.location
                     let d = _Geometry.distance(from: point, to: location)
                     if d <= radius { out.append(Neighbor(element: e.element, location: location, distance: d)) }
                 }
             } else {
-                for i in node.children.indices {
-                    let bound = node.boxes[i].distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot() - _Geometry.floatSlack
-                    if bound <= threshold { stack.append(node.children[i]) }
+                let count = node.children.count
+                for chunk in 0..<(count + _Boxes.width - 1) / _Boxes.width {
+                    let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: q)
+                    let first = chunk * _Boxes.width
+                    for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reach {
+                        stack.append(node.children[first + lane])
+                    }
                 }
             }
         }

@@ -1,8 +1,8 @@
 /// The bounding boxes of a branch's children, stored in chunks of eight as columns: a
 /// chunk is six vectors (min x, min y, min z, max x, max y, max z of eight boxes), so the
 /// nearest search and ChooseSubtree test eight boxes with a few vector operations instead
-/// of eight scalar loops. Lanes past `endIndex` in the last chunk hold nothing meaningful
-/// and are never read as boxes.
+/// of eight scalar loops. Lanes past `endIndex` in the last chunk hold the empty box, whose
+/// squared chord from any query is +∞; they are never read as boxes.
 ///
 /// A collection of ``_Box`` like the array it replaces; 16 boxes take 384 bytes either way.
 @usableFromInline struct _Boxes: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Sendable {
@@ -56,7 +56,10 @@
 
     @inlinable mutating func append(_ b: _Box) {
         if endIndex % Self.width == 0 {
-            columns.append(contentsOf: repeatElement(Lanes.zero, count: Self.stride))
+            let empty = _Box.empty
+            columns.append(contentsOf: [Lanes(repeating: empty.minX), Lanes(repeating: empty.minY),
+                                        Lanes(repeating: empty.minZ), Lanes(repeating: empty.maxX),
+                                        Lanes(repeating: empty.maxY), Lanes(repeating: empty.maxZ)])
         }
         endIndex += 1
         self[endIndex - 1] = b
@@ -65,6 +68,7 @@
     @inlinable mutating func remove(at i: Int) {
         precondition(i >= 0 && i < endIndex, "box index out of range")
         for j in i..<(endIndex - 1) { self[j] = self[j + 1] }
+        self[endIndex - 1] = .empty
         endIndex -= 1
         if endIndex % Self.width == 0 { columns.removeLast(Self.stride) }
     }
@@ -84,11 +88,18 @@
         return r
     }
 
+    /// The smallest lane, as a lane loop (the standard library's `min()` stays scalar and slow).
+    @inlinable @inline(__always) static func minimum(_ v: Lanes) -> Float {
+        var m = v[0]
+        for i in 1..<Lanes.scalarCount { m = v[i] < m ? v[i] : m }
+        return m
+    }
+
     /// Squared chords from a Float query vector to the eight boxes of the chunk whose first
-    /// vector is `columns[base]`, in Float arithmetic. Per axis the offset is q − clamp(q),
-    /// which is exactly the scalar ``_Box/floatDistanceSquared(_:)``'s max(lo − q, q − hi, 0)
-    /// up to sign (one subtraction either way), squared and summed in the same order: the
-    /// same values, hence the same bounds.
+    /// vector is `columns[base]`, in Float arithmetic (see
+    /// ``_Geometry/lowerChord(floatSquared:)`` for what they bound). Per axis the offset is
+    /// q − clamp(q, lo, hi): one of 0, q − lo, q − hi, so one rounded subtraction, as
+    /// max(lo − q, q − hi, 0) would be. Lanes past the last box give +∞.
     @inlinable @inline(__always)
     func floatDistancesSquared(chunk base: Int, from q: SIMD4<Float>) -> Lanes {
         let qx = Lanes(repeating: q.x), qy = Lanes(repeating: q.y), qz = Lanes(repeating: q.z)

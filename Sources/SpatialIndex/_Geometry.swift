@@ -261,23 +261,6 @@ public import Geodesy
         return dx * dy * dz + 1e-12 * (dx * dy + dy * dz + dz * dx)
     }
 
-    /// Squared Euclidean distance from a Double point to the box (0 inside).
-    @inlinable @inline(__always) func distanceSquared(x: Double, y: Double, z: Double) -> Double {
-        let dx = Swift.max(Double(minX) - x, 0, x - Double(maxX))
-        let dy = Swift.max(Double(minY) - y, 0, y - Double(maxY))
-        let dz = Swift.max(Double(minZ) - z, 0, z - Double(maxZ))
-        return dx * dx + dy * dy + dz * dz
-    }
-
-    /// Squared chord from a Float query vector to the box, in Float arithmetic, branch-free
-    /// (see ``_Geometry/lowerChord(floatSquared:)`` for what it bounds).
-    @inlinable @inline(__always) func floatDistanceSquared(_ q: SIMD4<Float>) -> Float {
-        let dx = Swift.max(Swift.max(minX - q.x, q.x - maxX), 0)
-        let dy = Swift.max(Swift.max(minY - q.y, q.y - maxY), 0)
-        let dz = Swift.max(Swift.max(minZ - q.z, q.z - maxZ), 0)
-        return dx * dx + dy * dy + dz * dz
-    }
-
     /// Centre along an axis (0 = x, 1 = y, 2 = z).
     @inlinable @inline(__always) func center(_ axis: Int) -> Float {
         switch axis {

@@ -1,0 +1,115 @@
+import Foundation
+import GeoContactsTestSupport
+import Geodesy
+@testable import SpatialIndex
+import Testing
+
+/// The column layout of branch boxes (`_Boxes`) against a plain array of boxes and scalar
+/// reference formulas: what the search and ChooseSubtree compute eight lanes at a time must
+/// be what they computed box by box.
+@Suite("Branch boxes in SIMD columns")
+struct BoxesTests {
+    /// A random box of unit-vector coordinates (two random points' hull, sometimes a point).
+    func randomBox(using rng: inout SeededGenerator) -> _Box {
+        func v() -> Float { Float.random(in: -1...1, using: &rng) }
+        var b = _Box(x: v(), y: v(), z: v())
+        if Bool.random(using: &rng) { b.formUnion(_Box(x: v(), y: v(), z: v())) }
+        return b
+    }
+
+    @Test("append, subscript and remove behave as an array; spare lanes stay empty", arguments: [1 as UInt64, 2, 3])
+    func collection(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<200 {
+            var model: [_Box] = []
+            var boxes = _Boxes()
+            for _ in 0..<Int.random(in: 1...40, using: &rng) {
+                let b = randomBox(using: &rng)
+                model.append(b)
+                boxes.append(b)
+            }
+            for _ in 0..<Int.random(in: 0...10, using: &rng) {
+                let i = Int.random(in: model.indices, using: &rng)
+                let b = randomBox(using: &rng)
+                model[i] = b
+                boxes[i] = b
+            }
+            while model.count > 1 && Bool.random(using: &rng) {
+                let i = Int.random(in: model.indices, using: &rng)
+                model.remove(at: i)
+                boxes.remove(at: i)
+            }
+            #expect(Array(boxes) == model, "seed \(seed)")
+            let chunks = (model.count + _Boxes.width - 1) / _Boxes.width
+            #expect(boxes.columns.count == chunks * _Boxes.stride, "seed \(seed)")
+            // Spare lanes of the last chunk are at +∞ from anywhere.
+            let d2 = boxes.floatDistancesSquared(chunk: (chunks - 1) * _Boxes.stride, from: SIMD4(0.6, 0, 0.8, 0))
+            for lane in (model.count - (chunks - 1) * _Boxes.width)..<_Boxes.width {
+                #expect(d2[lane] == .infinity, "seed \(seed): spare lane \(lane) is \(d2[lane])")
+            }
+        }
+    }
+
+    @Test("eight-lane chords are the scalar Float chords, bit for bit", arguments: [4 as UInt64, 5])
+    func chords(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let boxes = (0..<16).map { _ in randomBox(using: &rng) }
+        let columns = _Boxes(boxes)
+        for _ in 0..<5_000 {
+            let q = SIMD4<Float>(Float.random(in: -1...1, using: &rng), Float.random(in: -1...1, using: &rng),
+                                 Float.random(in: -1...1, using: &rng), 0)
+            for (i, b) in boxes.enumerated() {
+                // The scalar formula the lanes replace.
+                let dx = max(max(b.minX - q.x, q.x - b.maxX), 0)
+                let dy = max(max(b.minY - q.y, q.y - b.maxY), 0)
+                let dz = max(max(b.minZ - q.z, q.z - b.maxZ), 0)
+                let expected = dx * dx + dy * dy + dz * dz
+                let got = columns.floatDistancesSquared(chunk: i / _Boxes.width * _Boxes.stride, from: q)[i % _Boxes.width]
+                #expect(got == expected, "seed \(seed): box \(i) \(b), query \(q)")
+            }
+        }
+    }
+
+    @Test("ChooseSubtree picks the least area growth, then the least area, then the first", arguments: [6 as UInt64, 7])
+    func chooseSubtree(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for _ in 0..<2_000 {
+            var boxes = (0..<Int.random(in: 1...17, using: &rng)).map { _ in randomBox(using: &rng) }
+            // Duplicates make ties.
+            if boxes.count > 2 && Bool.random(using: &rng) { boxes[1] = boxes[0] }
+            let entry = randomBox(using: &rng)
+            var best = 0
+            var bestGrowth = Float.infinity, bestArea = Float.infinity
+            for (i, b) in boxes.enumerated() {
+                let area = b.floatArea
+                let growth = b.union(entry).floatArea - area
+                if growth < bestGrowth || (growth == bestGrowth && area < bestArea) {
+                    best = i; bestGrowth = growth; bestArea = area
+                }
+            }
+            #expect(RTree<Int64>.chooseSubtree(_Boxes(boxes), for: entry) == best, "seed \(seed)")
+        }
+    }
+
+    @Test("the libm-free sine and arcsine bounds are upper bounds, and tight below 1,000 km")
+    func trigonometricBounds() {
+        var rng = SeededGenerator(seed: 8)
+        for _ in 0..<100_000 {
+            let x = Double.random(in: 0...(Double.pi / 2), using: &rng) * pow(10, -Double.random(in: 0...8, using: &rng))
+            let s = _Geometry.sinUpperBound(x)
+            #expect(s >= sin(x), "sin bound \(s) < sin(\(x))")
+            if x < 0.08 { #expect(s <= sin(x) * (1 + 1e-10), "sin bound \(s) loose at \(x)") }
+            let y = Double.random(in: 0...1, using: &rng) * pow(10, -Double.random(in: 0...8, using: &rng))
+            let a = _Geometry.asinUpperBound(y)
+            #expect(a >= asin(y), "asin bound \(a) < asin(\(y))")
+            if y < 0.02 { #expect(a <= asin(y) * (1 + 1e-10), "asin bound \(a) loose at \(y)") }
+        }
+    }
+}
+
+extension _Boxes {
+    init(_ boxes: [_Box]) {
+        self.init()
+        for b in boxes { append(b) }
+    }
+}
