@@ -56,10 +56,14 @@
 
     @inlinable mutating func append(_ b: _Box) {
         if endIndex % Self.width == 0 {
+            // One vector at a time: an array literal here would be an allocation per chunk.
             let empty = _Box.empty
-            columns.append(contentsOf: [Lanes(repeating: empty.minX), Lanes(repeating: empty.minY),
-                                        Lanes(repeating: empty.minZ), Lanes(repeating: empty.maxX),
-                                        Lanes(repeating: empty.maxY), Lanes(repeating: empty.maxZ)])
+            columns.append(Lanes(repeating: empty.minX))
+            columns.append(Lanes(repeating: empty.minY))
+            columns.append(Lanes(repeating: empty.minZ))
+            columns.append(Lanes(repeating: empty.maxX))
+            columns.append(Lanes(repeating: empty.maxY))
+            columns.append(Lanes(repeating: empty.maxZ))
         }
         endIndex += 1
         self[endIndex - 1] = b
