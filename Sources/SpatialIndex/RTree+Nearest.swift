@@ -183,11 +183,11 @@ extension RTree {
     @usableFromInline let origin: (x: Double, y: Double, z: Double)
     @usableFromInline let filter: ((Element) -> Bool)?
     @usableFromInline var ranking: _Ranking<Element>
-    @usableFromInline var nodes = Heap<_NodeItem<Element>>(minimumCapacity: 64)
+    @usableFromInline var nodes: Heap<_NodeItem<Element>>
     /// The nearest child of the node expanded last, held out of `nodes`: best-first, the
     /// search usually goes there next, and then it saves a push and a pop.
     @usableFromInline var next: _NodeItem<Element>?
-    @usableFromInline var candidates = Heap<_CandidateItem<Element>>(minimumCapacity: 64)
+    @usableFromInline var candidates: Heap<_CandidateItem<Element>>
     /// Chord beyond which nothing can be an answer, and its square widened by the slack.
     @usableFromInline var threshold: Double
     @usableFromInline var reachSquared: Float
@@ -201,6 +201,12 @@ extension RTree {
         self.qf = _Geometry.floatVector(q)
         self.origin = vectors.ecef
         self.filter = filter
+        // A nearest-1 search rarely queues more than 32 of either: its queues then stay under
+        // a kilobyte, which glibc serves from its per-thread cache (blocks up to 1,032 bytes)
+        // instead of its slower general path. Larger k start at 64 to grow less often.
+        let queued = count == 1 ? 32 : 64
+        nodes = Heap(minimumCapacity: queued)
+        candidates = Heap(minimumCapacity: queued)
         ranking = _Ranking(capacity: count, maxDistance: maxDistance)
         threshold = ranking.chordThreshold
         reachSquared = .infinity
@@ -367,7 +373,7 @@ extension RTree {
             let candidateBound = candidates.min?.bound ?? .infinity
             if Swift.min(nodeBound, candidateBound) > threshold { break }
             if candidateBound <= nodeBound {
-                guard let c = candidates.popMin() else { break }
+                guard var c = candidates.popMin() else { break }
                 let entry = c.leaf._withUnsafeGuaranteedRef { $0.entries[Int(c.index)] }
                 let location = entry.location
                 if !c.refined {
@@ -376,11 +382,15 @@ extension RTree {
                     let bounds = _Geometry.isSamePoint(point, location)
                         ? (lower: 0, upper: 0) : self.bounds(unitChord: unitChord, to: location)
                     let key = _Geometry.chordBound(forDistance: bounds.lower)
-                    if key <= threshold {
-                        candidates.insert(_CandidateItem(bound: key, leaf: c.leaf, index: Int(c.index), refined: true))
-                        if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
+                    guard key <= threshold else { continue }
+                    if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
+                    c.bound = key
+                    c.refined = true
+                    // Still first in best-first order: settled now, without a push and a pop.
+                    guard key <= Swift.min(nodeBound, candidates.min?.bound ?? .infinity) else {
+                        candidates.insert(c)
+                        continue
                     }
-                    continue
                 }
                 // Exact duplicates are common: one geodesic serves a run of them.
                 if location != lastLocation {
