@@ -201,12 +201,12 @@ extension RTree {
         self.qf = _Geometry.floatVector(q)
         self.origin = vectors.ecef
         self.filter = filter
-        // A nearest-1 search rarely queues more than 32 of either: its queues then stay under
-        // a kilobyte, which glibc serves from its per-thread cache (blocks up to 1,032 bytes)
-        // instead of its slower general path. Larger k start at 64 to grow less often.
-        let queued = count == 1 ? 32 : 64
-        nodes = Heap(minimumCapacity: queued)
-        candidates = Heap(minimumCapacity: queued)
+        // A nearest-1 search's queues start as large as glibc serves from its per-thread
+        // cache (requests up to 1,032 bytes: a 32-byte array header and the items), rarely
+        // outgrown; larger k start at 64 items, which its slower general path serves.
+        let cached = { (stride: Int) in (1_032 - 32) / stride }
+        nodes = Heap(minimumCapacity: count == 1 ? cached(MemoryLayout<_NodeItem<Element>>.stride) : 64)
+        candidates = Heap(minimumCapacity: count == 1 ? cached(MemoryLayout<_CandidateItem<Element>>.stride) : 64)
         ranking = _Ranking(capacity: count, maxDistance: maxDistance)
         threshold = ranking.chordThreshold
         reachSquared = .infinity

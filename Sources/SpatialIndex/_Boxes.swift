@@ -56,7 +56,9 @@
 
     @inlinable mutating func append(_ b: _Box) {
         if endIndex % Self.width == 0 {
-            // One vector at a time: an array literal here would be an allocation per chunk.
+            // Room for exactly one more chunk (doubling would leave spare vectors in most
+            // branches), filled one vector at a time (an array literal would be an allocation).
+            columns.reserveCapacity(columns.count + Self.stride)
             let empty = _Box.empty
             columns.append(Lanes(repeating: empty.minX))
             columns.append(Lanes(repeating: empty.minY))
