@@ -62,7 +62,8 @@ extension RTree {
     /// - Complexity: O(number of nodes).
     public var statistics: RTreeStatistics {
         let objectHeader = 16, arrayHeader = 32
-        let nodeObject = objectHeader + MemoryLayout<Int>.size + 3 * MemoryLayout<Int>.size
+        let nodeObject = objectHeader + MemoryLayout<Int>.size + MemoryLayout<ContiguousArray<_Entry<Element>>>.size
+            + MemoryLayout<ContiguousArray<_Node<Element>>>.size + MemoryLayout<_Boxes>.size
         var stats = RTreeStatistics(count: count, height: height, leafCount: 0, branchCount: 0, bytes: 0)
         var stack = [root]
         while let node = stack.popLast() {
