@@ -75,9 +75,9 @@ extension RTree {
             var best = 0
             var bestGrowth = Float.infinity
             var bestArea = Float.infinity
-            var first = 0, base = 0
-            while first < boxes.count {
-                let (area, growth) = _Boxes.floatAreaGrowth(columns, chunk: base, including: box)
+            for chunk in 0..<boxes.chunkCount {
+                let (area, growth) = _Boxes.floatAreaGrowth(columns, chunk: chunk, including: box)
+                let first = chunk * _Boxes.width
                 for lane in 0..<Swift.min(_Boxes.width, boxes.count - first) {
                     if growth[lane] < bestGrowth || (growth[lane] == bestGrowth && area[lane] < bestArea) {
                         best = first + lane
@@ -85,8 +85,6 @@ extension RTree {
                         bestArea = area[lane]
                     }
                 }
-                first += _Boxes.width
-                base += _Boxes.stride
             }
             return best
         }

@@ -268,8 +268,8 @@ extension RTree {
             next = nil
         }
         let count = node.children.count
-        for chunk in 0..<(count + _Boxes.width - 1) / _Boxes.width {
-            let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: qf)
+        for chunk in 0..<node.boxes.chunkCount {
+            let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: qf)
             // Most chunks have no child within reach (lanes past the last box are +∞).
             guard _Boxes.minimum(d2) <= reachSquared else { continue }
             let first = chunk * _Boxes.width
@@ -311,21 +311,18 @@ extension RTree {
                         let fits = recorded && level < path.count && count <= chunks * _Boxes.width
                         var best = 0
                         var bestDistance = Float.infinity
-                        var first = 0, chunk = 0
-                        while first < count {
+                        for chunk in 0..<node.boxes.chunkCount {
                             // Lanes past the last box are +∞ (see `_Boxes`): the minimum is a box's.
-                            let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: qf)
+                            let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: qf)
                             if fits { bounds[level * chunks + chunk] = d2 }
                             let nearest = _Boxes.minimum(d2)
                             if nearest < bestDistance {
                                 bestDistance = nearest
                                 for lane in 0..<_Boxes.width where d2[lane] == nearest {
-                                    best = first + lane
+                                    best = chunk * _Boxes.width + lane
                                     break
                                 }
                             }
-                            first += _Boxes.width
-                            chunk += 1
                         }
                         if fits {
                             path[level] = Unmanaged.passUnretained(node)

@@ -26,8 +26,8 @@ extension RTree {
                 }
             } else {
                 let count = node.children.count
-                for chunk in 0..<(count + _Boxes.width - 1) / _Boxes.width {
-                    let d2 = node.boxes.floatDistancesSquared(chunk: chunk * _Boxes.stride, from: q)
+                for chunk in 0..<node.boxes.chunkCount {
+                    let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: q)
                     let first = chunk * _Boxes.width
                     for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reach {
                         stack.append(node.children[first + lane])

@@ -101,13 +101,17 @@
         return m
     }
 
-    /// Squared chords from a Float query vector to the eight boxes of the chunk whose first
-    /// vector is `columns[base]`, in Float arithmetic (see
+    /// The number of chunks: `count` boxes rounded up to whole chunks.
+    @inlinable var chunkCount: Int { (endIndex + Self.width - 1) / Self.width }
+
+    /// Squared chords from a Float query vector to the eight boxes of chunk `chunk`, in
+    /// Float arithmetic (see
     /// ``_Geometry/lowerChord(floatSquared:)`` for what they bound). Per axis the offset is
     /// q − clamp(q, lo, hi): one of 0, q − lo, q − hi, so one rounded subtraction, as
     /// max(lo − q, q − hi, 0) would be. Lanes past the last box give +∞.
     @inlinable @inline(__always)
-    func floatDistancesSquared(chunk base: Int, from q: SIMD4<Float>) -> Lanes {
+    func floatDistancesSquared(chunk: Int, from q: SIMD4<Float>) -> Lanes {
+        let base = chunk * Self.stride
         let qx = Lanes(repeating: q.x), qy = Lanes(repeating: q.y), qz = Lanes(repeating: q.z)
         let dx = qx - Self.min(Self.max(qx, columns[base]), columns[base &+ 3])
         let dy = qy - Self.min(Self.max(qy, columns[base &+ 1]), columns[base &+ 4])
@@ -115,12 +119,13 @@
         return dx * dx + dy * dy + dz * dz
     }
 
-    /// For the eight boxes of a chunk: their half surface areas in Float (as
+    /// For the eight boxes of chunk `chunk`: their half surface areas in Float (as
     /// ``_Box/floatArea``), and how much each grows to include `box`.
     @inlinable @inline(__always)
-    static func floatAreaGrowth(_ columns: UnsafeBufferPointer<Lanes>, chunk base: Int, including box: _Box)
+    static func floatAreaGrowth(_ columns: UnsafeBufferPointer<Lanes>, chunk: Int, including box: _Box)
         -> (area: Lanes, growth: Lanes)
     {
+        let base = chunk * stride
         let minX = columns[base], minY = columns[base &+ 1], minZ = columns[base &+ 2]
         let maxX = columns[base &+ 3], maxY = columns[base &+ 4], maxZ = columns[base &+ 5]
         let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ

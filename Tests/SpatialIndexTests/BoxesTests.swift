@@ -41,9 +41,9 @@ struct BoxesTests {
             }
             #expect(Array(boxes) == model, "seed \(seed)")
             let chunks = (model.count + _Boxes.width - 1) / _Boxes.width
-            #expect(boxes.columns.count == chunks * _Boxes.stride, "seed \(seed)")
+            #expect(boxes.chunkCount == chunks && boxes.columns.count == chunks * _Boxes.stride, "seed \(seed)")
             // Spare lanes of the last chunk are at +∞ from anywhere.
-            let d2 = boxes.floatDistancesSquared(chunk: (chunks - 1) * _Boxes.stride, from: SIMD4(0.6, 0, 0.8, 0))
+            let d2 = boxes.floatDistancesSquared(chunk: chunks - 1, from: SIMD4(0.6, 0, 0.8, 0))
             for lane in (model.count - (chunks - 1) * _Boxes.width)..<_Boxes.width {
                 #expect(d2[lane] == .infinity, "seed \(seed): spare lane \(lane) is \(d2[lane])")
             }
@@ -64,7 +64,7 @@ struct BoxesTests {
                 let dy = max(max(b.minY - q.y, q.y - b.maxY), 0)
                 let dz = max(max(b.minZ - q.z, q.z - b.maxZ), 0)
                 let expected = dx * dx + dy * dy + dz * dz
-                let got = columns.floatDistancesSquared(chunk: i / _Boxes.width * _Boxes.stride, from: q)[i % _Boxes.width]
+                let got = columns.floatDistancesSquared(chunk: i / _Boxes.width, from: q)[i % _Boxes.width]
                 #expect(got == expected, "seed \(seed): box \(i) \(b), query \(q)")
             }
         }
