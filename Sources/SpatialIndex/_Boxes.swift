@@ -119,8 +119,8 @@
         return dx * dx + dy * dy + dz * dz
     }
 
-    /// For the eight boxes of chunk `chunk`: their half surface areas in Float (as
-    /// ``_Box/floatArea``), and how much each grows to include `box`.
+    /// For the eight boxes of chunk `chunk`: their half surface areas in Float
+    /// (xy + yz + zx), and how much each grows to include `box`.
     @inlinable @inline(__always)
     static func floatAreaGrowth(_ columns: UnsafeBufferPointer<Lanes>, chunk: Int, including box: _Box)
         -> (area: Lanes, growth: Lanes)

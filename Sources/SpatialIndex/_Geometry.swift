@@ -33,8 +33,7 @@ public import Geodesy
     /// exactly (0, 0, ±1) whatever the longitude, and longitude -180 maps as 180, so that
     /// every name of one point gives one vector.
     @inlinable @inline(__always) static func unitVector(_ c: Coordinate) -> (x: Double, y: Double, z: Double) {
-        if abs(c.latitude) == 90 { return (0, 0, c.latitude > 0 ? 1 : -1) }
-        return unitVector(_Trig(c))
+        unitVector(c, _Trig(c))
     }
 
     /// The unit vector and the ECEF position (metres) of a coordinate, sharing their
@@ -42,11 +41,13 @@ public import Geodesy
     @inlinable @inline(__always)
     static func vectors(_ c: Coordinate) -> (unit: (x: Double, y: Double, z: Double), ecef: (x: Double, y: Double, z: Double)) {
         let t = _Trig(c)
-        let unit = abs(c.latitude) == 90 ? (0, 0, c.latitude > 0 ? 1 : -1) : unitVector(t)
-        return (unit, ecef(t))
+        return (unitVector(c, t), ecef(t))
     }
 
-    @inlinable @inline(__always) static func unitVector(_ t: _Trig) -> (x: Double, y: Double, z: Double) {
+    /// The unit vector of `c` from its trigonometry `t`: exactly (0, 0, ±1) at the poles.
+    @inlinable @inline(__always)
+    static func unitVector(_ c: Coordinate, _ t: _Trig) -> (x: Double, y: Double, z: Double) {
+        if abs(c.latitude) == 90 { return (0, 0, c.latitude > 0 ? 1 : -1) }
         // Direction of (N cosφ cosλ, N cosφ sinλ, N(1−e²) sinφ): N cancels.
         let x = t.cosPhi * t.cosLambda
         let y = t.cosPhi * t.sinLambda
@@ -221,12 +222,6 @@ public import Geodesy
         maxX = Swift.max(maxX, o.maxX); maxY = Swift.max(maxY, o.maxY); maxZ = Swift.max(maxZ, o.maxZ)
     }
 
-    @inlinable @inline(__always) func union(_ o: _Box) -> _Box {
-        var b = self
-        b.formUnion(o)
-        return b
-    }
-
     @inlinable @inline(__always) func contains(_ o: _Box) -> Bool {
         minX <= o.minX && minY <= o.minY && minZ <= o.minZ
             && maxX >= o.maxX && maxY >= o.maxY && maxZ >= o.maxZ
@@ -242,14 +237,6 @@ public import Geodesy
         let dx = Double(maxX - minX), dy = Double(maxY - minY), dz = Double(maxZ - minZ)
         return dx * dy + dy * dz + dz * dx
     }
-
-    /// Half the surface area in Float, for ChooseSubtree's inner loop.
-    @inlinable @inline(__always)
-    var floatArea: Float {
-        let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ
-        return dx * dy + dy * dz + dz * dx
-    }
-
 
 
     @inlinable func overlap(_ o: _Box) -> Double {
