@@ -22,5 +22,9 @@ if ! command -v schemathesis >/dev/null 2>&1; then
   export PATH="$PWD/$VENV/bin:$PATH"
 fi
 [ -x .build/debug/geocontacts ] || swift build --product geocontacts
-Scripts/schemathesis.sh --phases examples,fuzzing,stateful
-Scripts/schemathesis.sh --phases coverage --mode positive
+# The bulk create answers per item: a schema-violating *item* is refused inside a 200 answer
+# while the other items are created, so "negative data rejected" does not apply to it; its
+# per-item refusals are checked in GeoContactsServerTests (BatchRouteTests).
+Scripts/schemathesis.sh --phases examples,fuzzing,stateful --exclude-path /v1/contactBatches
+PORT=18091 Scripts/schemathesis.sh --phases examples,fuzzing --include-path /v1/contactBatches --exclude-checks negative_data_rejection
+PORT=18092 Scripts/schemathesis.sh --phases coverage --mode positive

@@ -8,7 +8,7 @@ PORT=${PORT:-18090}
 DATA=$(mktemp -d)
 .build/debug/geocontacts serve --in-memory --port "$PORT" --data "$DATA" >"$DATA/serve.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 1; done
 export GEOCONTACTS_TOKEN=$(.build/debug/geocontacts token --data "$DATA" --customer 1 \
   --scope "contacts:read contacts:write contacts:admin")

@@ -4,20 +4,17 @@ import Synchronization
 
 /// The durable ``ContactJournal`` over a data folder's SQLite file, with group commit.
 ///
-/// ``append(_:customer:)`` (called under a customer's writer lock) only queues the changes
-/// with the next sequence number: O(1), no I/O. One dedicated writer thread takes *every*
-/// queued write at once, stores them in one SQLite transaction (one WAL fsync), marks them
-/// durable and resumes every waiting ``waitUntilDurable(_:)``. While it commits, new writes
-/// queue up and go into the next transaction, so under load each fsync carries many writes
-/// and durable throughput grows with the number of concurrent writers. A write is
-/// acknowledged only after the transaction that holds it has committed.
+/// ``append(_:customer:)`` only queues a batch of changes with the next sequence number:
+/// O(1), no I/O. One dedicated writer thread takes *every* queued batch at once, stores them
+/// in one SQLite transaction (one WAL fsync), marks them durable and resumes every waiting
+/// ``waitUntilDurable(_:)``. While it commits, new batches queue up and go into the next
+/// transaction, so under load each fsync carries many customers' batches.
 ///
-/// Changes of one customer are queued in the order the writer lock admits them, so the
-/// database sees them in the order memory applied them.
-///
-/// If a commit fails, memory already shows changes the disk lacks: the journal then fails
-/// every waiter of that batch and refuses every later write (`commit-failed`); the process
-/// should restart and restore from storage.
+/// If a commit fails (disk full, I/O error, a read-only file), every batch of that
+/// transaction fails: the directory never showed them to readers and answers their writes
+/// with a 500. Later batches are tried again in new transactions (each customer's next
+/// batch was validated without the failed one), so the service recovers by itself when the
+/// cause goes away; until a commit succeeds again, ``health`` reports the failure.
 public final class SQLiteJournal: ContactJournal {
     struct Pending {
         var sequence: UInt64
@@ -29,11 +26,13 @@ public final class SQLiteJournal: ContactJournal {
         var pending: [Pending] = []
         var nextSequence: UInt64 = 1
         var durable: UInt64 = 0
-        var failure: StorageError?
+        /// Sequence numbers of batches whose commit failed (never durable).
+        var failed: [ClosedRange<UInt64>] = []
+        var health = JournalHealth.healthy
         var closed = false
         var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
         var commits = 0
-        var committedWrites = 0
+        var committedBatches = 0
     }
 
     private let store: SQLiteContactStore
@@ -50,7 +49,6 @@ public final class SQLiteJournal: ContactJournal {
 
     public func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 {
         let sequence = try state.withLock { state throws(StorageError) -> UInt64 in
-            if let failure = state.failure { throw failure }
             if state.closed { throw StorageError(.closed, "the storage is closed") }
             let sequence = state.nextSequence
             state.nextSequence += 1
@@ -64,10 +62,10 @@ public final class SQLiteJournal: ContactJournal {
     public func waitUntilDurable(_ sequence: UInt64) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             state.withLock { state in
-                if state.durable >= sequence {
+                if state.failed.contains(where: { $0.contains(sequence) }) {
+                    continuation.resume(throwing: StorageError(.commitFailed, state.health.lastFailure ?? "the commit failed"))
+                } else if state.durable >= sequence {
                     continuation.resume()
-                } else if let failure = state.failure {
-                    continuation.resume(throwing: failure)
                 } else {
                     state.waiters.append((sequence, continuation))
                 }
@@ -75,9 +73,13 @@ public final class SQLiteJournal: ContactJournal {
         }
     }
 
-    /// How many transactions were committed and how many writes they held (group-commit ratio).
-    public var commitStatistics: (commits: Int, writes: Int) {
-        state.withLock { ($0.commits, $0.committedWrites) }
+    /// Whether the last commit succeeded, and how many failed.
+    public var health: JournalHealth { state.withLock { $0.health } }
+
+    /// How many transactions were committed and how many batches they held (group-commit
+    /// ratio; each batch holds one or more writes of one customer).
+    public var commitStatistics: (commits: Int, batches: Int) {
+        state.withLock { ($0.commits, $0.committedBatches) }
     }
 
     /// Commits what is queued, stops the writer thread and refuses later writes. Idempotent.
@@ -103,34 +105,45 @@ public final class SQLiteJournal: ContactJournal {
                 if closed { break }
                 continue
             }
+            let range = batch[0].sequence...batch[batch.count - 1].sequence
+            var result: (continuations: [CheckedContinuation<Void, any Error>], failure: StorageError?)
             do {
                 try store.write(batch.map { ($0.customer, $0.changes) })
-                let ready = state.withLock { state in
-                    state.durable = batch.last!.sequence
+                result = state.withLock { state in
+                    state.durable = range.upperBound
                     state.commits += 1
-                    state.committedWrites += batch.count
-                    var ready: [CheckedContinuation<Void, any Error>] = []
-                    state.waiters.removeAll { waiter in
-                        guard waiter.sequence <= state.durable else { return false }
-                        ready.append(waiter.continuation)
-                        return true
-                    }
-                    return ready
+                    state.committedBatches += batch.count
+                    state.health.isHealthy = true
+                    return (state.takeWaiters(upTo: range.upperBound), nil)
                 }
-                for continuation in ready { continuation.resume() }
             } catch {
-                let failure = StorageError(.commitFailed, "a commit failed; later writes are refused until restart: \(error)")
-                let failed = state.withLock { state in
-                    state.failure = failure
-                    state.pending.removeAll()
-                    let failed = state.waiters.map(\.continuation)
-                    state.waiters.removeAll()
-                    return failed
+                let failure = StorageError(.commitFailed, "a commit of \(batch.count) batches failed: \(error)")
+                result = state.withLock { state in
+                    state.failed.append(range)
+                    state.health.isHealthy = false
+                    state.health.failedBatches += batch.count
+                    state.health.lastFailure = failure.message
+                    return (state.takeWaiters(upTo: range.upperBound), failure)
                 }
-                for continuation in failed { continuation.resume(throwing: failure) }
+            }
+            for continuation in result.continuations {
+                if let failure = result.failure { continuation.resume(throwing: failure) } else { continuation.resume() }
             }
             if closed { break }
         }
         finished.signal()
+    }
+}
+
+extension SQLiteJournal.State {
+    /// Removes and returns the waiters for sequence numbers up to `sequence`.
+    mutating func takeWaiters(upTo sequence: UInt64) -> [CheckedContinuation<Void, any Error>] {
+        var ready: [CheckedContinuation<Void, any Error>] = []
+        waiters.removeAll { waiter in
+            guard waiter.sequence <= sequence else { return false }
+            ready.append(waiter.continuation)
+            return true
+        }
+        return ready
     }
 }

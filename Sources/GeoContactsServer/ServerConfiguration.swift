@@ -11,6 +11,10 @@ public struct ServerConfiguration: Sendable {
     public var maximumBodySize: Int
     /// Whether to load the sample data set when the store is empty.
     public var loadsSampleData: Bool
+    /// The largest body of a bulk create (`POST /v1/contactBatches`); a larger one is a 413.
+    public var maximumBatchBodySize = 64 << 20
+    /// The most contacts in one bulk create; more is a 400.
+    public var maximumBatchCount = 100_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "data",
                 maximumBodySize: Int = 1 << 20, loadsSampleData: Bool = true) {

@@ -42,7 +42,8 @@ public enum ServiceRunner {
             print(banner)
             fflush(nil)  // all streams: stdout may be a pipe or file
         })
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let monitor = StorageHealthMonitor(directory: directory, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app, monitor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 

@@ -7,7 +7,8 @@ import GeoContactsSQLite
 /// as fast as the journal acknowledges them and print each acknowledged write
 /// (`acked <id> <name>`, `updated <id> <name>`, `removed <id> <name>`), so that a test can
 /// SIGKILL the process at any moment and check that every acknowledged write survived and
-/// nothing is half-written.
+/// nothing is half-written. A reader meanwhile prints every contact it finds in a snapshot
+/// (`seen <id> <name>`): readers see only durable writes, so each of them must survive too.
 ///
 /// Each contact is a pure function of its name (`probe-PREFIX-W-I`) and version: created with
 /// town `town-(I mod 97)` and custom fields Visits = I, Code = name; an update sets town
@@ -61,6 +62,21 @@ struct DurabilityProbeCommand: AsyncParsableCommand {
         }
         emit("ready\n")
         let writers = self.writers, count = self.count, prefix = self.prefix
+        let reader = Task {
+            var reported: Int64 = 0
+            while !Task.isCancelled {
+                var newest: [(id: Int64, name: String)] = []
+                directory.snapshot(of: caller.customer).forEachContact { contact in
+                    if contact.id.rawValue > reported { newest.append((contact.id.rawValue, contact.name)) }
+                }
+                for contact in newest.sorted(by: { $0.id < $1.id }) {
+                    emit("seen \(contact.id) \(contact.name)\n")
+                    reported = contact.id
+                }
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        defer { reader.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<writers {
                 group.addTask {

@@ -40,6 +40,7 @@ struct CrashTests {
         var acknowledged: [String: Int64] = [:]
         var updated: Set<String> = []
         var removed: Set<String> = []
+        var seen: Set<String> = []
         var rounds = 0
         while rounds < 10, rounds < 3 || Date() < deadline {
             rounds += 1
@@ -77,6 +78,7 @@ struct CrashTests {
                 case "acked": acknowledged[name] = id
                 case "updated": updated.insert(name)
                 case "removed": removed.insert(name)
+                case "seen": seen.insert(name)
                 default: continue
                 }
             }
@@ -102,13 +104,18 @@ struct CrashTests {
                     #expect(mayBeRemoved, "\(context): acknowledged create lost")
                 }
             }
+            // What a reader saw was durable: it is there unless its removal was under way or done.
+            for name in seen where byName[name] == nil && !removed.contains(name) {
+                let mayBeRemoved = updated.contains(name) && Int(name.split(separator: "-")[3])! % 10 == 0
+                #expect(mayBeRemoved, "seed \(seed), round \(rounds): \(name) was seen by a reader, then lost")
+            }
             for contact in snapshot.contacts.values {
                 #expect(Self.version(of: contact) != nil, "seed \(seed), round \(rounds): torn contact \(contact)")
             }
         }
         #expect(rounds >= 3)
         #expect(acknowledged.count > 0)
-        #expect(!updated.isEmpty && !removed.isEmpty)
-        print("crash test: \(rounds) kills; \(acknowledged.count) creates, \(updated.count) updates, \(removed.count) removals acknowledged and checked (seed \(seed))")
+        #expect(!updated.isEmpty && !removed.isEmpty && !seen.isEmpty)
+        print("crash test: \(rounds) kills; \(acknowledged.count) creates, \(updated.count) updates, \(removed.count) removals acknowledged, \(seen.count) contacts seen by a reader, all checked (seed \(seed))")
     }
 }

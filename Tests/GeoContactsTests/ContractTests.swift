@@ -282,9 +282,9 @@ import Testing
         _ = try await directory.create(Fixture.draft(reference: "A"), as: caller)
         _ = try await directory.create(Fixture.draft(reference: "A"), as: caller)  // allowed by default
         #expect(try directory.snapshot(as: caller).contacts(withReference: "A").count == 2)
-        #expect(syncProblem { () throws(ContactProblem) in try directory.setPolicy(ContactPolicy(requiresUniqueReferences: true), as: caller) }?.code == .inUse)
+        #expect(await problem { () async throws(ContactProblem) in try await directory.setPolicy(ContactPolicy(requiresUniqueReferences: true), as: caller) }?.code == .inUse)
         let other = Fixture.caller(Fixture.other)
-        try directory.setPolicy(ContactPolicy(requiresUniqueReferences: true), as: other)
+        try await directory.setPolicy(ContactPolicy(requiresUniqueReferences: true), as: other)
         _ = try await directory.create(Fixture.draft(reference: "A"), as: other)
         let p = try #require(await problem { () async throws(ContactProblem) in _ = try await directory.create(Fixture.draft(reference: "A"), as: other) })
         #expect(p.status == 422 && p.errors == ["reference": ["is already used by another contact"]])

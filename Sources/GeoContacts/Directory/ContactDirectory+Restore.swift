@@ -17,7 +17,8 @@ extension ContactDirectory {
     ///     highest stored contact may have been removed). Ids above every restored contact
     ///     are used when this is lower.
     ///   - policy: the customer's policy; the directory's default when `nil`.
-    /// - Throws: 500 `internal-error` when the data is inconsistent; then nothing changes.
+    /// - Throws: 500 `internal-error` when the data is inconsistent, or when writes of the
+    ///   customer are in progress; then nothing changes.
     /// - Complexity: O(n log n).
     public func restore<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
                                      contacts: S, nextContactID: Int64 = 1,
@@ -65,9 +66,12 @@ extension ContactDirectory {
         snapshot.buildIndexes(from: all)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         let tenant = tenant(customer)
-        tenant.writer.withLock { _ in
-            tenant.current.withLock { $0 = snapshot }
+        let replaced = tenant.queue.withLock { queue in
+            guard !queue.leading else { return false }
+            tenant.published.withLock { $0 = snapshot }
+            return true
         }
+        guard replaced else { throw inconsistent("writes are in progress") }
     }
 }
 

@@ -3,24 +3,28 @@ import Synchronization
 
 /// Every customer's contacts: the entry point a service calls.
 ///
-/// Concurrency: each customer has a current ``CustomerSnapshot`` behind a `Mutex` that is
-/// held only to copy the snapshot value out (O(1)) or to publish a new one, and a separate
-/// writer lock that serializes that customer's writes. A write copies the current snapshot,
-/// validates, journals, applies its changes and publishes; readers meanwhile keep querying
-/// the snapshot they took, lock-free, and never see a half-applied write. Different
-/// customers never contend. `Sendable` without `@unchecked`.
+/// Concurrency: each customer has a *published* ``CustomerSnapshot`` behind a `Mutex` that is
+/// held only to copy the snapshot value out (O(1)) or to replace it, and a write queue.
+/// Writes of one customer that arrive together are applied in one pass onto one working copy
+/// by whichever caller leads the queue, journaled as one unit, and the copy is published only
+/// once the journal says it is durable (see ``ContactJournal``). Readers query the snapshot
+/// they took, lock-free: they never wait for a writer, never see half a write, and never see
+/// a write that is not yet durable. Different customers never contend. `Sendable` without
+/// `@unchecked`.
 ///
 /// Locations may be given in any CRS PROJ knows (`location.crs`, e.g. `"EPSG:27700"`, where
 /// `longitude` carries x / easting and `latitude` y / northing); they are converted to
 /// WGS84 before validation and storage. ``ContactPolicy/defaultCRS`` applies when none is named.
 public final class ContactDirectory: Sendable {
     final class Tenant: Sendable {
-        let current: Mutex<CustomerSnapshot>
-        let writer = Mutex<Void>(())
+        /// What readers see: the state as of the last durable write.
+        let published: Mutex<CustomerSnapshot>
+        /// Writes waiting for the leader, and whether one leads (``ContactDirectory/submit(_:to:)``).
+        let queue = Mutex(WriteQueue())
 
-        init(_ snapshot: CustomerSnapshot) { current = Mutex(snapshot) }
+        init(_ snapshot: CustomerSnapshot) { published = Mutex(snapshot) }
 
-        var snapshot: CustomerSnapshot { current.withLock { $0 } }
+        var snapshot: CustomerSnapshot { published.withLock { $0 } }
     }
 
     private let tenants = Mutex<[CustomerID: Tenant]>([:])
@@ -48,6 +52,10 @@ public final class ContactDirectory: Sendable {
             return tenant
         }
     }
+
+    /// Whether the journal currently stores what it is given: a readiness signal. Writes
+    /// that could not be stored were refused and never shown to readers.
+    public var storageHealth: JournalHealth { journal.health }
 
     /// The customers that have any state, ascending.
     public var customers: [CustomerID] { tenants.withLock { $0.keys.sorted() } }
@@ -85,38 +93,18 @@ public final class ContactDirectory: Sendable {
         }
     }
 
-    /// Runs one write for `customer`: under its writer lock, `plan` validates against the
-    /// current snapshot and returns the changes and a result; they are applied to a private
-    /// copy (each re-checked), journaled, and the copy is published. Then, outside the lock,
-    /// the journal's durability is awaited.
+    /// Runs one write for `customer`: `plan` validates against the working state (every
+    /// earlier write included) and returns the changes and a result; the changes are applied
+    /// (each re-checked), journaled with the rest of their batch, and become visible once
+    /// durable. A refused write changes nothing.
     func write<R: Sendable>(_ customer: CustomerID,
-                            _ plan: (CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
+                            _ plan: @escaping @Sendable (CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
     {
-        let tenant = tenant(customer)
-        let (sequence, result) = try tenant.writer.withLock { _ throws(ContactProblem) -> (UInt64?, R) in
-            let current = tenant.snapshot
-            let (changes, result) = try plan(current)
-            if changes.isEmpty { return (nil, result) }
-            // Apply to a private copy first; `applying` re-checks each change, so that a bug is
-            // a 500 that changes nothing (and never reaches the journal) rather than a trap.
-            let next = try current.applying(changes)
-            let sequence: UInt64
-            do {
-                sequence = try journal.append(changes, customer: customer)
-            } catch {
-                throw ContactProblem(.storageFailed, detail: "The journal refused the change: \(error)")
-            }
-            tenant.current.withLock { $0 = next }
-            return (sequence, result)
+        try await submit(customer) { working throws(ContactProblem) in
+            let (changes, result) = try plan(working)
+            try working.apply(checking: changes)
+            return (changes, result)
         }
-        if let sequence {
-            do {
-                try await journal.waitUntilDurable(sequence)
-            } catch {
-                throw ContactProblem(.storageFailed, detail: "The change is applied but could not be made durable: \(error)")
-            }
-        }
-        return result
     }
 }

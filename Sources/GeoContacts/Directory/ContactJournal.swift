@@ -3,26 +3,55 @@ import Synchronization
 /// Where a ``ContactDirectory`` records its changes before they become visible: the hook a
 /// storage layer implements (a write-ahead log, a SQL table, a replication stream).
 ///
-/// For each accepted write the directory calls ``append(_:customer:)`` once, under that
-/// customer's writer lock, after complete validation and before the changes become visible
-/// (they have only been applied to a private copy); a throw rejects the write and changes
-/// nothing. One write's changes come in one call (a cascading removal is several changes),
-/// so a journal can persist them atomically. After publishing and releasing
-/// the lock it awaits ``waitUntilDurable(_:)`` with the returned sequence number before
-/// acknowledging the write, so that a journal can group-commit many writers' changes.
+/// For each batch of accepted writes of one customer, the directory calls
+/// ``append(_:customer:)`` once, after complete validation, with the changes of every write
+/// of the batch in order (a cascading removal is several changes; a bulk create is one per
+/// contact): the journal persists them as one unit, all or none. The changes are then only
+/// applied to a private working copy. The directory awaits ``waitUntilDurable(_:)`` with the
+/// returned sequence number and only then publishes the copy to readers and acknowledges the
+/// writes; a journal can so group-commit many customers' batches. A customer never has two
+/// batches in flight: its next batch is appended only after the previous one was durable or
+/// failed, and a failed batch is never published (the next one is validated without it).
 public protocol ContactJournal: Sendable {
-    /// Records the changes of one write (applied in order, all or none).
+    /// Records the changes of one batch of writes (applied in order, all or none).
     ///
     /// - Returns: a sequence number to pass to ``waitUntilDurable(_:)``.
-    /// - Throws: anything; the write is then refused with a 500 `storage-failed` and nothing changes.
+    /// - Throws: anything; the batch is then refused with a 500 `storage-failed` and nothing changes.
     func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64
 
     /// Returns once every change up to `sequence` is durable.
     ///
-    /// - Throws: when durability failed. The change is then already visible in memory; the
-    ///   directory reports a 500 `storage-failed`, and the service should treat the process
-    ///   as unhealthy (restart and restore from storage).
+    /// - Throws: when the batch with this sequence number could not be made durable. Nothing
+    ///   of it was shown to readers; the directory answers its writes with a 500
+    ///   `storage-failed` and goes on with later batches.
     func waitUntilDurable(_ sequence: UInt64) async throws
+
+    /// Whether the journal currently stores what it is given (for a readiness check).
+    var health: JournalHealth { get }
+}
+
+/// What a journal reports about its own state.
+public struct JournalHealth: Hashable, Sendable {
+    /// Whether the last attempt to store a batch succeeded (or none was made).
+    public var isHealthy: Bool
+    /// How many batches could not be stored since the start.
+    public var failedBatches: Int
+    /// Why the last failed batch failed (the storage's own message: for logs and operators,
+    /// not for clients).
+    public var lastFailure: String?
+
+    public init(isHealthy: Bool = true, failedBatches: Int = 0, lastFailure: String? = nil) {
+        self.isHealthy = isHealthy
+        self.failedBatches = failedBatches
+        self.lastFailure = lastFailure
+    }
+
+    /// A journal that has never failed.
+    public static let healthy = JournalHealth()
+}
+
+extension ContactJournal {
+    public var health: JournalHealth { .healthy }
 }
 
 /// A journal that keeps nothing: the default for a purely in-memory directory.
@@ -34,7 +63,7 @@ public struct NoJournal: ContactJournal {
 
 /// A journal that keeps every change in memory, in order; for tests and replication demos.
 public final class InMemoryJournal: ContactJournal {
-    /// One recorded write.
+    /// One recorded batch of writes.
     public struct Entry: Hashable, Sendable {
         public var sequence: UInt64
         public var customer: CustomerID

@@ -33,6 +33,9 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public static let inUse = Code(rawValue: "in-use")
         /// 422: well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
         public static let validationFailed = Code(rawValue: "validation-failed")
+        /// 424: an item of an all-or-nothing batch that was valid, not created because
+        /// another item of the batch was refused.
+        public static let batchAborted = Code(rawValue: "batch-aborted")
         /// 500: the journal refused or failed to persist the change.
         public static let storageFailed = Code(rawValue: "storage-failed")
         /// 500: a bug (an invariant did not hold).
@@ -46,6 +49,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .contactNotFound, .groupNotFound, .definitionNotFound: 404
             case .contactHasChildren, .inUse: 409
             case .validationFailed: 422
+            case .batchAborted: 424
             default: 500
             }
         }
@@ -64,6 +68,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .contactHasChildren: "The contact has children"
             case .inUse: "Still in use"
             case .validationFailed: "One or more properties are invalid"
+            case .batchAborted: "Not created: another item of the batch was refused"
             case .storageFailed: "The change could not be stored"
             default: "Internal error"
             }

@@ -125,8 +125,13 @@ extension ContactDraft {
     /// - Throws: a 400 ``ContactProblem`` (`malformed-json` or `invalid-body` with every
     ///   offending property path in `errors`).
     public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
+        try self.init(members: try StrictDecoder.parseObject(bytes))
+    }
+
+    /// Decodes one parsed create body (an object's members) strictly.
+    init(members: [(key: String, value: JSONValue)]) throws(ContactProblem) {
         var d = StrictDecoder()
-        let m = d.members(try StrictDecoder.parseObject(bytes), allowed: Self.properties, prefix: "")
+        let m = d.members(members, allowed: Self.properties, prefix: "")
         func text(_ key: String, _ d: inout StrictDecoder) -> String? {
             guard let v = m[key], !v.isNull else { return nil }
             return d.string(v, key)
@@ -172,5 +177,57 @@ extension ContactPatch {
         customFields = d.nullable(m["customFields"], "customFields") { d, v, p in d.customFields(v, p) } ?? .absent
         try d.problems.throwIfAny(.invalidBody)
         if isEmpty { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
+    }
+}
+
+extension ContactDraft {
+    /// Decodes the body of a bulk create: a JSON array of create bodies (`[{…}, {…}]`), or
+    /// NDJSON (one create body per line; blank lines are skipped).
+    ///
+    /// Each item is decoded as strictly as a single create body, on its own: an item that is
+    /// not an object, or not of the model's shape, is a 400 problem for that item only.
+    ///
+    /// - Parameters:
+    ///   - bytes: the body.
+    ///   - ndjson: whether the body is NDJSON rather than a JSON array.
+    ///   - maximumCount: more items than this is a 400 for the whole body.
+    /// - Returns: one result per item, in order.
+    /// - Throws: 400 `malformed-json` when a JSON body is not an array, or `invalid-body`
+    ///   when there are more than `maximumCount` items.
+    public static func batch(_ bytes: [UInt8], ndjson: Bool, maximumCount: Int) throws(ContactProblem)
+        -> [Result<ContactDraft, ContactProblem>]
+    {
+        guard ndjson else {
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                throw ContactProblem(.malformedJSON, detail: "The body is not valid JSON: \(error.message).")
+            }
+            guard case .array(let items) = value else {
+                throw ContactProblem(.malformedJSON, detail: "The body must be a JSON array of contacts, not \(value.typeName).")
+            }
+            try checkCount(items.count, maximumCount)
+            return items.map { item in
+                guard case .object(let members) = item else {
+                    return .failure(ContactProblem(.malformedJSON, detail: "An item must be a JSON object, not \(item.typeName)."))
+                }
+                do throws(ContactProblem) { return .success(try ContactDraft(members: members)) } catch { return .failure(error) }
+            }
+        }
+        var results: [Result<ContactDraft, ContactProblem>] = []
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
+            try checkCount(results.count + 1, maximumCount)
+            do throws(ContactProblem) { results.append(.success(try ContactDraft(json: line))) } catch { results.append(.failure(error)) }
+        }
+        return results
+    }
+
+    private static func checkCount(_ count: Int, _ maximum: Int) throws(ContactProblem) {
+        guard count <= maximum else {
+            throw ContactProblem(.invalidBody, detail: "A batch holds at most \(maximum) contacts.",
+                                 errors: ["items": ["must be at most \(maximum)"]])
+        }
     }
 }

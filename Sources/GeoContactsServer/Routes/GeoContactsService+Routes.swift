@@ -5,8 +5,19 @@ import Metrics
 
 extension GeoContactsService {
     func addRoutes(to router: Router<BasicRequestContext>) {
+        // Liveness: the process answers.
         router.get("/health") { _, _ in
             try JSONCoding.response(["status": "ok"])
+        }
+        // Readiness: the store accepts writes (503 while its last commit failed).
+        router.get("/health/ready") { request, _ in
+            let health = directory.storageHealth
+            guard health.isHealthy else {
+                return ProblemBody(type: HTTPProblem.typePrefix + "storage-failing", title: "The store is failing",
+                                   status: 503, detail: "The last commit failed; writes are refused until one succeeds (\(health.failedBatches) failed so far).",
+                                   instance: request.uri.path).response()
+            }
+            return try JSONCoding.response(["status": "ready"])
         }
         router.get("/openapi.yaml") { _, _ in
             var buffer = ByteBuffer()
@@ -14,6 +25,7 @@ extension GeoContactsService {
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: buffer))
         }
         addContactRoutes(to: router)
+        addBatchRoutes(to: router)
         addQueryRoutes(to: router)
         addHierarchyRoutes(to: router)
         addAdminRoutes(to: router)

@@ -1,0 +1,169 @@
+import Synchronization
+
+/// One customer's writes waiting to be applied, and whether a caller is applying them.
+///
+/// Writes are combined, not serialized one by one: the first caller to find the queue idle
+/// *leads*. It takes every write queued so far, applies them in order onto one working copy
+/// of the published snapshot (so path copying is paid once per touched node per batch, not
+/// once per write), journals their changes as one unit, waits until that unit is durable,
+/// publishes the copy, and answers every write of the batch. Writes that arrive meanwhile
+/// queue up; the leader then hands the lead to the first of them, which takes them all as
+/// the next batch. A batch's size therefore follows the journal's commit latency: one write
+/// when calls come one by one, hundreds under load.
+struct WriteQueue {
+    struct Entry {
+        let write: QueuedWrite
+        /// `nil` once resumed (the leader's own entry, or one handed the lead).
+        var continuation: CheckedContinuation<Signal, Never>?
+    }
+
+    /// What a waiting write is woken with.
+    enum Signal {
+        /// Lead: apply the queued writes (this one among them).
+        case lead
+        /// Done: the outcome is stored.
+        case done
+    }
+
+    var pending: [Entry] = []
+    var leading = false
+}
+
+/// A write in a ``WriteQueue``: its plan, and where its outcome goes.
+final class QueuedWrite: Sendable {
+    /// Validates against `working` and applies the write in place, all of it or nothing;
+    /// returns the changes to journal (none when refused).
+    let run: @Sendable (inout CustomerSnapshot) -> [ContactChange]
+    /// Turns the outcome of a write that changed something into `problem`: its batch could
+    /// not be made durable.
+    let fail: @Sendable (ContactProblem) -> Void
+
+    init(run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
+         fail: @escaping @Sendable (ContactProblem) -> Void) {
+        self.run = run
+        self.fail = fail
+    }
+}
+
+/// Where a queued write's outcome is stored for its caller.
+final class WriteOutcome<R: Sendable>: Sendable {
+    let value = Mutex<Result<R, ContactProblem>?>(nil)
+}
+
+extension ContactDirectory {
+    /// Queues one write for `customer` and returns its outcome once it is durable (or refused).
+    ///
+    /// `body` runs on the working state, which includes every earlier write of the customer;
+    /// it must leave the state unchanged when it throws, and return the changes it applied.
+    func submit<R: Sendable>(_ customer: CustomerID,
+                             _ body: @escaping @Sendable (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
+        async throws(ContactProblem) -> R
+    {
+        let outcome = WriteOutcome<R>()
+        let write = QueuedWrite(
+            run: { working in
+                do throws(ContactProblem) {
+                    let (changes, result) = try body(&working)
+                    outcome.value.withLock { $0 = .success(result) }
+                    return changes
+                } catch {
+                    outcome.value.withLock { $0 = .failure(error) }
+                    return []
+                }
+            },
+            fail: { problem in
+                outcome.value.withLock { value in
+                    if case .success? = value { value = .failure(problem) }
+                }
+            })
+        let tenant = tenant(customer)
+        // Uncontended: lead at once, without suspending.
+        let leads = tenant.queue.withLock { queue in
+            guard !queue.leading else { return false }
+            queue.leading = true
+            queue.pending.append(WriteQueue.Entry(write: write, continuation: nil))
+            return true
+        }
+        let signal: WriteQueue.Signal = if leads { .lead } else {
+            await withCheckedContinuation { continuation in
+                let leads = tenant.queue.withLock { queue in
+                    if queue.leading {
+                        queue.pending.append(WriteQueue.Entry(write: write, continuation: continuation))
+                        return false
+                    }
+                    queue.leading = true
+                    queue.pending.append(WriteQueue.Entry(write: write, continuation: nil))
+                    return true
+                }
+                if leads { continuation.resume(returning: .lead) }
+            }
+        }
+        if signal == .lead { await lead(tenant) }
+        guard let result = outcome.value.withLock({ $0 }) else {
+            throw ContactProblem(.internalError, detail: "A write of customer \(customer) was never applied.")
+        }
+        return try result.get()
+    }
+
+    /// Applies every queued write of `tenant` as one batch, then hands the lead on.
+    private func lead(_ tenant: Tenant) async {
+        let batch = tenant.queue.withLock { queue in
+            var taken: [WriteQueue.Entry] = []
+            swap(&taken, &queue.pending)
+            return taken
+        }
+        var working = tenant.snapshot
+        var changes: [ContactChange] = []
+        var changed: [QueuedWrite] = []
+        for entry in batch {
+            let made = entry.write.run(&working)
+            if !made.isEmpty {
+                changes.append(contentsOf: made)
+                changed.append(entry.write)
+            }
+        }
+        var failure: ContactProblem?
+        if !changes.isEmpty {
+            do {
+                let sequence = try journal.append(changes, customer: working.customer)
+                try await journal.waitUntilDurable(sequence)
+            } catch {
+                // The journal logs and reports its own failures; the client learns only that
+                // nothing was changed (storage details stay out of problem bodies).
+                failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
+            }
+        }
+        if let failure {
+            for write in changed { write.fail(failure) }
+        } else {
+            tenant.published.withLock { $0 = working }
+        }
+        let next = tenant.queue.withLock { queue -> CheckedContinuation<WriteQueue.Signal, Never>? in
+            guard !queue.pending.isEmpty else {
+                queue.leading = false
+                return nil
+            }
+            defer { queue.pending[0].continuation = nil }
+            return queue.pending[0].continuation
+        }
+        for entry in batch { entry.continuation?.resume(returning: .done) }
+        next?.resume(returning: .lead)
+    }
+}
+
+extension CustomerSnapshot {
+    /// Applies validated `changes` in place, all of them or none: each is re-checked first, so
+    /// that a bug is a 500 that changes nothing rather than a trap.
+    ///
+    /// - Throws: 500 `internal-error` when a change does not fit.
+    mutating func apply(checking changes: [ContactChange]) throws(ContactProblem) {
+        guard changes.count == 1 else {
+            if !changes.isEmpty { self = try applying(changes) }
+            return
+        }
+        if let problem = problem(applying: changes[0]) {
+            throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
+        }
+        apply(changes[0])
+    }
+}
