@@ -78,6 +78,25 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same creates as one bulk call per 1,000 (one batch: validated in order, applied on
+    // one working copy, published once); figures per created contact.
+    Benchmark("Create.Batch1000", configuration: perOperation) { benchmark async throws in
+        let directory = ContactsFixtures.directory
+        let bodies = ContactsFixtures.wgs84Bodies
+        let n = benchmark.scaledIterations.count
+        let start = ContactsFixtures.advance("Create.Batch1000", by: n, modulo: bodies.count)
+        benchmark.startMeasurement()
+        var drafts: [ContactDraft] = []
+        drafts.reserveCapacity(1_000)
+        for j in 0..<n {
+            drafts.append(try ContactDraft(json: bodies[(start + j) % bodies.count]))
+            if drafts.count == 1_000 || j == n - 1 {
+                blackHole(try await directory.create(contentsOf: drafts, as: ContactsFixtures.caller))
+                drafts.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
     Benchmark("Update.Location", configuration: perOperation) { benchmark async throws in
         let directory = ContactsFixtures.directory
         let count = BenchmarkData.shared.count
