@@ -62,9 +62,36 @@ import Testing
         let ok = try await directory.create(contentsOf: drafts, atomically: true, as: caller)
         #expect(ok.map { try? $0.get() } == (1...9).map { ContactID(Int64($0)) })
         #expect(journal.entries.count == before + 1, "one batch, one journal entry")
-        #expect(try await directory.create(contentsOf: [], as: caller).isEmpty)
+        #expect(try await directory.create(contentsOf: [ContactDraft](), as: caller).isEmpty)
         let reader = Fixture.caller(Fixture.customer, [.read])
         #expect(await problem { () async throws(ContactProblem) in _ = try await directory.create(contentsOf: drafts, as: reader) }?.code == .missingScope)
+    }
+
+    @Test func bulkCreateKeepsNamedIDs() async throws {
+        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        let items = [
+            NewContact(id: ContactID(10), draft: Fixture.draft("ten")),
+            NewContact(draft: Fixture.draft("fresh")),                        // above every id so far: 11
+            NewContact(id: ContactID(10), draft: Fixture.draft("again")),    // in use
+            NewContact(id: ContactID(Int64.max), draft: Fixture.draft("max")),
+            NewContact(id: ContactID(0), draft: Fixture.draft("")),          // id and name both reported
+            NewContact(id: ContactID(5), draft: Fixture.draft("five", parent: ContactID(10))),
+            NewContact(draft: Fixture.draft("fresh2")),
+        ]
+        let results = try await directory.create(contentsOf: items, as: caller)
+        #expect(results.map { try? $0.get() } == [ContactID(10), ContactID(11), nil, nil, nil, ContactID(5), ContactID(12)])
+        #expect(results[2].failureValue?.errors == ["id": ["contact 10 already exists"]])
+        #expect(results[3].failureValue?.errors == ["id": ["must be between 1 and 9223372036854775806"]])
+        #expect(results[4].failureValue?.errors?.keys.sorted() == ["id", "name"])
+        let snapshot = directory.snapshot(of: Fixture.customer)
+        try snapshot.checkInvariants()
+        #expect(try snapshot.contact(ContactID(5)).parentId == ContactID(10))
+        #expect(try await directory.create(Fixture.draft(), as: caller) == ContactID(13))
+        // The last id is never handed out: creating past it is a clear 409, not a trap.
+        let top = NewContact(id: ContactID(Int64.max - 1), draft: Fixture.draft("top"))
+        #expect(try await directory.create(contentsOf: [top], as: caller).map { try? $0.get() } == [ContactID(Int64.max - 1)])
+        #expect(await problem { () async throws(ContactProblem) in _ = try await directory.create(Fixture.draft(), as: caller) }?.code == .idsExhausted)
+        try directory.snapshot(of: Fixture.customer).checkInvariants()
     }
 
     @Test func readersSeeAWriteOnlyOnceItIsDurable() async throws {

@@ -33,7 +33,9 @@ extension ContactDirectory {
         var all: [Contact] = []
         var parentOf: [ContactID: ContactID?] = [:]
         for contact in contacts {
-            guard contact.id.rawValue >= 1 else { throw inconsistent("contact id \(contact.id) is not positive") }
+            guard contact.id.rawValue >= 1, contact.id.rawValue < Int64.max else {
+                throw inconsistent("contact id \(contact.id) is not between 1 and \(Int64.max - 1)")
+            }
             guard parentOf.updateValue(contact.parentId, forKey: contact.id) == nil else {
                 throw inconsistent("duplicate contact id \(contact.id)")
             }

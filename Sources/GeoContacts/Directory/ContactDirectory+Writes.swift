@@ -10,11 +10,11 @@ extension ContactDirectory {
         let policy = snapshot(of: caller.customer).policy
         let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
-            let id = ContactID(snapshot.nextContactID)
             var prepared = prepared
             if snapshot.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile
                 prepared = ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: self.normalizer)
             }
+            let id = try snapshot.idForNewContact(nil, problems: &prepared.problems)
             let contact = try ContactValidator(snapshot: snapshot).validate(prepared, onto: nil, id: id)
             return ([.created(contact)], id)
         }
@@ -22,10 +22,10 @@ extension ContactDirectory {
 
     /// Creates many contacts in one write: validated in order (each against the contacts
     /// created before it in the batch), applied in one pass, journaled as one unit and made
-    /// visible at once when durable. What the bulk endpoint, import and restore-like loads call.
+    /// visible at once when durable. What the bulk endpoint calls.
     ///
     /// - Parameters:
-    ///   - drafts: the contacts to create, in order.
+    ///   - drafts: the contacts to create, in order; each gets the next free id.
     ///   - atomically: `false`: every valid item is created and every invalid one refused on
     ///     its own; `true`: all or nothing — when any item is refused, none is created and the
     ///     valid items answer 424 `batch-aborted`.
@@ -37,11 +37,24 @@ extension ContactDirectory {
     public func create(contentsOf drafts: [ContactDraft], atomically: Bool = false, as caller: Caller)
         async throws(ContactProblem) -> [Result<ContactID, ContactProblem>]
     {
+        try await create(contentsOf: drafts.map { NewContact(draft: $0) }, atomically: atomically, as: caller)
+    }
+
+    /// Creates many contacts in one write, each with the id it names or the next free one:
+    /// what an import that keeps its file's ids calls (see ``create(contentsOf:atomically:as:)-([ContactDraft],_,_)``).
+    ///
+    /// A named id must be positive, below `Int64.max` and not in use (a removed contact's id
+    /// may be named again); an item naming one that is not is refused with a 422 on `id`.
+    /// Later items without an id get ids above every id used so far.
+    public func create(contentsOf items: [NewContact], atomically: Bool = false, as caller: Caller)
+        async throws(ContactProblem) -> [Result<ContactID, ContactProblem>]
+    {
         try caller.require(.write)
-        guard !drafts.isEmpty else { return [] }
+        guard !items.isEmpty else { return [] }
         let policy = snapshot(of: caller.customer).policy
         let normalizer = self.normalizer
-        let prepared = drafts.map { ContactValidator.prepare(ContactPatch($0), isCreate: true, policy: policy, normalizer: normalizer) }
+        let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
+        let ids = items.map(\.id)
         return try await submit(caller.customer) { working throws(ContactProblem) in
             let before: CustomerSnapshot? = atomically ? working : nil
             var results: [Result<ContactID, ContactProblem>] = []
@@ -49,12 +62,12 @@ extension ContactDirectory {
             var changes: [ContactChange] = []
             changes.reserveCapacity(prepared.count)
             var refused = false
-            for var item in prepared {
+            for (var item, named) in zip(prepared, ids) {
                 if working.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile
                     item = ContactValidator.prepare(item.patch, isCreate: true, policy: working.policy, normalizer: normalizer)
                 }
-                let id = ContactID(working.nextContactID)
                 do throws(ContactProblem) {
+                    let id = try working.idForNewContact(named, problems: &item.problems)
                     let contact = try ContactValidator(snapshot: working).validate(item, onto: nil, id: id)
                     let change = ContactChange.created(contact)
                     try working.apply(checking: [change])
@@ -204,5 +217,39 @@ extension ContactDirectory {
     public func update(_ id: ContactID, json body: [UInt8], as caller: Caller) async throws(ContactProblem) {
         try caller.require(.write)
         try await update(id, with: try ContactPatch(json: body), as: caller)
+    }
+}
+
+/// One item of a bulk create that may name the id it must get.
+public struct NewContact: Hashable, Sendable {
+    /// The id to give the contact; the next free id when `nil`.
+    public var id: ContactID?
+    /// The create body.
+    public var draft: ContactDraft
+
+    public init(id: ContactID? = nil, draft: ContactDraft) {
+        self.id = id
+        self.draft = draft
+    }
+}
+
+extension CustomerSnapshot {
+    /// The id a new contact gets: `named` when it is usable (else a problem on `id` is added
+    /// to `problems`, reported with the validation's), or the next free id.
+    ///
+    /// - Throws: 409 `ids-exhausted` when no id is left (the next free id is `Int64.max`).
+    func idForNewContact(_ named: ContactID?, problems: inout ProblemCollector) throws(ContactProblem) -> ContactID {
+        guard let named else {
+            guard nextContactID < Int64.max else {
+                throw ContactProblem(.idsExhausted, detail: "No contact id is left for this customer.")
+            }
+            return ContactID(nextContactID)
+        }
+        if named.rawValue < 1 || named.rawValue == Int64.max {
+            problems.add("id", "must be between 1 and \(Int64.max - 1)")
+        } else if contacts[named] != nil {
+            problems.add("id", "contact \(named) already exists")
+        }
+        return named
     }
 }

@@ -31,6 +31,8 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public static let contactHasChildren = Code(rawValue: "contact-has-children")
         /// 409: a group or definition cannot be removed or changed while contacts use it.
         public static let inUse = Code(rawValue: "in-use")
+        /// 409: every contact id of the customer is used up (the next would be `Int64.max`).
+        public static let idsExhausted = Code(rawValue: "ids-exhausted")
         /// 422: well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
         public static let validationFailed = Code(rawValue: "validation-failed")
         /// 424: an item of an all-or-nothing batch that was valid, not created because
@@ -47,7 +49,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .malformedJSON, .invalidBody, .emptyPatch, .invalidParameter: 400
             case .missingScope: 403
             case .contactNotFound, .groupNotFound, .definitionNotFound: 404
-            case .contactHasChildren, .inUse: 409
+            case .contactHasChildren, .inUse, .idsExhausted: 409
             case .validationFailed: 422
             case .batchAborted: 424
             default: 500
@@ -67,6 +69,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .definitionNotFound: "Custom field definition not found"
             case .contactHasChildren: "The contact has children"
             case .inUse: "Still in use"
+            case .idsExhausted: "No contact id is left"
             case .validationFailed: "One or more properties are invalid"
             case .batchAborted: "Not created: another item of the batch was refused"
             case .storageFailed: "The change could not be stored"
