@@ -37,9 +37,12 @@ final class QueuedWrite: Sendable {
     /// Turns the outcome of a write that changed something into `problem`: its batch could
     /// not be made durable.
     let fail: @Sendable (ContactProblem) -> Void
+    /// How many items the write holds (a bulk create's count; 1 otherwise).
+    let items: Int
 
-    init(run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
+    init(items: Int, run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
          fail: @escaping @Sendable (ContactProblem) -> Void) {
+        self.items = items
         self.run = run
         self.fail = fail
     }
@@ -55,12 +58,14 @@ extension ContactDirectory {
     ///
     /// `body` runs on the working state, which includes every earlier write of the customer;
     /// it must leave the state unchanged when it throws, and return the changes it applied.
-    func submit<R: Sendable>(_ customer: CustomerID,
+    /// `items` is how many items the write holds (see ``inPlaceLimit``).
+    func submit<R: Sendable>(_ customer: CustomerID, items: Int = 1,
                              _ body: @escaping @Sendable (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
     {
         let outcome = WriteOutcome<R>()
         let write = QueuedWrite(
+            items: items,
             run: { working in
                 do throws(ContactProblem) {
                     let (changes, result) = try body(&working)
@@ -112,31 +117,10 @@ extension ContactDirectory {
             swap(&taken, &queue.pending)
             return taken
         }
-        var working = tenant.snapshot
-        var changes: [ContactChange] = []
-        var changed: [QueuedWrite] = []
-        for entry in batch {
-            let made = entry.write.run(&working)
-            if !made.isEmpty {
-                changes.append(contentsOf: made)
-                changed.append(entry.write)
-            }
-        }
-        var failure: ContactProblem?
-        if !changes.isEmpty {
-            do {
-                let sequence = try journal.append(changes, customer: working.customer)
-                try await journal.waitUntilDurable(sequence)
-            } catch {
-                // The journal logs and reports its own failures; the client learns only that
-                // nothing was changed (storage details stay out of problem bodies).
-                failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
-            }
-        }
-        if let failure {
-            for write in changed { write.fail(failure) }
+        if let immediate = journal as? any ImmediateJournal {
+            apply(batch, to: tenant, recordingIn: immediate)
         } else {
-            tenant.published.withLock { $0 = working }
+            await apply(batch, to: tenant)
         }
         let next = tenant.queue.withLock { queue -> CheckedContinuation<WriteQueue.Signal, Never>? in
             guard !queue.pending.isEmpty else {
@@ -148,6 +132,61 @@ extension ContactDirectory {
         }
         for entry in batch { entry.continuation?.resume(returning: .done) }
         next?.resume(returning: .lead)
+    }
+
+    /// Applies `batch` onto one working copy of the published snapshot, journals its changes
+    /// as one unit, and publishes the copy once they are durable. When they cannot be made
+    /// durable, nothing is published and each write that changed something fails.
+    private func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant) async {
+        var working = tenant.snapshot
+        var changes: [ContactChange] = []
+        var changed: [QueuedWrite] = []
+        for entry in batch {
+            let made = entry.write.run(&working)
+            if !made.isEmpty {
+                changes.append(contentsOf: made)
+                changed.append(entry.write)
+            }
+        }
+        guard !changes.isEmpty else { return }
+        do {
+            let sequence = try journal.append(changes, customer: working.customer)
+            try await journal.waitUntilDurable(sequence)
+        } catch {
+            // The journal logs and reports its own failures; the client learns only that
+            // nothing was changed (storage details stay out of problem bodies).
+            let failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
+            for write in changed { write.fail(failure) }
+            return
+        }
+        tenant.published.withLock { $0 = working }
+    }
+
+    /// The largest write (in items) that a directory over an ``ImmediateJournal`` applies in
+    /// place, holding the lock readers take to copy the published snapshot.
+    public static let inPlaceLimit = 64
+
+    /// Applies `batch` for a journal whose writes are durable once recorded, write by write:
+    /// small ones in place on the published snapshot under its lock (no working copy, so no
+    /// path copying of nodes that no reader's snapshot shares), larger ones on a copy that is
+    /// published at once.
+    private func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant, recordingIn journal: any ImmediateJournal) {
+        for entry in batch {
+            if entry.write.items <= Self.inPlaceLimit {
+                tenant.published.withLock { published in
+                    let changes = entry.write.run(&published)
+                    if !changes.isEmpty { journal.record(changes, customer: published.customer) }
+                }
+            } else {
+                var working = tenant.snapshot
+                let changes = entry.write.run(&working)
+                guard !changes.isEmpty else { continue }
+                tenant.published.withLock { published in
+                    journal.record(changes, customer: published.customer)
+                    published = working
+                }
+            }
+        }
     }
 }
 

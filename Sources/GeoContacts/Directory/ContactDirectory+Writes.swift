@@ -51,11 +51,21 @@ extension ContactDirectory {
     {
         try caller.require(.write)
         guard !items.isEmpty else { return [] }
+        if !atomically, items.count > Self.inPlaceLimit, journal is any ImmediateJournal {
+            // Each item is a write of its own: in slices small enough to be applied in place.
+            var results: [Result<ContactID, ContactProblem>] = []
+            results.reserveCapacity(items.count)
+            for start in stride(from: 0, to: items.count, by: Self.inPlaceLimit) {
+                let slice = items[start..<min(start + Self.inPlaceLimit, items.count)]
+                results += try await create(contentsOf: Array(slice), atomically: false, as: caller)
+            }
+            return results
+        }
         let policy = snapshot(of: caller.customer).policy
         let normalizer = self.normalizer
         let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
         let ids = items.map(\.id)
-        return try await submit(caller.customer) { working throws(ContactProblem) in
+        return try await submit(caller.customer, items: prepared.count) { working throws(ContactProblem) in
             let before: CustomerSnapshot? = atomically ? working : nil
             var results: [Result<ContactID, ContactProblem>] = []
             results.reserveCapacity(prepared.count)

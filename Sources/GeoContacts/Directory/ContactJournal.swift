@@ -54,15 +54,37 @@ extension ContactJournal {
     public var health: JournalHealth { .healthy }
 }
 
-/// A journal that keeps nothing: the default for a purely in-memory directory.
-public struct NoJournal: ContactJournal {
-    public init() {}
-    public func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 { 0 }
+/// A journal whose writes are durable the moment they are recorded and whose recording
+/// cannot fail: it keeps nothing, or keeps the changes in memory.
+///
+/// A write is then visible as soon as it is applied, so the directory applies small writes
+/// in place on the published snapshot, under the lock readers take to copy it, instead of
+/// on a working copy: a node that no reader's snapshot shares is changed where it is, with
+/// no path copying (a reader's copy stays untouched by copy-on-write). Writes of more than
+/// ``ContactDirectory/inPlaceLimit`` items (bulk creates) still go to a working copy, so that
+/// a reader waits for the lock no longer than one small write takes.
+public protocol ImmediateJournal: ContactJournal {
+    /// Records the changes of one write (in order, all of them).
+    func record(_ changes: [ContactChange], customer: CustomerID)
+}
+
+extension ImmediateJournal {
+    public func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 {
+        record(changes, customer: customer)
+        return 0
+    }
+
     public func waitUntilDurable(_ sequence: UInt64) async throws {}
 }
 
+/// A journal that keeps nothing: the default for a purely in-memory directory.
+public struct NoJournal: ImmediateJournal {
+    public init() {}
+    public func record(_ changes: [ContactChange], customer: CustomerID) {}
+}
+
 /// A journal that keeps every change in memory, in order; for tests and replication demos.
-public final class InMemoryJournal: ContactJournal {
+public final class InMemoryJournal: ImmediateJournal {
     /// One recorded batch of writes.
     public struct Entry: Hashable, Sendable {
         public var sequence: UInt64
@@ -74,15 +96,11 @@ public final class InMemoryJournal: ContactJournal {
 
     public init() {}
 
-    public func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 {
+    public func record(_ changes: [ContactChange], customer: CustomerID) {
         state.withLock { entries in
-            let sequence = UInt64(entries.count + 1)
-            entries.append(Entry(sequence: sequence, customer: customer, changes: changes))
-            return sequence
+            entries.append(Entry(sequence: UInt64(entries.count + 1), customer: customer, changes: changes))
         }
     }
-
-    public func waitUntilDurable(_ sequence: UInt64) async throws {}
 
     /// Everything recorded so far.
     public var entries: [Entry] { state.withLock { $0 } }
