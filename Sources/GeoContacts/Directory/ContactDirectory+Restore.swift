@@ -1,6 +1,8 @@
+import Dispatch
 import Geodesy
 import HashTreeCollections
 import SpatialIndex
+import Synchronization
 
 extension ContactDirectory {
     /// Replaces `customer`'s state with persisted data, building every index in bulk
@@ -31,13 +33,10 @@ extension ContactDirectory {
         let groupIDs = Set(groups.map(\.id))
         let definitionIDs = Set(definitions.map(\.id))
         var all: [Contact] = []
-        var parentOf: [ContactID: ContactID?] = [:]
+        all.reserveCapacity(contacts.underestimatedCount)
         for contact in contacts {
             guard contact.id.rawValue >= 1, contact.id.rawValue < Int64.max else {
                 throw inconsistent("contact id \(contact.id) is not between 1 and \(Int64.max - 1)")
-            }
-            guard parentOf.updateValue(contact.parentId, forKey: contact.id) == nil else {
-                throw inconsistent("duplicate contact id \(contact.id)")
             }
             guard groupIDs.contains(contact.groupId) else { throw inconsistent("contact \(contact.id) in unknown group \(contact.groupId)") }
             guard contact.location.isValid else { throw inconsistent("contact \(contact.id) has invalid location \(contact.location)") }
@@ -46,26 +45,30 @@ extension ContactDirectory {
             }
             all.append(contact)
         }
+        guard let positions = ContactPositions(all) else {
+            throw inconsistent("duplicate contact id \(ContactPositions.firstDuplicate(in: all).map { "\($0)" } ?? "")")
+        }
         // Parents exist and the links form a forest (iterative: chains may be very deep).
-        var reachesRoot: [ContactID: Bool] = [:]  // false: on the current path
-        reachesRoot.reserveCapacity(all.count)
-        for contact in all where reachesRoot[contact.id] == nil {
-            var path: [ContactID] = []
-            var current: ContactID? = contact.id
-            while let id = current, reachesRoot[id] == nil {
-                guard let parent = parentOf[id] else { throw inconsistent("unknown parent \(id)") }
-                reachesRoot[id] = false
-                path.append(id)
-                current = parent
+        var state = [UInt8](repeating: 0, count: all.count)  // 0 unseen, 1 on the current path, 2 reaches a root
+        var path: [Int] = []
+        for start in all.indices where state[start] == 0 {
+            path.removeAll(keepingCapacity: true)
+            var current: Int? = start
+            while let position = current, state[position] == 0 {
+                state[position] = 1
+                path.append(position)
+                guard let parent = all[position].parentId else { current = nil; break }
+                guard let next = positions[parent] else { throw inconsistent("unknown parent \(parent)") }
+                current = next
             }
-            if let id = current, reachesRoot[id] == false { throw inconsistent("parent cycle through \(id)") }
-            for id in path { reachesRoot[id] = true }
+            if let position = current, state[position] == 1 { throw inconsistent("parent cycle through \(all[position].id)") }
+            for position in path { state[position] = 2 }
         }
 
         var snapshot = CustomerSnapshot(customer: customer, policy: policy ?? defaultPolicy)
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
-        snapshot.buildIndexes(from: all)
+        snapshot.buildIndexes(from: &all, positions: positions)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         let tenant = tenant(customer)
         let replaced = tenant.queue.withLock { queue in
@@ -81,43 +84,106 @@ extension CustomerSnapshot {
     /// Fills the contacts and every index from validated contacts, in bulk: one set of ids is
     /// built by insertion, then the contacts map, roots, children and (for few groups) the
     /// member sets are derived from it with structural operations (`TreeDictionary(keys:valueGenerator:)`,
-    /// `TreeSet.filter`) instead of one path-copying insert per contact and index.
-    mutating func buildIndexes(from all: [Contact]) {
-        var byID: [ContactID: Contact] = [:]
-        byID.reserveCapacity(all.count)
-        var childrenOf: [ContactID: [ContactID]] = [:]
+    /// `TreeSet.filter`) instead of one path-copying insert per contact and index. The
+    /// R-trees are bulk-loaded on another thread meanwhile.
+    mutating func buildIndexes(from all: inout [Contact], positions: ContactPositions) {
         var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
-        var locations: [(ContactID, Coordinate)] = []
-        locations.reserveCapacity(all.count)
-        for var contact in all {
-            contact.customFields.sort { $0.definitionId < $1.definitionId }
-            byID[contact.id] = contact
+        var childrenOf: [ContactID: [ContactID]] = [:]
+        for i in all.indices {
+            if all[i].customFields.count > 1 { all[i].customFields.sort { $0.definitionId < $1.definitionId } }
+            let contact = all[i]
             if let parent = contact.parentId { childrenOf[parent, default: []].append(contact.id) }
             byGroup[contact.groupId, default: []].append((contact.id, contact.location))
-            locations.append((contact.id, contact.location))
             nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
             if let reference = contact.reference { byReference[reference, default: []].insert(contact.id) }
             for field in contact.customFields {
                 byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(contact.id)
             }
         }
-        let ids = TreeSet(byID.keys)
-        contacts = TreeDictionary(keys: ids) { byID[$0]! }
-        rootIDs = ids.filter { byID[$0]!.parentId == nil }
+        // The spatial indexes, beside the maps (they share nothing).
+        let trees = Mutex<(RTree<ContactID>, [GroupID: RTree<ContactID>])?>(nil)
+        let count = all.count
+        let locations = all.map { ($0.id, $0.location) }
+        let grouped = byGroup
+        let spatialWork = DispatchGroup()
+        DispatchQueue.global().async(group: spatialWork) {
+            let spatial = RTree(bulkLoading: locations)
+            var perGroup: [GroupID: RTree<ContactID>] = [:]
+            for (group, entries) in grouped {
+                // A group holding every contact shares the customer's tree (copy-on-write).
+                perGroup[group] = entries.count == count ? spatial : RTree(bulkLoading: entries)
+            }
+            trees.withLock { $0 = (spatial, perGroup) }
+        }
+        let contacts = all
+        let ids = TreeSet(all.lazy.map(\.id))
+        self.contacts = TreeDictionary(keys: ids) { contacts[positions[$0]!] }
+        rootIDs = ids.filter { contacts[positions[$0]!].parentId == nil }
         childrenByParent = TreeDictionary(keys: ids.filter { childrenOf[$0] != nil }) { TreeSet(childrenOf[$0]!) }
         for (group, entries) in byGroup {
             if byGroup.count == 1 {
                 members[group] = ids
             } else if byGroup.count <= 8 {
-                members[group] = ids.filter { byID[$0]!.groupId == group }
+                members[group] = ids.filter { contacts[positions[$0]!].groupId == group }
             } else {
                 members[group] = TreeSet(entries.lazy.map(\.0))
             }
         }
-        spatial = RTree(bulkLoading: locations)
-        for (group, entries) in byGroup {
-            // A group holding every contact shares the customer's tree (copy-on-write).
-            groupSpatial[group] = entries.count == all.count ? spatial : RTree(bulkLoading: entries)
+        spatialWork.wait()
+        if let (spatial, perGroup) = trees.withLock({ $0 }) {
+            self.spatial = spatial
+            for (group, tree) in perGroup { groupSpatial[group] = tree }
         }
+    }
+}
+
+/// Where each contact of an array is, by id: a flat table when the ids are dense (the usual
+/// case: ids grow from 1), a dictionary otherwise.
+struct ContactPositions {
+    private let lowest: Int64
+    private let table: [Int32]
+    private let dictionary: [ContactID: Int]
+
+    /// `nil` when two contacts share an id.
+    init?(_ contacts: [Contact]) {
+        let ids = contacts.lazy.map(\.id.rawValue)
+        let lowest = ids.min() ?? 1, highest = ids.max() ?? 0
+        self.lowest = lowest
+        let (span, overflow) = highest.subtractingReportingOverflow(lowest)
+        if !overflow, contacts.count < Int32.max, span < Int64(contacts.count) * 4 + 1024 {
+            var table = [Int32](repeating: -1, count: contacts.isEmpty ? 0 : Int(span) + 1)
+            for (i, contact) in contacts.enumerated() {
+                let slot = Int(contact.id.rawValue - lowest)
+                guard table[slot] < 0 else { return nil }
+                table[slot] = Int32(i)
+            }
+            self.table = table
+            self.dictionary = [:]
+        } else {
+            var dictionary: [ContactID: Int] = [:]
+            dictionary.reserveCapacity(contacts.count)
+            for (i, contact) in contacts.enumerated() {
+                guard dictionary.updateValue(i, forKey: contact.id) == nil else { return nil }
+            }
+            self.table = []
+            self.dictionary = dictionary
+        }
+    }
+
+    /// The position of the contact with `id`, if any.
+    subscript(id: ContactID) -> Int? {
+        guard table.isEmpty else {
+            let (slot, overflow) = id.rawValue.subtractingReportingOverflow(lowest)
+            guard !overflow, slot >= 0, slot < table.count else { return nil }
+            let position = table[Int(slot)]
+            return position < 0 ? nil : Int(position)
+        }
+        return dictionary[id]
+    }
+
+    /// The first id that occurs twice (for the error message).
+    static func firstDuplicate(in contacts: [Contact]) -> ContactID? {
+        var seen = Set<ContactID>()
+        return contacts.first { !seen.insert($0.id).inserted }?.id
     }
 }
