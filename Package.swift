@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "GeoContactsSQLiteTests",
             dependencies: [
-                "GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "Geodesy",
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

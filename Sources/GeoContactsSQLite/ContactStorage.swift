@@ -56,7 +56,6 @@ public final class ContactStorage: Sendable {
     public let statistics: LoadStatistics
 
     private let store: SQLiteContactStore
-    private let committedEntries = Mutex(0)
 
     private init(folder: DataFolder, store: SQLiteContactStore, directory: ContactDirectory,
                  journal: SQLiteJournal?, recorder: InMemoryJournal?, statistics: LoadStatistics) {
@@ -126,24 +125,23 @@ public final class ContactStorage: Sendable {
                               recorder: recorder, statistics: statistics)
     }
 
-    /// Stores every write recorded since the last call in one transaction (recording mode).
+    /// Stores every write recorded since the last call in one transaction (recording mode),
+    /// and drops them from memory.
     ///
     /// - Returns: how many writes were stored.
-    /// - Throws: ``StorageError`` `commit-failed`; then nothing was stored.
+    /// - Throws: ``StorageError`` `commit-failed`; then none of them was stored, and they are
+    ///   dropped all the same: the directory is ahead of the folder, so stop using it.
     @discardableResult
     public func commitRecorded() throws(StorageError) -> Int {
         guard let recorder else { return 0 }
-        return try committedEntries.withLock { done throws(StorageError) -> Int in
-            let entries = recorder.entries.dropFirst(done)
-            guard !entries.isEmpty else { return 0 }
-            do {
-                try store.write(entries.map { ($0.customer, $0.changes) })
-            } catch {
-                throw StorageError(.commitFailed, "cannot store the import: \(error)")
-            }
-            done += entries.count
-            return entries.count
+        let entries = recorder.takeAll()
+        guard !entries.isEmpty else { return 0 }
+        do {
+            try store.write(entries.map { ($0.customer, $0.changes) })
+        } catch {
+            throw StorageError(.commitFailed, "cannot store the import: \(error)")
         }
+        return entries.count
     }
 
     /// Stores already validated changes of one customer in one transaction, bypassing the

@@ -6,11 +6,15 @@ import GeoContactsSQLite
 
 /// `import`: loads contacts from CSV, GeoJSON or NDJSON into a customer of a data folder.
 ///
-/// Every row is validated exactly as the API validates a create (same paths, same
-/// messages), in a dry run against the folder's current state; then the accepted rows are
-/// stored in one transaction. Ids given in the file (`id` column, feature id, `"id"`
-/// member) are kept, and a `parentId` naming another row's id points to that row, so an
-/// export imports back unchanged; rows without an id get fresh ids.
+/// The file is read in chunks of whole records (``ContactFileChunker``, 8 MiB): each chunk's
+/// rows are validated exactly as the API validates a create (same paths, same messages)
+/// and created through the directory's bulk create, then stored in one transaction before
+/// the next chunk is read; the import so holds one chunk of the file, not all of it
+/// (GeoJSON, one document, is read whole). With `--atomic` nothing is stored unless every
+/// row is accepted: the accepted rows are then kept in memory until one final transaction.
+/// Ids given in the file (`id` column, feature id, `"id"` member) are kept, so an export
+/// imports back unchanged and a `parentId` can name an earlier row; rows without an id get
+/// fresh ids above every id the customer ever used.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -19,7 +23,8 @@ struct ImportCommand: AsyncParsableCommand {
             CSV: a header with latitude/lat, longitude/lon/lng and contract fields by JSON name (id, crs and \
             customFields as a JSON array are also accepted). GeoJSON: a FeatureCollection of Points, properties \
             by JSON name. NDJSON: one create body per line. Invalid rows are reported with their line numbers; \
-            the exit status is non-zero when any row was rejected.
+            the exit status is non-zero when any row was rejected. A parentId must name a contact that exists \
+            or a row earlier in the file.
             """)
 
     @OptionGroup var data: DataOptions
@@ -27,10 +32,13 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The CRS of the coordinates when a row names none (e.g. EPSG:3857); default WGS84.") var crs: String?
     @Option(help: "csv, geojson or ndjson (default: by extension, else by content).") var format: String?
     @Flag(help: "Import all rows or none: any invalid row rejects the whole file.") var atomic = false
+    @Option(help: ArgumentHelp("Bytes of the file read and stored at a time (whole records).", visibility: .hidden))
+    var chunkSize = 8 << 20
     @Argument(help: "The file to import (- for standard input).") var file: String
 
     func run() async throws {
-        let bytes = try readFile(file)
+        let input = try ImportInput(path: file)
+        var block = try input.read()
         let format: ContactFileFormat
         if let name = self.format {
             guard let f = ContactFileFormat(rawValue: name.lowercased()) else {
@@ -38,147 +46,120 @@ struct ImportCommand: AsyncParsableCommand {
             }
             format = f
         } else {
-            format = ContactFileFormat.detect(path: file, bytes: bytes)
+            format = ContactFileFormat.detect(path: file, bytes: block)
         }
-        var reading = ProgressBar(label: "reading  ", total: bytes.count)
-        let records = try ContactFileReader.read(bytes, format: format, name: file, crs: crs) { reading.update($0) }
-        reading.finish()
-
         let storage = try data.open(journaling: .recording)
         defer { storage.close() }
-        let outcome = try await ImportRun(storage: storage, caller: customer.caller).run(records)
-
-        for (line, problems) in outcome.rejected {
-            for text in ImportRecord.report(line: line, problems: problems) { printError(text) }
+        var run = ImportRun(storage: storage, caller: customer.caller, format: format, name: file, crs: crs, atomic: atomic)
+        var chunker = ContactFileChunker(format: format, chunkSize: chunkSize)
+        var progress = ProgressBar(label: "importing", total: input.size ?? 0, enabled: input.size != nil && standardErrorIsTerminal)
+        var consumed = 0
+        while !block.isEmpty {
+            for chunk in chunker.feed(block) { try await run.add(chunk) }
+            consumed += block.count
+            progress.update(consumed)
+            block = try input.read()
         }
-        let rejected = outcome.rejected.count
-        if atomic && rejected > 0 {
-            print("nothing imported: \(rejected) of \(records.count) rows rejected")
+        if let chunk = chunker.finish() { try await run.add(chunk) }
+        progress.finish()
+
+        if atomic && run.rejected > 0 {
+            print("nothing imported: \(run.rejected) of \(run.records) rows rejected")
             throw ExitCode.failure
         }
-        do {
-            try storage.store(outcome.changes, customer: CustomerID(customer.customer))
-        } catch {
-            throw CommandFailure(error.message)
-        }
-        print("imported \(outcome.changes.count) contacts into customer \(customer.customer)"
-              + (rejected > 0 ? "; rejected \(rejected) rows" : ""))
-        if rejected > 0 { throw ExitCode.failure }
+        try run.commit()
+        print("imported \(run.created) contacts into customer \(customer.customer)"
+              + (run.rejected > 0 ? "; rejected \(run.rejected) rows" : ""))
+        if run.rejected > 0 { throw ExitCode.failure }
     }
 }
 
-/// The dry run of an import: validates every record in order against the folder's state
-/// (through the directory, in recording mode) and returns the created contacts with their
-/// final ids.
+/// An import file read in blocks (a path, or `-` for standard input).
+struct ImportInput {
+    let handle: FileHandle
+    /// The file's size, when known (not for standard input).
+    let size: Int?
+
+    init(path: String) throws {
+        if path == "-" {
+            handle = FileHandle.standardInput
+            size = nil
+            return
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CommandFailure("no such file: \(path)")
+        }
+        guard !isDirectory.boolValue else { throw CommandFailure("\(path) is a folder, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("cannot read \(path)") }
+        self.handle = handle
+        size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    }
+
+    /// The next block; empty at the end.
+    func read() throws -> [UInt8] {
+        do {
+            return Array(try handle.read(upToCount: 4 << 20) ?? Data())
+        } catch {
+            throw CommandFailure("cannot read the file: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// An import in progress: each chunk's rows are created through the directory (recording
+/// mode, so nothing is written yet) and, unless atomic, stored at once in one transaction.
 struct ImportRun {
     let storage: ContactStorage
     let caller: Caller
+    let format: ContactFileFormat
+    let name: String
+    let crs: String?
+    let atomic: Bool
 
-    struct Outcome {
-        var changes: [ContactChange]
-        var rejected: [(line: Int, problems: [String: [String]])]
+    /// Rows read, created and rejected so far.
+    private(set) var records = 0
+    private(set) var created = 0
+    private(set) var rejected = 0
+
+    /// Reads, validates and creates the rows of `chunk`; reports each rejected row on
+    /// standard error, in line order; stores the created ones unless the import is atomic.
+    mutating func add(_ chunk: ContactFileChunker.Chunk) async throws {
+        let read = try ContactFileReader.read(chunk.bytes, format: format, name: name, crs: crs)
+        var problems: [(line: Int, problems: [String: [String]])] = []
+        var items: [NewContact] = []
+        var lines: [Int] = []
+        items.reserveCapacity(read.count)
+        lines.reserveCapacity(read.count)
+        for record in read {
+            let line = record.line + chunk.lineOffset
+            if let draft = record.draft, record.problems.isEmpty {
+                items.append(NewContact(id: record.fileID.map { ContactID($0) }, draft: draft))
+                lines.append(line)
+            } else {
+                problems.append((line, record.problems))
+            }
+        }
+        records += read.count
+        let results = try await storage.directory.create(contentsOf: items, atomically: false, as: caller)
+        for (line, result) in zip(lines, results) {
+            switch result {
+            case .success: created += 1
+            case .failure(let error): problems.append((line, error.errors ?? ["": [error.detail]]))
+            }
+        }
+        rejected += problems.count
+        for (line, found) in problems.sorted(by: { $0.line < $1.line }) {
+            for text in ImportRecord.report(line: line, problems: found) { printError(text) }
+        }
+        if !atomic { try commit() }
     }
 
-    func run(_ records: [ImportRecord]) async throws -> Outcome {
-        let directory = storage.directory
-        let base = directory.snapshot(of: caller.customer)
-        let existing = try storage.storedContacts(of: caller.customer)
-        let existingIDs = Set(existing.map(\.id.rawValue))
-
-        // Ids the file gives, first occurrence by line.
-        var lineOfFileID: [Int64: Int] = [:]
-        for record in records { if let id = record.fileID, lineOfFileID[id] == nil { lineOfFileID[id] = record.line } }
-        var nextFresh = max(existingIDs.max() ?? 0, lineOfFileID.keys.max() ?? 0) + 1
-
-        var scratchOfFileID: [Int64: ContactID] = [:]
-        var finalOfScratch: [ContactID: ContactID] = [:]
-        var rejected: [(line: Int, problems: [String: [String]])] = []
-        var progress = ProgressBar(label: "importing", total: records.count)
-        for (n, record) in records.enumerated() {
-            progress.update(n)
-            guard var draft = record.draft, record.problems.isEmpty else {
-                rejected.append((record.line, record.problems))
-                continue
-            }
-            // Problems only the import can see; validation still runs, so that a row's every
-            // problem is reported at once.
-            var own: [String: [String]] = [:]
-            if let id = record.fileID {
-                if existingIDs.contains(id) {
-                    own["id", default: []].append("contact \(id) already exists")
-                } else if lineOfFileID[id] != record.line {
-                    own["id", default: []].append("\(id) is also the id on line \(lineOfFileID[id]!)")
-                }
-            }
-            if let parent = draft.parentId?.rawValue {
-                if let line = lineOfFileID[parent] {
-                    if let scratch = scratchOfFileID[parent] {
-                        draft.parentId = scratch
-                    } else {
-                        own["parentId", default: []].append(line < record.line ? "contact \(parent) (line \(line)) was rejected"
-                                                                           : "contact \(parent) comes later in the file (line \(line))")
-                    }
-                } else if !existingIDs.contains(parent) {
-                    own["parentId", default: []].append("no contact \(parent) exists")
-                }
-            }
-            if !own.isEmpty {
-                // A parent that cannot exist makes the dry run fail for sure (nothing is
-                // recorded); the validator's message about it is dropped.
-                let impossible = ContactID(Int64.min)
-                draft.parentId = impossible
-                var problems = own
-                do throws(ContactProblem) {
-                    _ = try await directory.create(draft, as: caller)
-                } catch {
-                    let noise = "no contact \(impossible) exists"
-                    for (path, messages) in error.errors ?? ["": [error.detail]] {
-                        let kept = path == "parentId" ? messages.filter { $0 != noise } : messages
-                        if !kept.isEmpty { problems[path, default: []] += kept }
-                    }
-                }
-                rejected.append((record.line, problems))
-                continue
-            }
-            do {
-                let scratch = try await directory.create(draft, as: caller)
-                let final: ContactID
-                if let id = record.fileID {
-                    final = ContactID(id)
-                    scratchOfFileID[id] = scratch
-                } else {
-                    final = ContactID(nextFresh)
-                    nextFresh += 1
-                }
-                finalOfScratch[scratch] = final
-            } catch {
-                rejected.append((record.line, error.errors ?? ["": [error.detail]]))
-            }
-        }
-        progress.finish()
-
-        // The recorded creations, renamed to their final ids.
-        var changes: [ContactChange] = []
-        var created: [Contact] = []
-        for entry in storage.recorder!.entries {
-            for change in entry.changes {
-                guard case .created(var contact) = change else { continue }
-                guard let final = finalOfScratch[contact.id] else {
-                    throw CommandFailure("internal error: contact \(contact.id) was created without a row")
-                }
-                contact.id = final
-                if let parent = contact.parentId, let final = finalOfScratch[parent] { contact.parentId = final }
-                created.append(contact)
-                changes.append(.created(contact))
-            }
-        }
-        // Check the result as a whole before anything is stored (ids unique, parents present, no cycle).
+    /// Stores what was created and not stored yet, in one transaction.
+    func commit() throws {
         do {
-            try ContactDirectory().restore(customer: caller.customer, groups: base.groups,
-                                           definitions: base.customFieldDefinitions, contacts: existing + created)
+            try storage.commitRecorded()
         } catch {
-            throw CommandFailure("import refused, nothing stored: \(error.detail)")
+            throw CommandFailure(error.message)
         }
-        return Outcome(changes: changes, rejected: rejected)
     }
 }

@@ -104,4 +104,13 @@ public final class InMemoryJournal: ImmediateJournal {
 
     /// Everything recorded so far.
     public var entries: [Entry] { state.withLock { $0 } }
+
+    /// Takes everything recorded so far, leaving nothing: for a consumer that stores the
+    /// entries elsewhere and need not keep them in memory.
+    public func takeAll() -> [Entry] {
+        state.withLock { entries in
+            defer { entries = [] }
+            return entries
+        }
+    }
 }
