@@ -53,14 +53,23 @@ struct ImportCommand: AsyncParsableCommand {
         var run = ImportRun(storage: storage, caller: customer.caller, format: format, name: file, crs: crs, atomic: atomic)
         var chunker = ContactFileChunker(format: format, chunkSize: chunkSize)
         var progress = ProgressBar(label: "importing", total: input.size ?? 0, enabled: input.size != nil && standardErrorIsTerminal)
+        // A chunk is read (parsed and decoded) on another thread while the one before it is
+        // created and stored.
+        var reading: Task<ImportRun.Parsed, any Error>?
+        func next(_ chunk: ContactFileChunker.Chunk) async throws {
+            let parse = Task.detached { [run] in try run.parse(chunk) }
+            if let previous = reading { try await run.add(previous.value) }
+            reading = parse
+        }
         var consumed = 0
         while !block.isEmpty {
-            for chunk in chunker.feed(block) { try await run.add(chunk) }
+            for chunk in chunker.feed(block) { try await next(chunk) }
             consumed += block.count
             progress.update(consumed)
             block = try input.read()
         }
-        if let chunk = chunker.finish() { try await run.add(chunk) }
+        if let chunk = chunker.finish() { try await next(chunk) }
+        if let last = reading { try await run.add(last.value) }
         progress.finish()
 
         if atomic && run.rejected > 0 {
@@ -121,27 +130,39 @@ struct ImportRun {
     private(set) var created = 0
     private(set) var rejected = 0
 
-    /// Reads, validates and creates the rows of `chunk`; reports each rejected row on
-    /// standard error, in line order; stores the created ones unless the import is atomic.
-    mutating func add(_ chunk: ContactFileChunker.Chunk) async throws {
-        let read = try ContactFileReader.read(chunk.bytes, format: format, name: name, crs: crs)
-        var problems: [(line: Int, problems: [String: [String]])] = []
+    /// A chunk's records: the rows to create with their lines, and those already refused.
+    struct Parsed: Sendable {
         var items: [NewContact] = []
         var lines: [Int] = []
-        items.reserveCapacity(read.count)
-        lines.reserveCapacity(read.count)
+        var problems: [(line: Int, problems: [String: [String]])] = []
+        var count = 0
+    }
+
+    /// Reads the records of `chunk` (no state: runs beside ``add(_:)``).
+    func parse(_ chunk: ContactFileChunker.Chunk) throws -> Parsed {
+        let read = try ContactFileReader.read(chunk.bytes, format: format, name: name, crs: crs)
+        var parsed = Parsed(count: read.count)
+        parsed.items.reserveCapacity(read.count)
+        parsed.lines.reserveCapacity(read.count)
         for record in read {
             let line = record.line + chunk.lineOffset
             if let draft = record.draft, record.problems.isEmpty {
-                items.append(NewContact(id: record.fileID.map { ContactID($0) }, draft: draft))
-                lines.append(line)
+                parsed.items.append(NewContact(id: record.fileID.map { ContactID($0) }, draft: draft))
+                parsed.lines.append(line)
             } else {
-                problems.append((line, record.problems))
+                parsed.problems.append((line, record.problems))
             }
         }
-        records += read.count
-        let results = try await storage.directory.create(contentsOf: items, atomically: false, as: caller)
-        for (line, result) in zip(lines, results) {
+        return parsed
+    }
+
+    /// Validates and creates the rows of a parsed chunk; reports each rejected row on
+    /// standard error, in line order; stores the created ones unless the import is atomic.
+    mutating func add(_ parsed: Parsed) async throws {
+        var problems = parsed.problems
+        records += parsed.count
+        let results = try await storage.directory.create(contentsOf: parsed.items, atomically: false, as: caller)
+        for (line, result) in zip(parsed.lines, results) {
             switch result {
             case .success: created += 1
             case .failure(let error): problems.append((line, error.errors ?? ["": [error.detail]]))
