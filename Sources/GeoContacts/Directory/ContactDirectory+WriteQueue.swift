@@ -39,10 +39,14 @@ final class QueuedWrite: Sendable {
     let fail: @Sendable (ContactProblem) -> Void
     /// How many items the write holds (a bulk create's count; 1 otherwise).
     let items: Int
+    /// Whether its changes are independent writes that readers may see apart (a non-atomic
+    /// bulk create), so that they can be published in slices.
+    let divisible: Bool
 
-    init(items: Int, run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
+    init(items: Int, divisible: Bool, run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
          fail: @escaping @Sendable (ContactProblem) -> Void) {
         self.items = items
+        self.divisible = divisible
         self.run = run
         self.fail = fail
     }
@@ -58,14 +62,15 @@ extension ContactDirectory {
     ///
     /// `body` runs on the working state, which includes every earlier write of the customer;
     /// it must leave the state unchanged when it throws, and return the changes it applied.
-    /// `items` is how many items the write holds (see ``inPlaceLimit``).
-    func submit<R: Sendable>(_ customer: CustomerID, items: Int = 1,
+    /// `items` is how many items the write holds (see ``inPlaceLimit``); `divisible`, whether
+    /// its changes are independent writes (a non-atomic bulk create).
+    func submit<R: Sendable>(_ customer: CustomerID, items: Int = 1, divisible: Bool = false,
                              _ body: @escaping @Sendable (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
     {
         let outcome = WriteOutcome<R>()
         let write = QueuedWrite(
-            items: items,
+            items: items, divisible: divisible,
             run: { working in
                 do throws(ContactProblem) {
                     let (changes, result) = try body(&working)
@@ -134,32 +139,55 @@ extension ContactDirectory {
         next?.resume(returning: .lead)
     }
 
-    /// Applies `batch` onto one working copy of the published snapshot, journals its changes
-    /// as one unit, and publishes the copy once they are durable. When they cannot be made
+    /// Applies `batch` for a journal that must first make it durable. The writes run in order
+    /// on a *validation copy* of the published snapshot (which keeps only what validation
+    /// reads, so the R-trees and member indexes are not path-copied for it); their changes
+    /// are journaled as one unit; once durable, each write's changes are applied in place
+    /// to the published snapshot under its lock (a non-atomic bulk create in slices of
+    /// ``inPlaceLimit``, its items being writes of their own). When the batch cannot be made
     /// durable, nothing is published and each write that changed something fails.
     private func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant) async {
         var working = tenant.snapshot
+        working.isValidationCopy = true
         var changes: [ContactChange] = []
-        var changed: [QueuedWrite] = []
+        var changed: [(write: QueuedWrite, range: Range<Int>)] = []
         for entry in batch {
             let made = entry.write.run(&working)
             if !made.isEmpty {
+                changed.append((entry.write, changes.count..<(changes.count + made.count)))
                 changes.append(contentsOf: made)
-                changed.append(entry.write)
             }
         }
-        guard !changes.isEmpty else { return }
-        do {
-            let sequence = try journal.append(changes, customer: working.customer)
-            try await journal.waitUntilDurable(sequence)
-        } catch {
-            // The journal logs and reports its own failures; the client learns only that
-            // nothing was changed (storage details stay out of problem bodies).
-            let failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
-            for write in changed { write.fail(failure) }
-            return
+        // Drop the copy now: while it shares the published snapshot's nodes, changing those
+        // in place would copy them.
+        let policy = working.policy
+        let customer = working.customer
+        working = CustomerSnapshot(customer: customer)
+        if !changes.isEmpty {
+            do {
+                let sequence = try journal.append(changes, customer: customer)
+                try await journal.waitUntilDurable(sequence)
+            } catch {
+                // The journal logs and reports its own failures; the client learns only that
+                // nothing was changed (storage details stay out of problem bodies).
+                let failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
+                for (write, _) in changed { write.fail(failure) }
+                return
+            }
         }
-        tenant.published.withLock { $0 = working }
+        for (write, range) in changed {
+            let step = write.divisible ? Self.inPlaceLimit : range.count
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: step) {
+                let slice = changes[start..<min(start + step, range.upperBound)]
+                if let problem = tenant.published.withLock({ $0.applyInPlace(slice) }) {
+                    // Cannot happen (the same changes applied to a copy of this state): the
+                    // write is stored but memory is behind it until a restart.
+                    write.fail(ContactProblem(.internalError, detail: "The change was stored but not applied in memory (\(problem)); restart the service."))
+                    break
+                }
+            }
+        }
+        tenant.published.withLock { $0.policy = policy }
     }
 
     /// The largest write (in items) that a directory over an ``ImmediateJournal`` applies in

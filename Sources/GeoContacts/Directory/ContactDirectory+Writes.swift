@@ -65,7 +65,7 @@ extension ContactDirectory {
         let normalizer = self.normalizer
         let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
         let ids = items.map(\.id)
-        return try await submit(caller.customer, items: prepared.count) { working throws(ContactProblem) in
+        return try await submit(caller.customer, items: prepared.count, divisible: !atomically) { working throws(ContactProblem) in
             let before: CustomerSnapshot? = atomically ? working : nil
             var results: [Result<ContactID, ContactProblem>] = []
             results.reserveCapacity(prepared.count)

@@ -6,10 +6,10 @@ import Synchronization
 /// For each batch of accepted writes of one customer, the directory calls
 /// ``append(_:customer:)`` once, after complete validation, with the changes of every write
 /// of the batch in order (a cascading removal is several changes; a bulk create is one per
-/// contact): the journal persists them as one unit, all or none. The changes are then only
-/// applied to a private working copy. The directory awaits ``waitUntilDurable(_:)`` with the
-/// returned sequence number and only then publishes the copy to readers and acknowledges the
-/// writes; a journal can so group-commit many customers' batches. A customer never has two
+/// contact): the journal persists them as one unit, all or none. The changes were applied
+/// only to a private validation copy so far. The directory awaits ``waitUntilDurable(_:)`` with
+/// the returned sequence number and only then applies them to the snapshot readers see and
+/// acknowledges the writes; a journal can so group-commit many customers' batches. A customer never has two
 /// batches in flight: its next batch is appended only after the previous one was durable or
 /// failed, and a failed batch is never published (the next one is validated without it).
 public protocol ContactJournal: Sendable {

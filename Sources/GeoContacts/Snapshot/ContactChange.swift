@@ -33,14 +33,16 @@ extension CustomerSnapshot {
             precondition(contacts[contact.id] == nil, "contact \(contact.id) exists")
             contacts[contact.id] = contact
             index(contact)
+            nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
+            guard !isValidationCopy else { return }
             spatial.insert(contact.id, at: contact.location)
             groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
-            nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
             unindex(old)
             contacts[new.id] = new
             index(new)
+            guard !isValidationCopy else { return }
             if old.location != new.location {
                 let moved = spatial.move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from the spatial index")
@@ -57,6 +59,7 @@ extension CustomerSnapshot {
             precondition(childrenByParent[contact.id] == nil, "removing \(contact.id) with children")
             unindex(contact)
             contacts[contact.id] = nil
+            guard !isValidationCopy else { return }
             let removed = spatial.remove(contact.id, at: contact.location)
             precondition(removed, "contact \(contact.id) missing from the spatial index")
             removeFromGroupTree(contact)
@@ -79,15 +82,16 @@ extension CustomerSnapshot {
     /// Adds `contact` to every attribute index (not the spatial one).
     mutating func index(_ contact: Contact) {
         let id = contact.id
-        members[contact.groupId, default: []].insert(id)
         if let parent = contact.parentId {
             childrenByParent[parent, default: []].insert(id)
-        } else {
+        } else if !isValidationCopy {
             rootIDs.insert(id)
         }
         if let reference = contact.reference {
             byReference[reference, default: []].insert(id)
         }
+        guard !isValidationCopy else { return }
+        members[contact.groupId, default: []].insert(id)
         for field in contact.customFields {
             byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(id)
         }
@@ -96,15 +100,16 @@ extension CustomerSnapshot {
     /// Removes `contact` from every attribute index (not the spatial one).
     mutating func unindex(_ contact: Contact) {
         let id = contact.id
-        Self.remove(id, from: &members, at: contact.groupId)
         if let parent = contact.parentId {
             Self.remove(id, from: &childrenByParent, at: parent)
-        } else {
+        } else if !isValidationCopy {
             rootIDs.remove(id)
         }
         if let reference = contact.reference {
             Self.remove(id, from: &byReference, at: reference)
         }
+        guard !isValidationCopy else { return }
+        Self.remove(id, from: &members, at: contact.groupId)
         for field in contact.customFields {
             Self.remove(id, from: &byFieldValue, at: FieldValueKey(definition: field.definitionId, value: field.value))
         }
@@ -114,5 +119,21 @@ extension CustomerSnapshot {
         guard var set = index.removeValue(forKey: key) else { return }
         set.remove(id)
         if !set.isEmpty { index[key] = set }
+    }
+}
+
+extension CustomerSnapshot {
+    /// Applies validated `changes` in place, in order, each re-checked just before it is
+    /// applied (no copy is made, so a change that does not fit stops the run half-way: the
+    /// directory only calls this with changes already applied to a validation copy of the
+    /// same state, where that cannot happen).
+    ///
+    /// - Returns: why a change did not fit, if one did not; the changes before it are applied.
+    mutating func applyInPlace(_ changes: ArraySlice<ContactChange>) -> String? {
+        for change in changes {
+            if let problem = problem(applying: change) { return problem }
+            apply(change)
+        }
+        return nil
     }
 }

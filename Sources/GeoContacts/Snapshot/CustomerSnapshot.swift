@@ -35,6 +35,10 @@ public struct CustomerSnapshot: Sendable {
     var groupSpatial: TreeDictionary<GroupID, RTree<ContactID>> = [:]
     /// The id the next created contact gets; always above every id in use.
     var nextContactID: Int64 = 1
+    /// A working copy for validation only: ``apply(_:)`` keeps what validation reads (the
+    /// contacts, children, references, groups, definitions, ids) and leaves the spatial,
+    /// member, root and field-value indexes behind. Never published, never checked.
+    var isValidationCopy = false
 
     /// An empty snapshot.
     public init(customer: CustomerID, policy: ContactPolicy = .default) {
