@@ -84,4 +84,39 @@ public enum ContactFileWriter {
         "[" + c.customFields.map { "{\"definitionId\":\($0.definitionId.rawValue),\"value\":\(ContactFileReader.quote($0.value))}" }
             .joined(separator: ",") + "]"
     }
+
+    /// A decoded create body as JSON again (for the bulk endpoint: `import --server`); what it
+    /// lacks stays out, so the service reports it as the local import would.
+    public static func createBody(_ d: ContactDraft) -> String {
+        var members: [String] = []
+        func add(_ key: String, _ value: String?) {
+            if let value { members.append("\"\(key)\":\(ContactFileReader.quote(value))") }
+        }
+        add("reference", d.reference)
+        add("name", d.name)
+        if let group = d.groupId { members.append("\"groupId\":\(group.rawValue)") }
+        if let parent = d.parentId { members.append("\"parentId\":\(parent.rawValue)") }
+        add("extraInformation", d.extraInformation)
+        add("street", d.street)
+        add("town", d.town)
+        add("postalCode", d.postalCode)
+        add("country", d.country)
+        if let l = d.location {
+            var location: [String] = []
+            if let latitude = l.latitude { location.append("\"latitude\":\(latitude)") }
+            if let longitude = l.longitude { location.append("\"longitude\":\(longitude)") }
+            if let crs = l.crs { location.append("\"crs\":\(ContactFileReader.quote(crs))") }
+            members.append("\"location\":{\(location.joined(separator: ","))}")
+        }
+        if let fields = d.customFields {
+            let items = fields.map { f in
+                var item: [String] = []
+                if let id = f.definitionId { item.append("\"definitionId\":\(id.rawValue)") }
+                item.append("\"value\":" + (f.value.map { ContactFileReader.quote($0) } ?? "null"))
+                return "{" + item.joined(separator: ",") + "}"
+            }
+            members.append("\"customFields\":[\(items.joined(separator: ","))]")
+        }
+        return "{\(members.joined(separator: ","))}"
+    }
 }

@@ -14,7 +14,9 @@ import GeoContactsSQLite
 /// row is accepted: the accepted rows are then kept in memory until one final transaction.
 /// Ids given in the file (`id` column, feature id, `"id"` member) are kept, so an export
 /// imports back unchanged and a `parentId` can name an earlier row; rows without an id get
-/// fresh ids above every id the customer ever used.
+/// fresh ids above every id the customer ever used. With `--server URL --token T` the rows go
+/// to a running service's bulk endpoint instead (`POST /v1/contactBatches`, durable per
+/// request), which gives every contact its id: a row that names one is refused there.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -32,6 +34,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The CRS of the coordinates when a row names none (e.g. EPSG:3857); default WGS84.") var crs: String?
     @Option(help: "csv, geojson or ndjson (default: by extension, else by content).") var format: String?
     @Flag(help: "Import all rows or none: any invalid row rejects the whole file.") var atomic = false
+    @Option(help: "Feed a running service instead of a data folder: its base URL, e.g. http://127.0.0.1:8080.")
+    var server: String?
+    @Option(help: "The bearer token for --server (contacts:write for the customer).") var token: String?
     @Option(help: ArgumentHelp("Bytes of the file read and stored at a time (whole records).", visibility: .hidden))
     var chunkSize = 8 << 20
     @Argument(help: "The file to import (- for standard input).") var file: String
@@ -48,17 +53,27 @@ struct ImportCommand: AsyncParsableCommand {
         } else {
             format = ContactFileFormat.detect(path: file, bytes: block)
         }
-        let storage = try data.open(journaling: .recording)
-        defer { storage.close() }
-        var run = ImportRun(storage: storage, caller: customer.caller, format: format, name: file, crs: crs, atomic: atomic)
-        var chunker = ContactFileChunker(format: format, chunkSize: chunkSize)
-        var progress = ProgressBar(label: "importing", total: input.size ?? 0, enabled: input.size != nil && standardErrorIsTerminal)
+        let parser = ImportParser(format: format, name: file, crs: crs)
+        var target: any ImportTarget
+        var storage: ContactStorage?
+        if let server {
+            guard let token, !token.isEmpty else { throw CommandFailure("--server needs --token (a token with contacts:write)") }
+            target = try ServerImport(server: server, token: token, customer: customer.customer, atomic: atomic)
+        } else {
+            let opened = try data.open(journaling: .recording)
+            storage = opened
+            target = LocalImport(storage: opened, caller: customer.caller, atomic: atomic)
+        }
+        defer { storage?.close() }
+
         // A chunk is read (parsed and decoded) on another thread while the one before it is
         // created and stored.
-        var reading: Task<ImportRun.Parsed, any Error>?
+        var chunker = ContactFileChunker(format: format, chunkSize: chunkSize)
+        var progress = ProgressBar(label: "importing", total: input.size ?? 0, enabled: input.size != nil && standardErrorIsTerminal)
+        var reading: Task<ParsedChunk, any Error>?
         func next(_ chunk: ContactFileChunker.Chunk) async throws {
-            let parse = Task.detached { [run] in try run.parse(chunk) }
-            if let previous = reading { try await run.add(previous.value) }
+            let parse = Task.detached { try parser.parse(chunk) }
+            if let previous = reading { try await target.add(previous.value) }
             reading = parse
         }
         var consumed = 0
@@ -69,17 +84,17 @@ struct ImportCommand: AsyncParsableCommand {
             block = try input.read()
         }
         if let chunk = chunker.finish() { try await next(chunk) }
-        if let last = reading { try await run.add(last.value) }
+        if let last = reading { try await target.add(last.value) }
         progress.finish()
 
-        if atomic && run.rejected > 0 {
-            print("nothing imported: \(run.rejected) of \(run.records) rows rejected")
+        if !(atomic && target.rejected > 0) { try await target.finish() }
+        if atomic && target.rejected > 0 {
+            print("nothing imported: \(target.rejected) of \(target.records) rows rejected")
             throw ExitCode.failure
         }
-        try run.commit()
-        print("imported \(run.created) contacts into customer \(customer.customer)"
-              + (run.rejected > 0 ? "; rejected \(run.rejected) rows" : ""))
-        if run.rejected > 0 { throw ExitCode.failure }
+        print("imported \(target.created) contacts into customer \(customer.customer)"
+              + (target.rejected > 0 ? "; rejected \(target.rejected) rows" : ""))
+        if target.rejected > 0 { throw ExitCode.failure }
     }
 }
 
@@ -115,33 +130,23 @@ struct ImportInput {
     }
 }
 
-/// An import in progress: each chunk's rows are created through the directory (recording
-/// mode, so nothing is written yet) and, unless atomic, stored at once in one transaction.
-struct ImportRun {
-    let storage: ContactStorage
-    let caller: Caller
+/// A chunk's records: the rows to create with their lines, and those already refused.
+struct ParsedChunk: Sendable {
+    var items: [NewContact] = []
+    var lines: [Int] = []
+    var problems: [(line: Int, problems: [String: [String]])] = []
+    var count = 0
+}
+
+/// Reads the records of chunks (no state: runs beside the import of the chunk before).
+struct ImportParser: Sendable {
     let format: ContactFileFormat
     let name: String
     let crs: String?
-    let atomic: Bool
 
-    /// Rows read, created and rejected so far.
-    private(set) var records = 0
-    private(set) var created = 0
-    private(set) var rejected = 0
-
-    /// A chunk's records: the rows to create with their lines, and those already refused.
-    struct Parsed: Sendable {
-        var items: [NewContact] = []
-        var lines: [Int] = []
-        var problems: [(line: Int, problems: [String: [String]])] = []
-        var count = 0
-    }
-
-    /// Reads the records of `chunk` (no state: runs beside ``add(_:)``).
-    func parse(_ chunk: ContactFileChunker.Chunk) throws -> Parsed {
+    func parse(_ chunk: ContactFileChunker.Chunk) throws -> ParsedChunk {
         let read = try ContactFileReader.read(chunk.bytes, format: format, name: name, crs: crs)
-        var parsed = Parsed(count: read.count)
+        var parsed = ParsedChunk(count: read.count)
         parsed.items.reserveCapacity(read.count)
         parsed.lines.reserveCapacity(read.count)
         for record in read {
@@ -155,10 +160,47 @@ struct ImportRun {
         }
         return parsed
     }
+}
 
-    /// Validates and creates the rows of a parsed chunk; reports each rejected row on
-    /// standard error, in line order; stores the created ones unless the import is atomic.
-    mutating func add(_ parsed: Parsed) async throws {
+/// Where an import's rows go: a data folder, or a running service.
+protocol ImportTarget {
+    /// Rows read, created and rejected so far.
+    var records: Int { get }
+    var created: Int { get }
+    var rejected: Int { get }
+    /// Creates the rows of a parsed chunk and reports each rejected row on standard error, in
+    /// line order; stores them unless the import is atomic.
+    mutating func add(_ parsed: ParsedChunk) async throws
+    /// Stores what is not stored yet (an atomic import without rejected rows).
+    mutating func finish() async throws
+}
+
+extension ImportTarget {
+    /// Prints one line per problem, rows in line order.
+    func report(_ problems: [(line: Int, problems: [String: [String]])]) {
+        for (line, found) in problems.sorted(by: { $0.line < $1.line }) {
+            for text in ImportRecord.report(line: line, problems: found) { printError(text) }
+        }
+    }
+}
+
+/// An import into a data folder: each chunk created through the directory (recording mode,
+/// so nothing is written yet) and, unless atomic, stored at once in one transaction.
+struct LocalImport: ImportTarget {
+    let storage: ContactStorage
+    let caller: Caller
+    let atomic: Bool
+    private(set) var records = 0
+    private(set) var created = 0
+    private(set) var rejected = 0
+
+    init(storage: ContactStorage, caller: Caller, atomic: Bool) {
+        self.storage = storage
+        self.caller = caller
+        self.atomic = atomic
+    }
+
+    mutating func add(_ parsed: ParsedChunk) async throws {
         var problems = parsed.problems
         records += parsed.count
         let results = try await storage.directory.create(contentsOf: parsed.items, atomically: false, as: caller)
@@ -169,14 +211,14 @@ struct ImportRun {
             }
         }
         rejected += problems.count
-        for (line, found) in problems.sorted(by: { $0.line < $1.line }) {
-            for text in ImportRecord.report(line: line, problems: found) { printError(text) }
-        }
+        report(problems)
         if !atomic { try commit() }
     }
 
+    mutating func finish() async throws { try commit() }
+
     /// Stores what was created and not stored yet, in one transaction.
-    func commit() throws {
+    private func commit() throws {
         do {
             try storage.commitRecorded()
         } catch {
