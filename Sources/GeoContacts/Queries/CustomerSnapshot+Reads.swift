@@ -48,7 +48,7 @@ extension CustomerSnapshot {
         var named: [TreeSet<ContactID>] = []
         if let group = filter.groupId { named.append(members[group] ?? []) }
         if let parent = filter.parentId { named.append(childrenByParent[parent] ?? []) }
-        if let reference = filter.reference { named.append(byReference[reference] ?? []) }
+        if let reference = filter.reference { named.append(TreeSet(byReference[reference] ?? [])) }
         let smallest = named.min { $0.count < $1.count }
 
         let ids: [ContactID]

@@ -120,6 +120,12 @@ extension CustomerSnapshot {
         set.remove(id)
         if !set.isEmpty { index[key] = set }
     }
+
+    private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, ContactIDSet>, at key: K) {
+        guard var set = index.removeValue(forKey: key) else { return }
+        set.remove(id)
+        if !set.isEmpty { index[key] = set }
+    }
 }
 
 extension CustomerSnapshot {

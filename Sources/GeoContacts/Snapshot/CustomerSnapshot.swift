@@ -26,7 +26,7 @@ public struct CustomerSnapshot: Sendable {
     var members: TreeDictionary<GroupID, TreeSet<ContactID>> = [:]
     var childrenByParent: TreeDictionary<ContactID, TreeSet<ContactID>> = [:]
     var rootIDs: TreeSet<ContactID> = []
-    var byReference: TreeDictionary<String, TreeSet<ContactID>> = [:]
+    var byReference: TreeDictionary<String, ContactIDSet> = [:]
     var byFieldValue: TreeDictionary<FieldValueKey, TreeSet<ContactID>> = [:]
     var spatial = RTree<ContactID>()
     /// One R-tree per non-empty group, so that nearest-within-a-group never traverses other
