@@ -43,20 +43,20 @@ bench: bench-deps
 ## Exit status 0 when every count is within tolerance.
 BENCH_THRESHOLDS := --path Benchmarks/Thresholds
 bench-check: bench-deps
-	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES -u GEOCONTACTS_BENCH_MIX \
 		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
 		--target SpatialIndexBenchmarks --filter '.*RTree.*'
-	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES -u GEOCONTACTS_BENCH_MIX \
 		$(SWIFT) package --package-path Benchmarks benchmark thresholds check $(BENCH_THRESHOLDS) \
 		--target ContactsBenchmarks --target HierarchyBenchmarks
 
 ## Rewrite those thresholds after an intended change (keeps only mallocCountTotal, see
 ## Benchmarks/README.md).
 bench-thresholds: bench-deps
-	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES -u GEOCONTACTS_BENCH_MIX \
 		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
 		benchmark thresholds update $(BENCH_THRESHOLDS) --target SpatialIndexBenchmarks --filter '.*RTree.*'
-	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES \
+	env -u GEOCONTACTS_BENCH_POINTS -u GEOCONTACTS_BENCH_QUERIES -u GEOCONTACTS_BENCH_MIX \
 		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
 		benchmark thresholds update $(BENCH_THRESHOLDS) --target ContactsBenchmarks --target HierarchyBenchmarks
 	python3 Benchmarks/Scripts/keep-malloc-thresholds.py Benchmarks/Thresholds

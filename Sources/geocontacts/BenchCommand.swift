@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoContacts
+import GeoContactsTestSupport
 import Geodesy
 import SpatialIndex
 
@@ -22,17 +23,33 @@ struct BenchCommand: AsyncParsableCommand {
               swift run -c release geocontacts generate --count 1000000 --seed 1 --kind points > points.csv
               swift run -c release geocontacts generate --count 10000 --seed 1 --kind queries > queries.csv
               swift run -c release geocontacts bench --points points.csv --queries queries.csv
+            or on generated data (no files; `both` runs the uniform then the skewed mix):
+              swift run -c release geocontacts bench --mix both --count 1000000
             """)
+
+    enum MixChoice: String, ExpressibleByArgument, CaseIterable {
+        case uniform, skewed, both
+        var mixes: [GeoDataMix] { self == .both ? [.uniform, .skewed] : [GeoDataMix(rawValue: rawValue)!] }
+    }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, table
     }
 
     @Option(help: "CSV of points to index (header with latitude/lat and longitude/lon/lng).")
-    var points: String
+    var points: String?
 
     @Option(help: "CSV of query points (same format).")
-    var queries: String
+    var queries: String?
+
+    @Option(help: "Generate the data instead of reading CSV: uniform, skewed or both.")
+    var mix: MixChoice?
+
+    @Option(help: "With --mix: how many points (queries: 10,000), from --seed.")
+    var count: Int = 100_000
+
+    @Option(help: "With --mix: the seed of the generated points and queries.")
+    var seed: UInt64 = 1
 
     @Option(help: "Output format: json or table.")
     var format: Format = .json
@@ -46,6 +63,10 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let contacts, contacts < 0 { throw ValidationError("--contacts must not be negative") }
+        guard (mix == nil) == (points != nil && queries != nil), mix == nil || (points == nil && queries == nil) else {
+            throw ValidationError("give either --points and --queries, or --mix")
+        }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
     func run() async throws {
@@ -53,10 +74,25 @@ struct BenchCommand: AsyncParsableCommand {
         #if DEBUG
         progress.warn("warning: debug build; use `swift run -c release geocontacts bench …` for real figures")
         #endif
-        let points = try CoordinateCSV.read(path: self.points)
-        let queries = try CoordinateCSV.read(path: self.queries)
-        guard !points.isEmpty else { throw ValidationError("\(self.points) has no points") }
-        guard !queries.isEmpty else { throw ValidationError("\(self.queries) has no queries") }
+        if let mix {
+            for m in mix.mixes {
+                progress.update("generating \(count) points (\(m.rawValue) mix)", 0, of: 1)
+                let points = m.points(count: count, seed: seed)
+                let queries = m.queries(count: 10_000, seed: seed)
+                if format == .table { print("mix: \(m.rawValue), \(count) points, 10000 queries, seed \(seed)") }
+                try await measure(points: points, queries: queries, progress: progress)
+            }
+            return
+        }
+        guard let pointsPath = self.points, let queriesPath = self.queries else { return }
+        let points = try CoordinateCSV.read(path: pointsPath)
+        let queries = try CoordinateCSV.read(path: queriesPath)
+        guard !points.isEmpty else { throw ValidationError("\(pointsPath) has no points") }
+        guard !queries.isEmpty else { throw ValidationError("\(queriesPath) has no queries") }
+        try await measure(points: points, queries: queries, progress: progress)
+    }
+
+    private func measure(points: [Coordinate], queries: [Coordinate], progress: Progress) async throws {
         guard points.count <= Int(Int32.max) else { throw ValidationError("at most \(Int32.max) points") }
 
         let measurements = Measurements(points: points, queries: queries, repetitions: repetitions, progress: progress)

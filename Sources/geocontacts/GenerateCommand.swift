@@ -13,6 +13,11 @@ struct GenerateCommand: ParsableCommand {
         case points, queries
     }
 
+    enum Mix: String, ExpressibleByArgument, CaseIterable {
+        case uniform, skewed
+        var data: GeoDataMix { self == .uniform ? .uniform : .skewed }
+    }
+
     @Option(help: "How many coordinates.")
     var count: Int
 
@@ -21,6 +26,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "points or queries (queries come from the same mix, on another stream).")
     var kind: Kind = .points
+
+    @Option(help: "Data mix: uniform (the standard mix) or skewed (Zipf-weighted city sizes).")
+    var mix: Mix = .uniform
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
     var output: String?
@@ -32,9 +40,8 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let progress = Progress()
         progress.update("generating \(count) \(kind.rawValue)", 0, of: 1)
-        let generator = GeoDataGenerator()
         let coordinates = kind == .points
-            ? generator.points(count: count, seed: seed) : generator.queries(count: count, seed: seed)
+            ? mix.data.points(count: count, seed: seed) : mix.data.queries(count: count, seed: seed)
         progress.finish()
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil),

@@ -114,3 +114,30 @@ struct GeoDataGeneratorTests {
         #expect(onlyDuplicates.points(count: 10, seed: 1).allSatisfy { $0.isValid })
     }
 }
+
+@Suite("SkewedDataGenerator")
+struct SkewedDataGeneratorTests {
+    @Test("deterministic, valid, Zipf-sized: the largest city holds ~15% within σ ≈ 20 km")
+    func shape() {
+        let mix = GeoDataMix.skewed
+        let points = mix.points(count: 10_000, seed: 5)
+        #expect(points == mix.points(count: 10_000, seed: 5))
+        #expect(points != mix.points(count: 10_000, seed: 6))
+        #expect(points != mix.queries(count: 10_000, seed: 5))
+        for p in points {
+            #expect((-90.0...90).contains(p.latitude) && (-180.0...180).contains(p.longitude))
+        }
+        let quotas = SkewedDataGenerator().cityQuotas(total: 10_000, clustered: 9_738)
+        #expect(quotas.first == 1_500)
+        #expect(quotas.reduce(0, +) == 9_738)
+        #expect(zip(quotas.dropFirst(), quotas.dropFirst(2)).allSatisfy { $0 >= $1 })
+        let tokyo = Coordinate(latitude: 35.6762, longitude: 139.6503)
+        let near = points.filter { Geodesic.wgs84.distance(from: tokyo, to: $0) < 100_000 }.count
+        #expect(near >= 1_490 && near <= 1_560, "\(near) points within 100 km of Tokyo")
+        var counts: [Coordinate: Int] = [:]
+        for p in points { counts[p, default: 0] += 1 }
+        #expect(counts.values.contains { $0 >= SkewedDataGenerator.hotspotRepeats })
+        #expect(points.contains { $0.latitude > 89.5 } && points.contains { $0.latitude < -89.5 })
+        #expect(points.contains { $0.longitude > 179.5 } && points.contains { $0.longitude < -179.5 })
+    }
+}

@@ -184,6 +184,18 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(tree.neighbors(within: BenchmarkData.radius, of: data.queries[(start + j) % data.queries.count]))
         }
     }
+    // Ids only, beside the peers' counts: the proven chord bounds settle most hits without a
+    // geodesic (Radius.RTree above carries distances, one geodesic per hit).
+    Benchmark("Radius.RTreeCount", configuration: perOperation) { benchmark in
+        let data = Fixtures.data
+        let tree = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Radius.RTreeCount", by: n, modulo: data.queries.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            blackHole(tree.count(within: BenchmarkData.radius, of: data.queries[(start + j) % data.queries.count]))
+        }
+    }
     for kind in Peer.Kind.allCases {
         Benchmark("Radius.\(kind.name)", configuration: perOperation) { benchmark in
             let data = Fixtures.data

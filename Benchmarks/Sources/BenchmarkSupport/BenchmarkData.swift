@@ -1,5 +1,5 @@
 public import Geodesy
-import GeoContactsTestSupport
+public import GeoContactsTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +12,8 @@ import Darwin
 ///
 /// Sizes come from the environment so a quick run and the 1M-point report use the same code:
 /// `GEOCONTACTS_BENCH_POINTS` (default 100,000) and `GEOCONTACTS_BENCH_QUERIES`
-/// (default 10,000). The committed allocation thresholds are for the defaults.
+/// (default 10,000); `GEOCONTACTS_BENCH_MIX` picks the data mix, `uniform` (default) or
+/// `skewed` (``GeoDataMix``). The committed allocation thresholds are for the defaults.
 public struct BenchmarkData: Sendable {
     public static let defaultPoints = 100_000
     public static let defaultQueries = 10_000
@@ -32,12 +33,12 @@ public struct BenchmarkData: Sendable {
 
     public static let shared = BenchmarkData(
         pointCount: environmentInteger("GEOCONTACTS_BENCH_POINTS") ?? defaultPoints,
-        queryCount: environmentInteger("GEOCONTACTS_BENCH_QUERIES") ?? defaultQueries)
+        queryCount: environmentInteger("GEOCONTACTS_BENCH_QUERIES") ?? defaultQueries,
+        mix: environmentMix() ?? .uniform)
 
-    public init(pointCount: Int, queryCount: Int, seed: UInt64 = BenchmarkData.seed) {
-        let generator = GeoDataGenerator()
-        points = generator.points(count: pointCount, seed: seed)
-        queries = generator.queries(count: queryCount, seed: seed)
+    public init(pointCount: Int, queryCount: Int, seed: UInt64 = BenchmarkData.seed, mix: GeoDataMix = .uniform) {
+        points = mix.points(count: pointCount, seed: seed)
+        queries = mix.queries(count: queryCount, seed: seed)
         latitudes = points.map(\.latitude)
         longitudes = points.map(\.longitude)
         boxes = queries.map { Self.box(around: $0, halfWidth: 0.1) }
@@ -49,6 +50,15 @@ public struct BenchmarkData: Sendable {
         func wrap(_ lon: Double) -> Double { lon > 180 ? lon - 360 : (lon < -180 ? lon + 360 : lon) }
         return GeoBox(south: max(-90, c.latitude - halfWidth), west: wrap(c.longitude - halfWidth),
                       north: min(90, c.latitude + halfWidth), east: wrap(c.longitude + halfWidth))
+    }
+
+    static func environmentMix() -> GeoDataMix? {
+        guard let raw = getenv("GEOCONTACTS_BENCH_MIX") else { return nil }
+        let name = String(cString: raw)
+        guard let mix = GeoDataMix(rawValue: name) else {
+            fatalError("GEOCONTACTS_BENCH_MIX must be uniform or skewed, not \(name)")
+        }
+        return mix
     }
 
     static func environmentInteger(_ name: String) -> Int? {

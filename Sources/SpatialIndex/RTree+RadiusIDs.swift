@@ -1,0 +1,71 @@
+public import Geodesy
+
+extension RTree {
+    /// The elements within `radius` metres (inclusive) of `point`, by WGS84 geodesic, without
+    /// their distances.
+    ///
+    /// Exact like ``neighbors(within:of:where:)`` but cheaper: an entry whose proven upper
+    /// bound (a·θ·(1 + 1e-5) from its Float unit chord) is within `radius` is accepted and one
+    /// whose lower bound (b·θ) is beyond it rejected, both without a geodesic; only entries in
+    /// the band between pay one `geod_inverse`.
+    ///
+    /// - Returns: the elements ascending.
+    /// - Complexity: O(log n + m) expected, m the number of answers.
+    @inlinable public func elements(
+        within radius: Double, of point: Coordinate, where isIncluded: ((Element) -> Bool)? = nil
+    ) -> [Element] {
+        var out: [Element] = []
+        _forEach(within: radius, of: point, where: isIncluded) { out.append($0) }
+        out.sort()
+        return out
+    }
+
+    /// How many entries are within `radius` metres (inclusive) of `point`, by WGS84 geodesic;
+    /// the count of ``elements(within:of:where:)``.
+    ///
+    /// - Complexity: O(log n + m) expected, m the number counted.
+    @inlinable public func count(
+        within radius: Double, of point: Coordinate, where isIncluded: ((Element) -> Bool)? = nil
+    ) -> Int {
+        var count = 0
+        _forEach(within: radius, of: point, where: isIncluded) { _ in count += 1 }
+        return count
+    }
+
+    /// Calls `body` once for each element within `radius` of `point` (the ids-only walk).
+    @inlinable func _forEach(
+        within radius: Double, of point: Coordinate, where isIncluded: ((Element) -> Bool)?,
+        _ body: (Element) -> Void
+    ) {
+        guard !isEmpty, radius >= 0, point.isValid else { return }
+        let q = _Geometry.floatVector(_Geometry.unitVector(point))
+        let reach = _Geometry.floatReachSquared(threshold: _Geometry.chordBound(forDistance: radius))
+        var stack: [_Node<Element>] = [root]
+        while let node = stack.popLast() {
+            if node.isLeaf {
+                for e in node.entries {
+                    let d2 = e.floatDistanceSquared(q)
+                    guard d2 <= reach else { continue }
+                    if let isIncluded, !isIncluded(e.element) { continue }
+                    let upper = _Geometry.distanceUpperBound(chord: _Geometry.upperChord(floatSquared: d2))
+                    if upper <= radius {
+                        body(e.element)
+                        continue
+                    }
+                    let lower = _Geometry.distanceLowerBound(chord: _Geometry.lowerChord(floatSquared: d2))
+                    if lower > radius { continue }
+                    if _Geometry.distance(from: point, to: e.location) <= radius { body(e.element) }
+                }
+            } else {
+                let count = node.children.count
+                for chunk in 0..<node.boxes.chunkCount {
+                    let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: q)
+                    let first = chunk * _Boxes.width
+                    for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reach {
+                        stack.append(node.children[first + lane])
+                    }
+                }
+            }
+        }
+    }
+}

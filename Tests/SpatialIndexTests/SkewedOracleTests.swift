@@ -1,0 +1,93 @@
+import GeoContactsTestSupport
+import Geodesy
+import SpatialIndex
+import Testing
+
+/// The oracle tests of ``RTreeOracleTests`` on ``GeoDataMix/skewed``: one city holds ~15% of
+/// the points, clusters sit on both poles and across the antimeridian, one location repeats 12 times.
+@Suite("RTree against a brute-force oracle on the skewed mix")
+struct SkewedOracleTests {
+    static let seeds: [UInt64] = [3, 77, 2027]
+
+    @Test("nearest (k 1/10/100, filters, maxDistance), radius and box agree with the oracle", arguments: seeds)
+    func queries(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let points = GeoDataMix.skewed.points(count: 3_000, seed: seed)
+        var oracle = Oracle()
+        var dynamic = RTree<Int64>()
+        for (i, p) in points.enumerated() {
+            dynamic.insert(Int64(i), at: p)
+            oracle.points[Int64(i)] = p
+        }
+        let bulk = RTree(bulkLoading: points.enumerated().map { (Int64($0.offset), $0.element) })
+        try dynamic.checkInvariants()
+        try bulk.checkInvariants()
+
+        // Queries from the mix (mostly inside the dense cities), plus the poles and the antimeridian.
+        let queries = GeoDataMix.skewed.queries(count: 40, seed: seed) + [
+            Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: -90, longitude: 123),
+            Coordinate(latitude: -18.1416, longitude: 180), Coordinate(latitude: -18.1416, longitude: -179.9),
+        ]
+        let even: (Int64) -> Bool = { $0 % 2 == 0 }
+        for (qi, q) in queries.enumerated() {
+            for tree in [dynamic, bulk] {
+                for k in [1, 10, 100] {
+                    #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)),
+                            "seed \(seed) query \(qi) \(q) k \(k)")
+                }
+                #expect(agree(tree.nearest(to: q, count: 10, where: even), oracle.nearest(to: q, count: 10, where: even)),
+                        "seed \(seed) query \(qi) filter even")
+                let cap = [2_000.0, 20_000, 300_000][qi % 3]
+                #expect(agree(tree.nearest(to: q, count: 10, maxDistance: cap),
+                              oracle.nearest(to: q, count: 10, maxDistance: cap)),
+                        "seed \(seed) query \(qi) maxDistance \(cap)")
+                let r = [1_000.0, 20_000, 150_000][qi % 3]
+                #expect(agree(tree.neighbors(within: r, of: q), oracle.within(r, of: q)),
+                        "seed \(seed) query \(qi) radius \(r)")
+                let box = RTreeOracleTests().randomBox(&rng)
+                #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box),
+                        "seed \(seed) query \(qi) box \(box)")
+            }
+        }
+    }
+
+    @Test("inserts, removes and moves on skewed data keep the tree valid and exact", arguments: seeds)
+    func interleavings(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let pool = GeoDataMix.skewed.points(count: 2_000, seed: seed)
+        var tree = RTree<Int64>()
+        var oracle = Oracle()
+        var nextID: Int64 = 0
+        for step in 0..<2_000 {
+            let roll = Int.random(in: 0..<10, using: &rng)
+            if roll < 6 || oracle.points.isEmpty {
+                let p = pool.randomElement(using: &rng)!
+                tree.insert(nextID, at: p)
+                oracle.points[nextID] = p
+                nextID += 1
+            } else if roll < 8 {
+                let id = oracle.points.keys.randomElement(using: &rng)!
+                do { let ok = tree.remove(id, at: oracle.points[id]!); #expect(ok, "seed \(seed) step \(step) remove \(id)") }
+                oracle.points[id] = nil
+            } else {
+                let id = oracle.points.keys.randomElement(using: &rng)!
+                let to = pool.randomElement(using: &rng)!
+                do { let ok = tree.move(id, from: oracle.points[id]!, to: to); #expect(ok, "seed \(seed) step \(step) move \(id)") }
+                oracle.points[id] = to
+            }
+            try tree.checkInvariants()
+            #expect(tree.count == oracle.points.count)
+            if step % 100 == 0 {
+                let q = pool.randomElement(using: &rng)!
+                for k in [1, 10, 100] {
+                    #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)),
+                            "seed \(seed) step \(step) k \(k)")
+                }
+                #expect(agree(tree.neighbors(within: 20_000, of: q), oracle.within(20_000, of: q)),
+                        "seed \(seed) step \(step) radius")
+                let box = RTreeOracleTests().randomBox(&rng)
+                #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box), "seed \(seed) step \(step) box")
+            }
+        }
+    }
+}
