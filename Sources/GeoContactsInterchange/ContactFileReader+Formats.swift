@@ -1,3 +1,5 @@
+import GeoContacts
+
 extension ContactFileReader {
     // MARK: - CSV
 
@@ -32,6 +34,8 @@ extension ContactFileReader {
             columns.append(column)
         }
 
+        // Problem paths per column, computed once.
+        let paths = columns.map { $0 == "latitude" || $0 == "longitude" || $0 == "crs" ? "location.\($0)" : $0 }
         var records: [ImportRecord] = []
         var count = 0
         while let record = reader.next() {
@@ -44,13 +48,15 @@ extension ContactFileReader {
                 records.append(ImportRecord(line: record.line, draft: nil, problems: problems))
                 continue
             }
-            var members: [String] = []
-            var location: [String] = []
+            // The row becomes a create body's members, decoded by the core's strict decoder
+            // (the same rules and messages as a JSON body, without writing JSON text).
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(columns.count)
+            var location: [(key: String, value: JSONValue)] = []
             var fileID: Int64?
             for (i, column) in columns.enumerated() {
-                let path = column == "latitude" || column == "longitude" || column == "crs" ? "location.\(column)" : column
                 guard let text = String(validating: record.fields[i], as: UTF8.self) else {
-                    problems[path, default: []].append("is not valid UTF-8 text")
+                    problems[paths[i], default: []].append("is not valid UTF-8 text")
                     continue
                 }
                 if text.isEmpty && !record.quoted[i] { continue }  // nothing: absent
@@ -58,27 +64,26 @@ extension ContactFileReader {
                 case "id":
                     fileID = Self.fileID(text.trimmed, problems: &problems)
                 case "latitude", "longitude":
-                    location.append("\(quote(column)):\(numberOrString(text.trimmed))")
+                    location.append((column, numberOrString(text.trimmed)))
                 case "crs":
-                    location.append("\"crs\":\(quote(text))")
+                    location.append(("crs", .string(text)))
                 case "groupId", "parentId":
-                    members.append("\(quote(column)):\(numberOrString(text.trimmed))")
+                    members.append((column, numberOrString(text.trimmed)))
                 case "customFields":
-                    let spans = JSONSpans(bytes: Array(text.utf8))
-                    let start = spans.skipSpace(0)
-                    if let end = try? spans.valueEnd(start), spans.skipSpace(end) == spans.bytes.count {
-                        members.append("\"customFields\":\(text)")
+                    if let value = try? JSONParser.parse(text.utf8) {
+                        members.append(("customFields", value))
                     } else {
                         problems["customFields", default: []]
                             .append("must be a JSON array such as [{\"definitionId\": 1, \"value\": \"x\"}]")
                     }
                 default:
-                    members.append("\(quote(column)):\(quote(text))")
+                    members.append((column, .string(text)))
                 }
             }
-            if !location.isEmpty { members.append("\"location\":{\(location.joined(separator: ","))}") }
-            let body = Array("{\(members.joined(separator: ","))}".utf8)
-            records.append(decode(body, line: record.line, fileID: fileID, problems: problems))
+            if !location.isEmpty { members.append(("location", .object(location))) }
+            records.append(decode(line: record.line, fileID: fileID, problems: problems) { () throws(ContactProblem) in
+                try ContactDraft(members: members)
+            })
         }
         if let error = reader.syntaxError { throw InterchangeError("\(name): \(error)") }
         return records

@@ -35,9 +35,17 @@ public enum ContactFileReader {
 
     /// Decodes an assembled body with the core's strict decoder.
     static func decode(_ body: [UInt8], line: Int, fileID: Int64?, problems: [String: [String]]) -> ImportRecord {
+        decode(line: line, fileID: fileID, problems: problems) { () throws(ContactProblem) in try ContactDraft(json: body) }
+    }
+
+    /// The record for one decoded row: its draft, or every problem of the row (the reader's
+    /// own, then the strict decoder's by property path).
+    static func decode(
+        line: Int, fileID: Int64?, problems: [String: [String]], _ draft: () throws(ContactProblem) -> ContactDraft
+    ) -> ImportRecord {
         var problems = problems
         do {
-            let draft = try ContactDraft(json: body)
+            let draft = try draft()
             if problems.isEmpty { return ImportRecord(line: line, fileID: fileID, draft: draft) }
         } catch {
             if let errors = error.errors, !errors.isEmpty {
@@ -70,8 +78,8 @@ public enum ContactFileReader {
 
     /// `text` as a JSON number if it is one, else as a JSON string (so that the strict
     /// decoder reports a wrong type with the API's message).
-    static func numberOrString(_ text: String) -> String {
-        isJSONNumber(text) ? text : quote(text)
+    static func numberOrString(_ text: String) -> JSONValue {
+        isJSONNumber(text) ? .number(text) : .string(text)
     }
 
     static func isJSONNumber(_ text: String) -> Bool {

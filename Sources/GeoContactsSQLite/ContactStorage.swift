@@ -125,23 +125,45 @@ public final class ContactStorage: Sendable {
                               recorder: recorder, statistics: statistics)
     }
 
+    /// Writes recorded in memory (recording mode) and taken out of the recorder, not stored
+    /// yet: ``takeRecorded()`` then ``store(_:)``, so that a bulk import can store one chunk
+    /// on another thread while it creates the next.
+    public struct RecordedWrites: Sendable {
+        fileprivate var entries: [InMemoryJournal.Entry]
+        /// How many writes.
+        public var count: Int { entries.count }
+    }
+
+    /// Takes every write recorded since the last call (recording mode), leaving the recorder empty.
+    public func takeRecorded() -> RecordedWrites {
+        RecordedWrites(entries: recorder?.takeAll() ?? [])
+    }
+
+    /// Stores taken writes in one transaction. Calls must come in the order the writes were taken.
+    ///
+    /// - Returns: how many writes were stored.
+    /// - Throws: ``StorageError`` `commit-failed`; then none of them was stored: the directory
+    ///   is ahead of the folder, so stop using it.
+    @discardableResult
+    public func store(_ recorded: RecordedWrites) throws(StorageError) -> Int {
+        guard !recorded.entries.isEmpty else { return 0 }
+        do {
+            try store.write(recorded.entries.map { ($0.customer, $0.changes) })
+        } catch {
+            throw StorageError(.commitFailed, "cannot store the import: \(error)")
+        }
+        return recorded.count
+    }
+
     /// Stores every write recorded since the last call in one transaction (recording mode),
-    /// and drops them from memory.
+    /// and drops them from memory: ``store(_:)`` of ``takeRecorded()``.
     ///
     /// - Returns: how many writes were stored.
     /// - Throws: ``StorageError`` `commit-failed`; then none of them was stored, and they are
     ///   dropped all the same: the directory is ahead of the folder, so stop using it.
     @discardableResult
     public func commitRecorded() throws(StorageError) -> Int {
-        guard let recorder else { return 0 }
-        let entries = recorder.takeAll()
-        guard !entries.isEmpty else { return 0 }
-        do {
-            try store.write(entries.map { ($0.customer, $0.changes) })
-        } catch {
-            throw StorageError(.commitFailed, "cannot store the import: \(error)")
-        }
-        return entries.count
+        try store(takeRecorded())
     }
 
     /// Stores already validated changes of one customer in one transaction, bypassing the

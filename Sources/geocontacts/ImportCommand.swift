@@ -185,7 +185,8 @@ extension ImportTarget {
 }
 
 /// An import into a data folder: each chunk created through the directory (recording mode,
-/// so nothing is written yet) and, unless atomic, stored at once in one transaction.
+/// so nothing is written yet) and, unless atomic, stored in one transaction on another thread
+/// while the next chunk is created; at most one chunk is being stored at a time, in order.
 struct LocalImport: ImportTarget {
     let storage: ContactStorage
     let caller: Caller
@@ -193,6 +194,8 @@ struct LocalImport: ImportTarget {
     private(set) var records = 0
     private(set) var created = 0
     private(set) var rejected = 0
+    /// The chunk being stored, if any.
+    private var storing: Task<Void, any Error>?
 
     init(storage: ContactStorage, caller: Caller, atomic: Bool) {
         self.storage = storage
@@ -212,17 +215,25 @@ struct LocalImport: ImportTarget {
         }
         rejected += problems.count
         report(problems)
-        if !atomic { try commit() }
+        if !atomic { try await commit() }
     }
 
-    mutating func finish() async throws { try commit() }
+    mutating func finish() async throws {
+        try await commit()
+        try await storing?.value
+        storing = nil
+    }
 
-    /// Stores what was created and not stored yet, in one transaction.
-    private func commit() throws {
-        do {
-            try storage.commitRecorded()
-        } catch {
-            throw CommandFailure(error.message)
+    /// Waits for the chunk before to be stored, then starts storing what was created since.
+    private mutating func commit() async throws {
+        try await storing?.value
+        let recorded = storage.takeRecorded()
+        storing = Task.detached { [storage] in
+            do throws(StorageError) {
+                try storage.store(recorded)
+            } catch {
+                throw CommandFailure(error.message)
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 /// A parsed JSON value that keeps numbers as their source text, so that int64 overflow and
 /// non-integral numbers can be told apart from doubles (JSONSerialization cannot).
-enum JSONValue {
+package enum JSONValue {
     case null
     case bool(Bool)
     case number(String)
@@ -9,7 +9,7 @@ enum JSONValue {
     /// Members in source order.
     case object([(key: String, value: JSONValue)])
 
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -22,8 +22,8 @@ enum JSONValue {
 }
 
 /// A small strict RFC 8259 parser (iterative over nesting is not needed: depth is capped).
-struct JSONParser {
-    struct Failure: Error { var message: String }
+package struct JSONParser {
+    package struct Failure: Error { package var message: String }
 
     /// Nesting deeper than this is refused, so that parsing never recurses deeply.
     static let maximumDepth = 64
@@ -31,7 +31,7 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
 
-    static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: Array(bytes))
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)

@@ -128,8 +128,9 @@ extension ContactDraft {
         try self.init(members: try StrictDecoder.parseObject(bytes))
     }
 
-    /// Decodes one parsed create body (an object's members) strictly.
-    init(members: [(key: String, value: JSONValue)]) throws(ContactProblem) {
+    /// Decodes one parsed create body (an object's members) strictly; importers that read
+    /// other formats (CSV) hand their fields over as members without writing JSON text.
+    package init(members: [(key: String, value: JSONValue)]) throws(ContactProblem) {
         var d = StrictDecoder()
         let m = d.members(members, allowed: Self.properties, prefix: "")
         func text(_ key: String, _ d: inout StrictDecoder) -> String? {
