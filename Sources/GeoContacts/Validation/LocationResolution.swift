@@ -27,7 +27,10 @@ extension LocationInput {
             return nil
         }
         do {
-            return try normalizer.normalize(x: longitude, y: latitude, from: crs)
+            let c = try normalizer.normalize(x: longitude, y: latitude, from: crs)
+            // `+ 0` turns -0 into +0 (IEEE 754 round to nearest) and keeps every other value:
+            // a stored -0 would not come back as -0 through every export format.
+            return Coordinate(latitude: c.latitude + 0, longitude: c.longitude + 0)
         } catch {
             let path: String
             switch error.field {
