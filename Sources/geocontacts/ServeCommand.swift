@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Largest request body in bytes.") var maxBodySize: Int = 1 << 20
     @Flag(help: "Do not load the sample data set into an empty store.") var noSampleData = false
+    @Flag(help: "Print a token for customers 1-3 with every scope at start (by default only when sample data was just loaded).")
+    var printToken = false
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
 
@@ -30,9 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("PORT must be a port number")
         }
         let folder = data.folder
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host ?? env["HOST"] ?? "127.0.0.1", port: port, dataDirectory: folder.url.path,
             maximumBodySize: maxBodySize, loadsSampleData: !noSampleData)
+        configuration.printsToken = printToken
         // StreamLogHandler's format, buffered (one line per request is written in batches).
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
