@@ -3,6 +3,7 @@ import FoundationNetworking
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
+@testable import GeoContactsInterchange
 
 /// Inputs that once killed the process (issue 17): each must be a one-line error or a
 /// rejected row, and the process must end by itself with status 0 or 1.
@@ -37,7 +38,7 @@ struct HardeningCLITests {
         #expect(Support.allContacts(try ws.snapshot()).map(\.id.rawValue).sorted() == ids.sorted())
     }
 
-    @Test("define-group at Int64.max then another group through the library: the id is still refused cleanly")
+    @Test("define-group --id Int64.max is stored without a trap (the next POST is a 409: IDExhaustionTests)")
     func defineGroupAtTheTop() throws {
         let ws = try Workspace()
         defer { ws.remove() }
@@ -106,5 +107,74 @@ struct HardeningCLITests {
         // Existing data (the workspace's groups): no sample data is loaded, so no token.
         let existing = try await Self.serveOutput(ws, [])
         #expect(!existing.contains("eyJ"), "\(existing)")
+    }
+
+    @Test("CSV export guards text that a spreadsheet would run as a formula; import undoes it exactly")
+    func csvFormulaInjection() throws {
+        let ws = try Workspace(customers: [1, 2])
+        defer { ws.remove() }
+        let names = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTab", "'t Hooft", "'=quoted", "''", "'", "plain", "a=b"]
+        let ndjson = names.map { #"{"name":\#(ContactFileReader.quote($0)),"groupId":1,"street":\#(ContactFileReader.quote($0)),"location":{"latitude":1,"longitude":2}}"# }
+            .joined(separator: "\n") + "\n"
+        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("names.ndjson", ndjson)])
+        let csv = try CLITests.expectSuccess(["export", "--data", ws.data, "--customer", "1", "--format", "csv"]).stdout
+        var reader = CSVReader(bytes: Array(csv.utf8))
+        let first = reader.next()
+        let header = try #require(first).fields.map { String(decoding: $0, as: UTF8.self) }
+        let textColumns = header.indices.filter { ["name", "street", "reference", "town", "country", "postalCode", "extraInformation"].contains(header[$0]) }
+        var rows = 0
+        while let record = reader.next() {
+            if record.isBlank { continue }
+            rows += 1
+            for i in textColumns {
+                let cell = String(decoding: record.fields[i], as: UTF8.self)
+                #expect(!["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? ""), "cell \(cell)")
+            }
+        }
+        #expect(rows == names.count)
+        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "2", try ws.file("back.csv", csv)])
+        let back = Support.allContacts(try ws.snapshot(2))
+        #expect(back.map(\.name).sorted() == names.sorted())
+        #expect(back.map { $0.street ?? "" }.sorted() == names.sorted())
+    }
+
+    @Test("a duplicate \"id\" member refuses the line or feature instead of keeping the last")
+    func duplicateIDMembers() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let ndjson = try ws.file("dup.ndjson", """
+            {"id":5,"name":"A","groupId":1,"location":{"latitude":1,"longitude":2},"id":6}
+            {"id":7,"name":"B","groupId":1,"location":{"latitude":1,"longitude":2}}
+
+            """)
+        let lines = try Support.run(["import", "--data", ws.data, "--customer", "1", ndjson])
+        #expect(lines.status == 1)
+        #expect(lines.stderr == "line 1: id: appears more than once\n", "\(lines.stderr)")
+        let geojson = try ws.file("dup.geojson", """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","id":8,"id":9,"geometry":{"type":"Point","coordinates":[2,1]},"properties":{"name":"C","groupId":1}}
+            ]}
+            """)
+        let features = try Support.run(["import", "--data", ws.data, "--customer", "1", geojson])
+        #expect(features.status == 1)
+        #expect(features.stderr.contains("id: appears more than once"), "\(features.stderr)")
+        #expect(Support.allContacts(try ws.snapshot()).map(\.id.rawValue) == [7])
+    }
+
+    @Test("new ids of an import count from the stored high-water mark, not the largest id left")
+    func importIDsFollowTheHighWaterMark() async throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let rows = try ws.file("rows.csv", "lat,lon,name,groupId\n1,2,A,1\n1,2,B,1\n1,2,C,1\n")
+        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", rows])
+        let highest = try #require(Support.allContacts(try ws.snapshot()).map(\.id).max())
+        let storage = try ContactStorage.open(DataFolder(url: URL(fileURLWithPath: ws.data)))
+        _ = try await storage.directory.remove(highest, children: .reject, as: Support.caller(1))
+        storage.close()
+        let more = try ws.file("more.csv", "lat,lon,name,groupId\n1,2,D,1\n")
+        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", more])
+        let ids = Support.allContacts(try ws.snapshot()).map(\.id)
+        #expect(!ids.contains(highest))
+        #expect(ids.allSatisfy { $0 != highest } && ids.max().map { $0 > highest } == true, "\(ids) after removing \(highest)")
     }
 }
