@@ -1,5 +1,6 @@
 import Foundation
 import FoundationNetworking
+import Glibc
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
@@ -176,5 +177,61 @@ struct HardeningCLITests {
         let ids = Support.allContacts(try ws.snapshot()).map(\.id)
         #expect(!ids.contains(highest))
         #expect(ids.allSatisfy { $0 != highest } && ids.max().map { $0 > highest } == true, "\(ids) after removing \(highest)")
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends `bytes`, and returns how long until the server closes
+    /// the connection (nil if it stays open longer than `limit` seconds).
+    static func secondsUntilClosed(port: Int, sending bytes: String, limit: Double) throws -> Double? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        try #require(connected)
+        if !bytes.isEmpty { _ = bytes.withCString { send(fd, $0, strlen($0), 0) } }
+        var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { return Date().timeIntervalSince(start) }  // closed by the server
+            if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK ? nil : Date().timeIntervalSince(start) }
+        }
+    }
+
+    @Test("idle connections and requests stalled mid-head are closed after --idle-timeout")
+    func idleConnectionsAreClosed() async throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let port = try ServerImportTests.freePort()
+        let server = Process()
+        server.executableURL = Support.binary
+        server.arguments = ["serve", "--data", ws.data, "--port", "\(port)", "--no-sample-data", "--idle-timeout", "1"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            if server.isRunning { server.terminate() }
+            server.waitUntilExit()
+        }
+        var up = false
+        for _ in 0..<600 where !up {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
+               (response as? HTTPURLResponse)?.statusCode == 200 { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(up, "the service did not start")
+        for (name, bytes) in [("idle", ""), ("mid-head", "GET /health HTTP/1.1\r\nHost: x\r\n"),
+                              ("after a response", "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")] {
+            let closedAfter = try Self.secondsUntilClosed(port: port, sending: bytes, limit: 10)
+            #expect(closedAfter != nil, "\(name): still open after 10 s")
+            if let closedAfter { #expect(closedAfter < 5, "\(name): closed after \(closedAfter) s") }
+        }
+        #expect(server.isRunning)
     }
 }
