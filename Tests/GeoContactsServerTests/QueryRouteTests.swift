@@ -40,6 +40,27 @@ import Testing
         }
     }
 
+    @Test func withinIsPaged() async throws {
+        try await Harness().withClient { c in
+            for query in ["latitude=51.5&longitude=-0.12&radius=50000", "south=50&west=170&north=52&east=0"] {
+                let whole = Self.ids(try await c.call(.get, "/v1/contacts/within?\(query)"))
+                #expect(whole.count == 3)
+                var paged: [Int] = []
+                for n in 1...4 {
+                    let r = try await c.call(.get, "/v1/contacts/within?\(query)&pageSize=1&pageNumber=\(n)")
+                    #expect(r.status == 200)
+                    #expect(r.json["pageNumber"] as? Int == n && r.json["pageSize"] as? Int == 1)
+                    #expect(r.json["pageItemCount"] as? Int == (n <= 3 ? 1 : 0))
+                    paged += Self.ids(r)
+                }
+                #expect(paged == whole, "\(query)")
+                let big = try await c.call(.get, "/v1/contacts/within?\(query)&pageSize=1001")
+                #expect(big.status == 400)
+                #expect(big.problemCode == "invalid-parameter")
+            }
+        }
+    }
+
     @Test func withinRadiusAndBox() async throws {
         try await Harness().withClient { c in
             let radius = try await c.call(.get, "/v1/contacts/within?latitude=51.5&longitude=-0.12&radius=5000")

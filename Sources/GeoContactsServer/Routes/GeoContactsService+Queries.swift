@@ -29,16 +29,17 @@ extension GeoContactsService {
             if !box.isEmpty {
                 let geoBox = try GeoBox(south: input.requiredDouble("south"), west: input.requiredDouble("west"),
                                         north: input.requiredDouble("north"), east: input.requiredDouble("east"))
+                let page = try input.page()
                 let snapshot = try directory.snapshot(as: caller)
-                let hits = try snapshot.contacts(in: geoBox, filter: filter)
-                return ContactJSON.items(hits, withDistance: false).response()
+                return try ContactJSON.page(snapshot.contacts(in: geoBox, filter: filter, page: page), withDistance: false).response()
             }
+            let page = try input.page()
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let radius = try input.requiredDouble("radius")
             let snapshot = try directory.snapshot(as: caller)
-            let hits = try snapshot.contacts(within: radius, of: point, filter: filter)
-            return ContactJSON.items(hits, withDistance: true).response()
+            let hits = try snapshot.contacts(within: radius, of: point, filter: filter, page: page)
+            return ContactJSON.page(hits, withDistance: true).response()
         }
     }
 
