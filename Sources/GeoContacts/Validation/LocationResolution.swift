@@ -1,5 +1,10 @@
 import Geodesy
 
+extension CoordinateReferenceSystem {
+    /// The message for a CRS given in request input that is not an EPSG code.
+    static let inputRule = "must be an EPSG code such as EPSG:27700 (or EPSG:4326 / WGS84)"
+}
+
 extension LocationInput {
     /// Converts to a valid WGS84 coordinate with PROJ (when a CRS other than WGS84 applies),
     /// reporting every problem under `location.*` into `problems`.
@@ -19,6 +24,12 @@ extension LocationInput {
                 return nil
             }
             crs = CoordinateReferenceSystem(name)
+            // Only EPSG codes (the contract's form): a PROJ string, WKT or PROJJSON would let
+            // input create any number of distinct, costly PROJ transformations.
+            guard crs.isWGS84 || crs.isEPSGCode else {
+                problems.add("location.crs", CoordinateReferenceSystem.inputRule)
+                return nil
+            }
         }
         guard let latitude, let longitude else {
             if !crs.isWGS84 {

@@ -8,12 +8,12 @@ extension GeoContactsService {
         router.get("/v1/contacts/nearest") { request, context in
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
+            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let count = try input.int("count", default: 10)
             let maxDistance = try input.double("maxDistance") ?? .infinity
             let filter = try spatialFilter(input)
-            let snapshot = try directory.snapshot(as: caller)
             let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
             return ContactJSON.items(hits, withDistance: true).response()
         }
@@ -34,10 +34,10 @@ extension GeoContactsService {
                 return try ContactJSON.page(snapshot.contacts(in: geoBox, filter: filter, page: page), withDistance: false).response()
             }
             let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let radius = try input.requiredDouble("radius")
-            let snapshot = try directory.snapshot(as: caller)
             let hits = try snapshot.contacts(within: radius, of: point, filter: filter, page: page)
             return ContactJSON.page(hits, withDistance: true).response()
         }
