@@ -74,7 +74,7 @@ extension GeoContactsService {
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)
             // Parent first, root last.
-            return try ContactJSON.page(page.page(of: snapshot.ancestors(of: id))).response()
+            return try ContactJSON.page(snapshot.ancestors(of: id, page: page)).response()
         }
         router.get("/v1/contacts/{id}/descendants") { request, context in
             let caller = try await authenticator.caller(for: request)
