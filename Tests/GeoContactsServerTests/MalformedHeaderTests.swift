@@ -41,4 +41,25 @@ import Testing
         // Writes with a malformed Accept or Content-Length may legitimately succeed; the others must not.
         if name != .accept && name != .contentLength { #expect(h.state(1) == before, "\(name)") }
     }
+
+    static let queries = ["%", "%zz", "%FF", "=", "&&&", "pageSize=%", "%=%", "pageNumber=9223372036854775807&pageSize=1000",
+                          "pageNumber=-9223372036854775808", "pageSize=1e3", "pageSize=%E2%80%8B1", "latitude=1e309&longitude=0&radius=1",
+                          "latitude=nan&longitude=0&radius=1", "south=90&west=180&north=-90&east=-180", "count=99999999999999999999",
+                          "groupId=-1", "children=%00", "crs=EPSG:%00", "radius=-0&latitude=-0&longitude=-0"]
+
+    @Test func malformedQueriesOnEveryRoute() async throws {
+        let h = try await Harness()
+        let before = h.state(1)
+        try await h.withClient { c in
+            for (method, uri, body) in AuthTests.routes where method != .post && method != .patch {
+                let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+                for query in Self.queries {
+                    let r = try await c.call(method == .delete ? .get : method, path + "?" + query, body: body)
+                    #expect(r.status < 500, "\(path)?\(query): \(r.status) \(r.body.prefix(200))")
+                }
+            }
+            #expect(try await c.call(.get, "/v1/contacts/1").status == 200)
+        }
+        #expect(h.state(1) == before)
+    }
 }
