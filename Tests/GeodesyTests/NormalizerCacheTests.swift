@@ -34,4 +34,15 @@ struct NormalizerCacheTests {
     func epsgCodes(_ text: String, _ isCode: Bool) {
         #expect(CoordinateReferenceSystem(text).isEPSGCode == isCode)
     }
+
+    @Test func aBusySlotDoesNotBlockTheOthers() throws {
+        let shared = SharedCoordinateNormalizer(slots: 3)
+        let expected = try CoordinateNormalizer().normalize(x: -13_000, y: 6_710_000, from: "EPSG:3857")
+        // Slots 0 and 1 busy (as with slow misses): the call takes slot 2 instead of waiting,
+        // which here, on the thread holding them, would never end.
+        let point = try shared.whileSlotBusy(0) {
+            try shared.whileSlotBusy(1) { try shared.normalize(x: -13_000, y: 6_710_000, from: "EPSG:3857") }
+        }
+        #expect(abs(point.latitude - expected.latitude) < 1e-12 && abs(point.longitude - expected.longitude) < 1e-12)
+    }
 }
