@@ -77,7 +77,7 @@ extension ContactFileReader {
                             .append("must be a JSON array such as [{\"definitionId\": 1, \"value\": \"x\"}]")
                     }
                 default:
-                    members.append((column, .string(text)))
+                    members.append((column, .string(CSVFormulaGuard.unguarded(text))))
                 }
             }
             if !location.isEmpty { members.append(("location", .object(location))) }
@@ -126,6 +126,10 @@ extension ContactFileReader {
                 case "type":
                     if raw(value) != "\"Feature\"" { problems["type", default: []].append("must be \"Feature\"") }
                 case "id":
+                    guard fileID == nil, problems["id"] == nil else {
+                        problems["id", default: []].append("appears more than once")
+                        continue
+                    }
                     let text = raw(value)
                     fileID = Self.fileID(text.hasPrefix("\"") ? String(text.dropFirst().dropLast()) : text, problems: &problems)
                 case "geometry":
@@ -196,8 +200,10 @@ extension ContactFileReader {
                spans.skipSpace(objectEnd) == line.count, members.contains(where: { $0.key == "id" })
             {
                 var kept: [[UInt8]] = []
+                if members.count(where: { $0.key == "id" }) > 1 { problems["id", default: []].append("appears more than once") }
                 for (key, value) in members {
                     if key == "id" {
+                        guard problems["id"] == nil else { continue }
                         let raw = String(decoding: line[value], as: UTF8.self)
                         if raw != "null" { fileID = Self.fileID(raw, problems: &problems) }
                     } else {

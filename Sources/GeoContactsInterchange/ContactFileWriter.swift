@@ -32,12 +32,14 @@ public enum ContactFileWriter {
         "town", "postalCode", "country", "customFields",
     ])
 
-    /// One CSV record: unset properties are empty fields, custom fields a JSON array.
+    /// One CSV record: unset properties are empty fields, custom fields a JSON array; text
+    /// fields that a spreadsheet would run as a formula are guarded (``CSVFormulaGuard``).
     public static func csvRecord(_ c: Contact) -> String {
-        CSVWriter.record([
-            String(c.id.rawValue), String(c.location.latitude), String(c.location.longitude), c.reference, c.name,
-            String(c.groupId.rawValue), c.parentId.map { String($0.rawValue) }, c.extraInformation, c.street, c.town,
-            c.postalCode, c.country, c.customFields.isEmpty ? nil : customFieldsJSON(c),
+        func text(_ value: String?) -> String? { value.map(CSVFormulaGuard.guarded) }
+        return CSVWriter.record([
+            String(c.id.rawValue), String(c.location.latitude), String(c.location.longitude), text(c.reference), text(c.name),
+            String(c.groupId.rawValue), c.parentId.map { String($0.rawValue) }, text(c.extraInformation), text(c.street),
+            text(c.town), text(c.postalCode), text(c.country), c.customFields.isEmpty ? nil : customFieldsJSON(c),
         ])
     }
 

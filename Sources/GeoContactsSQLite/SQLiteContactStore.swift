@@ -21,7 +21,9 @@ final class SQLiteContactStore: Sendable {
             guard folder.exists else { throw StorageError(.cannotOpen, "no data in \(folder.url.path)") }
         } else {
             do {
-                try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
+                // Owner only: the folder holds every customer's contacts and the signing key.
+                try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
             } catch {
                 throw StorageError(.cannotOpen, "cannot create the data folder \(folder.url.path): \(error.localizedDescription)")
             }

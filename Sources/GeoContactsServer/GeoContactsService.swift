@@ -46,6 +46,7 @@ public struct GeoContactsService: Sendable {
     {
         Application(
             router: buildRouter(),
+            server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GeoContacts"),
             onServerRunning: { _ in await onServerRunning() },
             logger: logger

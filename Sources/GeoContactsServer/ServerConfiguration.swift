@@ -15,6 +15,13 @@ public struct ServerConfiguration: Sendable {
     public var maximumBatchBodySize = 64 << 20
     /// The most contacts in one bulk create; more is a 400.
     public var maximumBatchCount = 100_000
+    /// Whether the start-up banner carries a token (`serve --print-token`). Without it a token
+    /// is printed only when the sample data was just loaded into an empty store.
+    public var printsToken = false
+    /// How long a connection may stay without reading a request part (head, body chunk, end)
+    /// while no response is being produced: idle keep-alive connections and requests that
+    /// stall mid-head or mid-body are closed after it (`serve --idle-timeout`).
+    public var idleTimeout: Duration = .seconds(30)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "data",
                 maximumBodySize: Int = 1 << 20, loadsSampleData: Bool = true) {

@@ -25,7 +25,9 @@ public enum ServiceRunner {
         logger.info("signing key loaded", metadata: ["source": "\(keySource)"])
         let tokens = await TokenAuthority(secret: key)
         let directory = directory ?? ContactDirectory(journal: NoJournal())
+        var loadedSampleData = false
         if configuration.loadsSampleData && directory.customers.isEmpty {
+            loadedSampleData = true
             let clock = ContinuousClock()
             var loaded = 0
             let elapsed = try clock.measure { loaded = try SampleData.load(into: directory, persist: persist) }
@@ -34,8 +36,13 @@ public enum ServiceRunner {
         }
         let service = GeoContactsService(directory: directory, tokens: tokens, configuration: configuration)
         service.recordContactCounts()
-        let token = try await tokens.token(subject: "make-run", customers: SampleData.customers.map(\.id),
+        // The log stream is no place for a credential: a token only for sample data just
+        // loaded into an empty store (a development run), or when asked for.
+        var token: String?
+        if loadedSampleData || configuration.printsToken {
+            token = try await tokens.token(subject: "make-run", customers: SampleData.customers.map(\.id),
                                            scopes: ["contacts:read", "contacts:write", "contacts:admin"])
+        }
         let banner = Self.banner(configuration: configuration, token: token)
         let app = service.buildApplication(logger: logger, onServerRunning: {
             LogOutput.standardOutput.flush()  // the start-up lines before the banner
@@ -47,10 +54,21 @@ public enum ServiceRunner {
         try await group.run()
     }
 
-    /// The start-up text: a token for the sample customers and three curl commands that work as printed.
-    static func banner(configuration: ServerConfiguration, token: String) -> String {
+    /// The start-up text: with a token, the token for the sample customers and three curl
+    /// commands that work as printed; without, how to mint one.
+    static func banner(configuration: ServerConfiguration, token: String?) -> String {
         let host = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
         let base = host.contains(":") ? "http://[\(host)]:\(configuration.port)" : "http://\(host):\(configuration.port)"
+        guard let token else {
+            return """
+
+            GeoContacts is listening on \(base)  (OpenAPI: \(base)/openapi.yaml, Ctrl-C stops)
+            No token is printed for existing data; mint one with
+              geocontacts token --data '\(configuration.dataDirectory)' --customer 1 --scope 'contacts:read'
+            (or start with --print-token).
+
+            """
+        }
         let auth = "-H 'Authorization: Bearer \(token)' -H 'Customer-Id: 1'"
         return """
 

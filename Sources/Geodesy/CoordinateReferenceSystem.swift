@@ -25,6 +25,15 @@ public struct CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvert
             return false
         }
     }
+
+    /// Whether this is an EPSG authority code, `EPSG:` followed by 1–9 digits (any case,
+    /// surrounding spaces ignored): the only form of CRS that request input may name.
+    public var isEPSGCode: Bool {
+        let text = definition.trimmedLowercased
+        guard text.hasPrefix("epsg:") else { return false }
+        let digits = text.utf8.dropFirst(5)
+        return (1...9).contains(digits.count) && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
 }
 
 extension String {

@@ -21,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Largest request body in bytes.") var maxBodySize: Int = 1 << 20
     @Flag(help: "Do not load the sample data set into an empty store.") var noSampleData = false
+    @Flag(help: "Print a token for customers 1-3 with every scope at start (by default only when sample data was just loaded).")
+    var printToken = false
+    @Option(help: "Seconds a connection may stay idle (or stall mid-request) before it is closed.")
+    var idleTimeout: Double = 30
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
 
@@ -30,9 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("PORT must be a port number")
         }
         let folder = data.folder
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host ?? env["HOST"] ?? "127.0.0.1", port: port, dataDirectory: folder.url.path,
             maximumBodySize: maxBodySize, loadsSampleData: !noSampleData)
+        configuration.printsToken = printToken
+        guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be between 0 and 86400 seconds") }
+        configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         // StreamLogHandler's format, buffered (one line per request is written in batches).
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -59,13 +59,14 @@ import Testing
         #expect(h.state(1) == before)
     }
 
-    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data", "applicationjson"])
+    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data", "applicationjson",
+                      "", ";", ";;", " ; charset=utf-8", ";application/json", "\u{00e9}/json"])
     func wrongContentTypeIs415(_ type: String) async throws {
         let h = try await Harness()
         let before = h.state(1)
         try await h.withClient { c in
             for (method, uri) in [(HTTPRequest.Method.post, "/v1/contacts"), (.patch, "/v1/contacts/2"), (.post, "/v1/contactGroups"),
-                                  (.post, "/v1/customFieldDefinitions")] {
+                                  (.post, "/v1/customFieldDefinitions"), (.post, "/v1/contactBatches")] {
                 let r = try await c.call(method, uri, body: Self.valid, contentType: type)
                 #expect(r.status == 415, "\(method) \(uri) \(type)")
                 #expect(r.problemCode == "unsupported-media-type")

@@ -40,6 +40,27 @@ import Testing
         }
     }
 
+    @Test func withinIsPaged() async throws {
+        try await Harness().withClient { c in
+            for query in ["latitude=51.5&longitude=-0.12&radius=50000", "south=50&west=170&north=52&east=0"] {
+                let whole = Self.ids(try await c.call(.get, "/v1/contacts/within?\(query)"))
+                #expect(whole.count == 3)
+                var paged: [Int] = []
+                for n in 1...4 {
+                    let r = try await c.call(.get, "/v1/contacts/within?\(query)&pageSize=1&pageNumber=\(n)")
+                    #expect(r.status == 200)
+                    #expect(r.json["pageNumber"] as? Int == n && r.json["pageSize"] as? Int == 1)
+                    #expect(r.json["pageItemCount"] as? Int == (n <= 3 ? 1 : 0))
+                    paged += Self.ids(r)
+                }
+                #expect(paged == whole, "\(query)")
+                let big = try await c.call(.get, "/v1/contacts/within?\(query)&pageSize=1001")
+                #expect(big.status == 400)
+                #expect(big.problemCode == "invalid-parameter")
+            }
+        }
+    }
+
     @Test func withinRadiusAndBox() async throws {
         try await Harness().withClient { c in
             let radius = try await c.call(.get, "/v1/contacts/within?latitude=51.5&longitude=-0.12&radius=5000")
@@ -111,6 +132,42 @@ import Testing
             let unknownGroup = try await c.call(.post, "/v1/customFieldDefinitions", body: #"{"name":"X","type":"text","groupIds":[99]}"#)
             #expect(unknownGroup.status == 422)
             #expect(try await c.call(.post, "/v1/customFieldDefinitions", body: #"{"name":"X","type":"text","groupIds":"1"}"#).status == 400)
+        }
+    }
+}
+
+/// CRS input is an EPSG code only, and scopes are checked before any PROJ work (issue 17,
+/// item 7).
+@Suite("CRS input") struct CRSInputTests {
+    static let projString = "%2Bproj%3Dtmerc%20%2Blon_0%3D3%20%2Bdatum%3DWGS84"
+
+    @Test func onlyEPSGCodesAreAccepted() async throws {
+        let h = try await Harness()
+        let before = h.state(1)
+        try await h.withClient { c in
+            let near = try await c.call(.get, "/v1/contacts/nearest?latitude=0&longitude=0&crs=\(Self.projString)")
+            #expect(near.status == 400)
+            #expect(near.json["errors"] as? [String: [String]] == ["crs": ["must be an EPSG code such as EPSG:27700 (or EPSG:4326 / WGS84)"]])
+            let within = try await c.call(.get, "/v1/contacts/within?latitude=0&longitude=0&radius=1&crs=\(Self.projString)")
+            #expect(within.status == 400)
+            let create = try await c.call(.post, "/v1/contacts", body: #"{"name":"X","groupId":1,"location":{"latitude":0,"longitude":0,"crs":"+proj=tmerc +lon_0=3 +datum=WGS84"}}"#)
+            #expect(create.status == 422)
+            #expect((create.json["errors"] as? [String: [String]])?["location.crs"] != nil)
+            let epsg = try await c.call(.get, "/v1/contacts/nearest?latitude=6710000&longitude=-13000&crs=EPSG:3857&count=1")
+            #expect(epsg.status == 200, "\(epsg.body)")
+        }
+        #expect(h.state(1) == before)
+    }
+
+    @Test func scopeIsCheckedBeforeTheCRS() async throws {
+        let h = try await Harness()
+        let writeOnly = try await h.token(scopes: ["contacts:write"])
+        try await h.withClient { c in
+            for uri in ["/v1/contacts/nearest?latitude=0&longitude=0&crs=EPSG:999999",
+                        "/v1/contacts/within?latitude=0&longitude=0&radius=1&crs=EPSG:999999"] {
+                let r = try await c.call(.get, uri, token: .some(writeOnly))
+                #expect(r.status == 403, "\(uri): \(r.body)")
+            }
         }
     }
 }

@@ -44,6 +44,13 @@ import Testing
             #expect(try snapshot.children(of: id).map(\.id) == forest.children(of: id), "\(context) children \(id)")
             let ancestors = forest.ancestors(of: id)
             #expect(try snapshot.ancestors(of: id).map(\.id) == ancestors, "\(context) ancestors \(id)")
+            for size in [1, 3] {  // pages read in turn are the whole path, and then empty
+                var paged: [ContactID] = []
+                for number in 1...(ancestors.count / size + 2) {
+                    paged += try snapshot.ancestors(of: id, page: PageRequest(pageNumber: number, pageSize: size)).items.map(\.id)
+                }
+                #expect(paged == ancestors, "\(context) ancestor pages of \(size) \(id)")
+            }
             #expect(try snapshot.depth(of: id) == ancestors.count, "\(context) depth \(id)")
             let bfs = forest.bfs(id)
             #expect(try snapshot.subtreeSize(of: id) == bfs.count + 1, "\(context) size \(id)")

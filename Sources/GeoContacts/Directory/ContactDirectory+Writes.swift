@@ -161,10 +161,11 @@ extension ContactDirectory {
 
     /// Defines (or renames) a contact group (scope `contacts:admin`).
     ///
-    /// - Throws: 403; 422 on `name` when empty.
+    /// - Throws: 403; 422 on `name` when empty or holding NUL.
     public func defineGroup(_ group: ContactGroup, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
         guard !group.name.allSatisfy(\.isWhitespace) else { throw .validation(["name": ["must not be empty"]]) }
+        if let message = TextRules.problem(with: group.name, limit: nil) { throw .validation(["name": [message]]) }
         try await write(caller.customer) { snapshot throws(ContactProblem) in
             (snapshot.groupsByID[group.id] == group ? [] : [.groupDefined(group)], ())
         }
@@ -180,6 +181,10 @@ extension ContactDirectory {
         try await write(caller.customer) { snapshot throws(ContactProblem) in
             var problems = ProblemCollector()
             if definition.name.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
+            if let message = TextRules.problem(with: definition.name, limit: nil) { problems.add("name", message) }
+            for (i, option) in definition.options.enumerated() {
+                if let message = TextRules.problem(with: option, limit: nil) { problems.add("options[\(i)]", message) }
+            }
             let known: Set<CustomFieldDefinition.FieldType> = [.boolean, .integer, .decimal, .text, .note, .date, .time, .list, .statement, .systemList]
             if !known.contains(definition.type) { problems.add("type", "is not a known field type") }
             if definition.type == .list && definition.options.isEmpty { problems.add("options", "a list needs at least one option") }

@@ -80,6 +80,7 @@ public final class ContactDirectory: Sendable {
     /// - Throws: 400 `invalid-parameter` naming `latitude`, `longitude` or `crs`.
     public func point(latitude: Double, longitude: Double, crs: String? = nil) throws(ContactProblem) -> Coordinate {
         let system = crs.map { CoordinateReferenceSystem($0) } ?? CoordinateReferenceSystem.wgs84
+        guard system.isWGS84 || system.isEPSGCode else { throw .parameter("crs", CoordinateReferenceSystem.inputRule) }
         do throws(GeodesyError) {
             return try normalizer.normalize(x: longitude, y: latitude, from: system)
         } catch {

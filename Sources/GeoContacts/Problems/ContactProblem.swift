@@ -31,7 +31,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public static let contactHasChildren = Code(rawValue: "contact-has-children")
         /// 409: a group or definition cannot be removed or changed while contacts use it.
         public static let inUse = Code(rawValue: "in-use")
-        /// 409: every contact id of the customer is used up (the next would be `Int64.max`).
+        /// 409: every id of the kind asked for (contact, group, definition) is used up for the customer (the next would be `Int64.max`).
         public static let idsExhausted = Code(rawValue: "ids-exhausted")
         /// 422: well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
         public static let validationFailed = Code(rawValue: "validation-failed")
@@ -69,7 +69,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .definitionNotFound: "Custom field definition not found"
             case .contactHasChildren: "The contact has children"
             case .inUse: "Still in use"
-            case .idsExhausted: "No contact id is left"
+            case .idsExhausted: "No id is left"
             case .validationFailed: "One or more properties are invalid"
             case .batchAborted: "Not created: another item of the batch was refused"
             case .storageFailed: "The change could not be stored"

@@ -40,6 +40,22 @@ extension CustomerSnapshot {
         return path
     }
 
+    /// One page of the path from `id`'s parent up to its root, parent first: walks only as far
+    /// as the page reaches and copies only the page, however long the chain.
+    /// - Throws: 404 for an unknown contact.
+    /// - Complexity: O(`pageNumber × pageSize`) at most, iterative.
+    public func ancestors(of id: ContactID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
+        var current = try contact(id)
+        guard let offset = page.offset else { return Page(items: [], request: page) }
+        var skipped = 0
+        var items: [Contact] = []
+        while items.count < page.pageSize, let parent = current.parentId {
+            current = contacts[parent]!
+            if skipped < offset { skipped += 1 } else { items.append(current) }
+        }
+        return Page(items: items, request: page)
+    }
+
     /// How many ancestors `id` has (0 for a root).
     /// - Throws: 404 for an unknown contact.
     /// - Complexity: O(depth), iterative.

@@ -110,7 +110,7 @@ extension CustomerSnapshot {
         }
     }
 
-    private func hits(_ neighbors: [Neighbor<ContactID>]) -> [ContactHit] {
+    func hits(_ neighbors: some Sequence<Neighbor<ContactID>>) -> [ContactHit] {
         neighbors.map { ContactHit(contact: contacts[$0.element]!, distance: $0.distance) }
     }
 

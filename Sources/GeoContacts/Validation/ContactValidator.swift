@@ -48,9 +48,7 @@ struct ContactValidator {
                 if !nullable { problems.add(name, "must not be null") }
                 return nil
             case .value(let s):
-                if let limit = policy.maximumLengths[name], s.count > limit {
-                    problems.add(name, "must be at most \(limit) characters")
-                }
+                if let message = TextRules.problem(with: s, limit: policy.maximumLengths[name]) { problems.add(name, message) }
                 return s
             }
         }
@@ -127,8 +125,8 @@ struct ContactValidator {
                     fields[definitionId] = nil
                     continue
                 }
-                if value.count > policy.maximumCustomFieldLength {
-                    problems.add(path + ".value", "must be at most \(policy.maximumCustomFieldLength) characters")
+                if let message = TextRules.problem(with: value, limit: policy.maximumCustomFieldLength) {
+                    problems.add(path + ".value", message)
                 } else if let message = definition.problem(with: value) {
                     problems.add(path + ".value", message)
                 }

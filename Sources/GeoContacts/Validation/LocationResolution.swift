@@ -1,5 +1,10 @@
 import Geodesy
 
+extension CoordinateReferenceSystem {
+    /// The message for a CRS given in request input that is not an EPSG code.
+    static let inputRule = "must be an EPSG code such as EPSG:27700 (or EPSG:4326 / WGS84)"
+}
+
 extension LocationInput {
     /// Converts to a valid WGS84 coordinate with PROJ (when a CRS other than WGS84 applies),
     /// reporting every problem under `location.*` into `problems`.
@@ -19,6 +24,12 @@ extension LocationInput {
                 return nil
             }
             crs = CoordinateReferenceSystem(name)
+            // Only EPSG codes (the contract's form): a PROJ string, WKT or PROJJSON would let
+            // input create any number of distinct, costly PROJ transformations.
+            guard crs.isWGS84 || crs.isEPSGCode else {
+                problems.add("location.crs", CoordinateReferenceSystem.inputRule)
+                return nil
+            }
         }
         guard let latitude, let longitude else {
             if !crs.isWGS84 {
@@ -27,7 +38,10 @@ extension LocationInput {
             return nil
         }
         do {
-            return try normalizer.normalize(x: longitude, y: latitude, from: crs)
+            let c = try normalizer.normalize(x: longitude, y: latitude, from: crs)
+            // `+ 0` turns -0 into +0 (IEEE 754 round to nearest) and keeps every other value:
+            // a stored -0 would not come back as -0 through every export format.
+            return Coordinate(latitude: c.latitude + 0, longitude: c.longitude + 0)
         } catch {
             let path: String
             switch error.field {

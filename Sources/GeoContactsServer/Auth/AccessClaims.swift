@@ -22,6 +22,8 @@ public struct AccessClaims: JWTPayload, Equatable {
     public var sub: SubjectClaim
     public var iat: IssuedAtClaim
     public var exp: ExpirationClaim
+    /// Not before: absent in the tokens this service signs; honoured when present.
+    public var nbf: NotBeforeClaim?
     public var scope: String
     public var customers: [Int64]
 
@@ -37,8 +39,21 @@ public struct AccessClaims: JWTPayload, Equatable {
     /// The granted scopes.
     public var scopes: Set<String> { Set(scope.split(separator: " ").map(String.init)) }
 
+    /// How far `iat` and `nbf` may lie ahead of this machine's clock (skew between hosts).
+    public static let clockLeeway: TimeInterval = 60
+
     public func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
+        try verify(at: Date())
+    }
+
+    /// Checks the time claims against `now` and the issuer: `exp` passed, `iat` or `nbf` more
+    /// than ``clockLeeway`` ahead, or another issuer is a failure.
+    func verify(at now: Date) throws {
+        try exp.verifyNotExpired(currentDate: now)
+        if let nbf { try nbf.verifyNotBefore(currentDate: now.addingTimeInterval(Self.clockLeeway)) }
+        guard iat.value <= now.addingTimeInterval(Self.clockLeeway) else {
+            throw JWTError.claimVerificationFailure(failedClaim: iat, reason: "issued in the future")
+        }
         guard iss.value == Self.issuerName else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "unknown issuer") }
     }
 }

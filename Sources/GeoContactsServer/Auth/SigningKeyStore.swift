@@ -14,7 +14,9 @@ public import Foundation
 
 /// Where the token signing key comes from: `GEOCONTACTS_JWT_KEY` in the environment, or
 /// `jwt-signing-key` in the data folder, created on first use with mode 0600 (owner only)
-/// holding 32 random bytes, base64.
+/// holding 32 random bytes, base64: written to a temporary file, fsynced, then linked into
+/// place (never replacing a key another process created meanwhile) and the folder fsynced.
+/// The folder is created with mode 0700.
 public enum SigningKeyStore {
     /// The environment variable that, when set, holds the key (at least 32 characters).
     public static let environmentVariable = "GEOCONTACTS_JWT_KEY"
@@ -36,28 +38,76 @@ public enum SigningKeyStore {
             return (Array(value.utf8), "environment \(environmentVariable)")
         }
         let path = dataDirectory + "/" + fileName
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        if let existing = FileManager.default.contents(atPath: path) {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-                throw Failure(description: "\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
-            }
-            let text = String(decoding: existing, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.utf8.count >= 32 else { throw Failure(description: "\(path) holds fewer than 32 characters") }
-            return (Array(text.utf8), path)
+        try createFolder(dataDirectory)
+        // A loop with a bound, not recursion: a path that exists but cannot be read as a key
+        // (a directory, a dangling link) is an error, and losing a creation race twice is too.
+        for _ in 0..<3 {
+            if let existing = try readExisting(path) { return (existing, path) }
+            if let created = try create(path, in: dataDirectory) { return (created, path + " (created)") }
         }
+        throw Failure(description: "\(path): could neither read nor create the key")
+    }
+
+    /// Creates the data folder (and missing parents) with mode 0700.
+    static func createFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(description: "cannot create the data folder \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The key in the file at `path`; nil when nothing is there.
+    static func readExisting(_ path: String) throws -> [UInt8]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let error = errno
+            var link = stat()
+            if error == ENOENT, lstat(path, &link) == 0 {
+                throw Failure(description: "\(path) is a symbolic link to nothing; remove it or point it at the key file")
+            }
+            if error == ENOENT { return nil }
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(error)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw Failure(description: "\(path) is not a regular file; remove it or replace it with the key file")
+        }
+        let mode = Int(info.st_mode & 0o777)
+        if mode & 0o077 != 0 {
+            throw Failure(description: "\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+        }
+        guard let existing = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "cannot read \(path)")
+        }
+        let text = String(decoding: existing, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.utf8.count >= 32 else { throw Failure(description: "\(path) holds fewer than 32 characters") }
+        return Array(text.utf8)
+    }
+
+    /// Writes a new key to a temporary file (mode 0600), fsyncs it, links it to `path` (which
+    /// never replaces a key another process put there meanwhile: nil then), and fsyncs the folder.
+    static func create(_ path: String, in folder: String) throws -> [UInt8]? {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         let text = Data(bytes).base64EncodedString() + "\n"
-        // O_EXCL: never overwrite a key another process created meanwhile; mode 0600 from the start.
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 {
-            if errno == EEXIST { return try load(environment: environment, dataDirectory: dataDirectory) }
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: .min ... .max, using: &random))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        defer { unlink(temporary) }
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == text.utf8.count, synced else { throw Failure(description: "cannot write \(temporary)") }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return nil }
             throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
-        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
-        guard written == text.utf8.count else { throw Failure(description: "cannot write \(path)") }
-        return (Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8), path + " (created)")
+        let directory = open(folder, O_RDONLY | O_DIRECTORY)
+        if directory >= 0 {
+            defer { close(directory) }
+            guard fsync(directory) == 0 else { throw Failure(description: "cannot sync the folder \(folder)") }
+        }
+        return Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
     }
 }

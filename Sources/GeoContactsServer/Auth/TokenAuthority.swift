@@ -31,6 +31,10 @@ public struct TokenAuthority: Sendable {
     ///   `detail`, never the token.
     public func verify(_ token: String) async throws(HTTPProblem) -> AccessClaims {
         if let claims = verified.claims(for: token) { return claims }
+        // jwt-kit picks the one key whatever the header's `alg` says: refuse any other first.
+        guard Self.headerAlgorithm(of: token) == "HS256" else {
+            throw HTTPProblem.unauthorized("The token is malformed or uses an unsupported algorithm.")
+        }
         do {
             let claims = try await keys.verify(token, as: AccessClaims.self)
             verified.insert(claims, for: token)
@@ -45,6 +49,22 @@ public struct TokenAuthority: Sendable {
         } catch {
             throw HTTPProblem.unauthorized("The token is malformed.")
         }
+    }
+}
+
+extension TokenAuthority {
+    /// The `alg` of a compact JWT's header, or nil when the header is not base64url JSON.
+    static func headerAlgorithm(of token: String) -> String? {
+        struct Header: Decodable { var alg: String? }
+        guard let dot = token.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let encoded = token[..<dot]
+        guard encoded.utf8.count <= 1024 else { return nil }
+        var base64 = String(encoded.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            return nil
+        }
+        return header.alg
     }
 }
 

@@ -120,6 +120,25 @@ struct ContactJSON {
         return w
     }
 
+    /// A page of spatial hits, `{"items":[…],"pageItemCount":n,"pageNumber":n,"pageSize":n}`;
+    /// `withDistance` false for box queries.
+    static func page(_ page: Page<ContactHit>, withDistance: Bool) -> ContactJSON {
+        var w = ContactJSON(capacity: 96 + page.items.count * 320)
+        w.raw("{\"items\":[")
+        for (i, hit) in page.items.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.contact(hit.contact, distance: withDistance ? hit.distance : nil)
+        }
+        w.raw("],\"pageItemCount\":")
+        w.int(page.pageItemCount)
+        w.raw(",\"pageNumber\":")
+        w.int(page.pageNumber)
+        w.raw(",\"pageSize\":")
+        w.int(page.pageSize)
+        w.raw("}")
+        return w
+    }
+
     /// A page of contacts: `{"items":[…],"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
     static func page(_ page: Page<Contact>) -> ContactJSON {
         var w = ContactJSON(capacity: 96 + page.items.count * 300)

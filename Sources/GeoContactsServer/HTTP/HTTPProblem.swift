@@ -115,6 +115,8 @@ struct ProblemBody: Encodable, Sendable {
     var detail: String
     var instance: String?
     var errors: [String: [String]]?
+    /// Present only when `errors` was cut to ``ProblemDetails/maximumErrorCount`` properties.
+    var errorCount: Int? = nil
 
     func response() -> Response {
         let data = (try? JSONCoding.encoder.encode(self)) ?? Data()

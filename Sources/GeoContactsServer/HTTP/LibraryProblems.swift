@@ -14,6 +14,6 @@ enum LibraryProblems {
         guard let problem = error as? ContactProblem else { return nil }
         let details = ProblemDetails(problem, instance: request.uri.path)
         return ProblemBody(type: details.type, title: details.title, status: details.status, detail: details.detail,
-                           instance: details.instance, errors: details.errors).response()
+                           instance: details.instance, errors: details.errors, errorCount: details.errorCount).response()
     }
 }

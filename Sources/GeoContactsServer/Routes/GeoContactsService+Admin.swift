@@ -19,7 +19,7 @@ extension GeoContactsService {
             try caller.require(.admin)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
             let input = try StrictJSON.decode(GroupInput.self, from: body, allowed: ["name"])
-            let id = admin.nextGroupID(for: caller.customer, after: directory.snapshot(of: caller.customer).groups.last?.id.rawValue ?? 0)
+            let id = try admin.nextGroupID(for: caller.customer, after: directory.snapshot(of: caller.customer).groups.last?.id.rawValue ?? 0)
             try await directory.defineGroup(ContactGroup(id: GroupID(id), name: input.name), as: caller)
             return try JSONCoding.response(["id": id], status: .created)
         }
@@ -37,7 +37,7 @@ extension GeoContactsService {
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
             let input = try StrictJSON.decode(DefinitionInput.self, from: body, allowed: ["name", "type", "options", "groupIds"])
             let after = directory.snapshot(of: caller.customer).customFieldDefinitions.last?.id.rawValue ?? 0
-            let id = admin.nextDefinitionID(for: caller.customer, after: after)
+            let id = try admin.nextDefinitionID(for: caller.customer, after: after)
             let definition = CustomFieldDefinition(
                 id: DefinitionID(id), name: input.name, type: .init(rawValue: input.type), options: input.options ?? [],
                 groupIds: Set((input.groupIds ?? []).map { GroupID($0) }))
@@ -86,23 +86,31 @@ struct DefinitionResource: Encodable, Sendable {
 
 /// Allocates group and definition ids per customer (the library takes them from the caller):
 /// one above the highest in use, never handed out twice in a process, even to concurrent
-/// requests. A refused definition leaves a gap.
+/// requests. A refused definition leaves a gap. Like contact ids, `Int64.max` is never handed
+/// out: once the next id would be it, every allocation is a 409 `ids-exhausted` (ids defined
+/// through the library, e.g. `geocontacts define-group --id`, may reach the top of Int64).
 final class AdminIDAllocator: Sendable {
     private let next = Mutex<[String: Int64]>([:])
 
-    func nextGroupID(for customer: CustomerID, after highest: Int64) -> Int64 {
-        allocate("g\(customer.rawValue)", after: highest)
+    func nextGroupID(for customer: CustomerID, after highest: Int64) throws(ContactProblem) -> Int64 {
+        try allocate("g\(customer.rawValue)", after: highest, kind: "contact group")
     }
 
-    func nextDefinitionID(for customer: CustomerID, after highest: Int64) -> Int64 {
-        allocate("d\(customer.rawValue)", after: highest)
+    func nextDefinitionID(for customer: CustomerID, after highest: Int64) throws(ContactProblem) -> Int64 {
+        try allocate("d\(customer.rawValue)", after: highest, kind: "custom-field definition")
     }
 
-    private func allocate(_ key: String, after highest: Int64) -> Int64 {
-        next.withLock { next in
+    private func allocate(_ key: String, after highest: Int64, kind: String) throws(ContactProblem) -> Int64 {
+        let id: Int64? = next.withLock { next in
+            // Both candidates are checked: `highest` comes from stored data, and `Int64.max`
+            // stays unused so that `id + 1` below cannot overflow.
+            guard highest < Int64.max - 1 else { return nil }
             let id = max(next[key] ?? 1, highest + 1)
+            guard id < Int64.max else { return nil }
             next[key] = id + 1
             return id
         }
+        guard let id else { throw ContactProblem(.idsExhausted, detail: "No \(kind) id is left for this customer.") }
+        return id
     }
 }

@@ -104,6 +104,10 @@ extension ContactJSON {
     mutating func problem(_ details: ProblemDetails) {
         raw("{\"detail\":")
         string(details.detail)
+        if let count = details.errorCount {
+            raw(",\"errorCount\":")
+            int(count)
+        }
         if let errors = details.errors {
             raw(",\"errors\":{")
             for (i, key) in errors.keys.sorted().enumerated() {

@@ -8,12 +8,12 @@ extension GeoContactsService {
         router.get("/v1/contacts/nearest") { request, context in
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
+            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let count = try input.int("count", default: 10)
             let maxDistance = try input.double("maxDistance") ?? .infinity
             let filter = try spatialFilter(input)
-            let snapshot = try directory.snapshot(as: caller)
             let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
             return ContactJSON.items(hits, withDistance: true).response()
         }
@@ -29,16 +29,17 @@ extension GeoContactsService {
             if !box.isEmpty {
                 let geoBox = try GeoBox(south: input.requiredDouble("south"), west: input.requiredDouble("west"),
                                         north: input.requiredDouble("north"), east: input.requiredDouble("east"))
+                let page = try input.page()
                 let snapshot = try directory.snapshot(as: caller)
-                let hits = try snapshot.contacts(in: geoBox, filter: filter)
-                return ContactJSON.items(hits, withDistance: false).response()
+                return try ContactJSON.page(snapshot.contacts(in: geoBox, filter: filter, page: page), withDistance: false).response()
             }
+            let page = try input.page()
+            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
                                             longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
             let radius = try input.requiredDouble("radius")
-            let snapshot = try directory.snapshot(as: caller)
-            let hits = try snapshot.contacts(within: radius, of: point, filter: filter)
-            return ContactJSON.items(hits, withDistance: true).response()
+            let hits = try snapshot.contacts(within: radius, of: point, filter: filter, page: page)
+            return ContactJSON.page(hits, withDistance: true).response()
         }
     }
 
@@ -73,7 +74,7 @@ extension GeoContactsService {
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)
             // Parent first, root last.
-            return try ContactJSON.page(page.page(of: snapshot.ancestors(of: id))).response()
+            return try ContactJSON.page(snapshot.ancestors(of: id, page: page)).response()
         }
         router.get("/v1/contacts/{id}/descendants") { request, context in
             let caller = try await authenticator.caller(for: request)

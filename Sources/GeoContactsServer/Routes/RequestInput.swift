@@ -84,7 +84,8 @@ struct RequestInput {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingSpaces.lowercased()
+        // `prefix(while:)`, never `split(...)[0]`: an empty header or one of only `;` has no first part.
+        let mediaType = contentType.prefix(while: { $0 != ";" }).trimmingSpaces.lowercased()
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }

@@ -1,0 +1,61 @@
+public import Geodesy
+import SpatialIndex
+
+extension CustomerSnapshot {
+    /// One page of the contacts within `radius` metres of `point` (WGS84 geodesic), in the
+    /// order of ``contacts(within:of:filter:)`` (ascending by distance, then id).
+    ///
+    /// A page is the nearest `pageNumber × pageSize` contacts within the radius with the
+    /// earlier pages dropped, so a request costs what its page depth costs, never the whole
+    /// customer: the contacts beyond the page are never ranked nor measured.
+    ///
+    /// - Throws: 400 for a bad point or radius; 404 for an unknown filter target.
+    /// - Complexity: that of ``nearest(to:count:maxDistance:filter:)`` with `count` =
+    ///   `pageNumber × pageSize`.
+    public func contacts(within radius: Double, of point: Coordinate, filter: SpatialFilter = .none,
+                         page: PageRequest) throws(ContactProblem) -> Page<ContactHit>
+    {
+        try Self.check(point)
+        guard radius >= 0, radius.isFinite else { throw .parameter("radius", "must be a non-negative number of metres") }
+        let plan = try candidatePlan(for: filter)
+        guard let offset = page.offset, offset < contacts.count else { return Page(items: [], request: page) }
+        let count = min(offset + page.pageSize, contacts.count)
+        let neighbors: [Neighbor<ContactID>]
+        switch plan {
+        case .scan(let small):
+            neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: radius,
+                                            among: small.lazy.map { ($0, self.contacts[$0]!.location) })
+        case .tree(let tree, let isIncluded):
+            neighbors = tree.nearest(to: point, count: count, maxDistance: radius, where: isIncluded)
+        }
+        return Page(items: hits(neighbors.dropFirst(offset)), request: page)
+    }
+
+    /// One page of the contacts inside `box`, ascending by id (as ``contacts(in:filter:)``).
+    ///
+    /// - Throws: 400 for a bad box; 404 for an unknown filter target.
+    /// - Complexity: O(log n + m) to find the m ids inside the box (no distances), O(m log m)
+    ///   to order them, and only the page's contacts are read.
+    public func contacts(in box: GeoBox, filter: SpatialFilter = .none, page: PageRequest) throws(ContactProblem)
+        -> Page<ContactHit>
+    {
+        do {
+            _ = try GeoBox(validatingSouth: box.south, west: box.west, north: box.north, east: box.east)
+        } catch {
+            throw .parameter("box", error.message)
+        }
+        let plan = try candidatePlan(for: filter)
+        guard let offset = page.offset else { return Page(items: [], request: page) }
+        var ids: [ContactID]
+        switch plan {
+        case .scan(let small):
+            ids = small.filter { box.contains(contacts[$0]!.location) }
+        case .tree(let tree, let isIncluded):
+            ids = tree.elements(in: box, where: isIncluded).map(\.element)
+        }
+        guard offset < ids.count else { return Page(items: [], request: page) }
+        ids.sort()
+        let slice = ids[offset..<min(ids.count, offset + page.pageSize)]
+        return Page(items: slice.map { ContactHit(contact: contacts[$0]!, distance: 0) }, request: page)
+    }
+}
