@@ -109,6 +109,7 @@ let package = Package(
                 "GeoContacts",
                 "GeoContactsInterchange",
                 "GeoContactsSQLite",
+                "GeoContactsPostgres",
                 "GeoContactsServer",
                 "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -112,6 +112,23 @@ public final class PostgresContactStorage: Sendable {
         }
     }
 
+    /// Stores already validated changes of one customer in one transaction (one version),
+    /// bypassing the directory (whose memory it does not change): for loading sample data
+    /// before restoring it into the directory.
+    ///
+    /// - Returns: the customer's new version.
+    /// - Throws: ``PostgresStorageError`` `commit-failed`; then nothing was stored.
+    @discardableResult
+    public func store(_ changes: [ContactChange], customer: CustomerID) async throws(PostgresStorageError) -> Int64 {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await PostgresRows.write(changes, customer: customer, on: connection, logger: logger)
+            }
+        } catch {
+            throw PostgresStorageError(.commitFailed, "cannot store the changes: \(String(reflecting: error))")
+        }
+    }
+
     /// The customer's current version in the database (0 when it has none).
     public func databaseVersion(of customer: CustomerID) async throws -> Int64 {
         var version: Int64 = 0
