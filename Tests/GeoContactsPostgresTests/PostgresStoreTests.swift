@@ -209,12 +209,30 @@ struct PostgresStoreTests {
             // Validation let it through and the database stored it: then it must round-trip.
             Issue.record("a name with a NUL byte was stored as contact \(nul)")
         }
-        #expect(try await counts() == before)
-        #expect(try await storage.databaseVersion(of: CustomerID(1)) == versionBefore)
+        // Refused by a constraint in the middle of the transaction (after the version bump
+        // and the contact row): everything rolls back and the write answers storage-failed.
+        try await PG.withClient(url) { client in
+            try await client.query("ALTER TABLE contact_changes ADD CONSTRAINT test_refuses CHECK (object_id <> 7777)",
+                                   logger: PG.logger)
+        }
+        try await d.defineGroup(ContactGroup(id: GroupID(2), name: "G2"), as: PG.caller1)
+        let groupVersion = try await storage.databaseVersion(of: CustomerID(1))
+        #expect(groupVersion == versionBefore + 1)
+        await #expect(throws: ContactProblem.self) {
+            try await d.defineGroup(ContactGroup(id: GroupID(7777), name: "Refused"), as: PG.caller1)
+        }
+        #expect(!storage.journal.health.isHealthy)
+        #expect(d.snapshot(of: CustomerID(1)).groupsByID[GroupID(7777)] == nil)
+        let refusedGroups = try await PG.withClient(url) {
+            try await PG.count("SELECT count(*) FROM contact_group WHERE id = 7777", $0)
+        }
+        #expect(refusedGroups == 0)
+        #expect(try await counts() == [before[0], before[1] + 1, before[2]])
+        #expect(try await storage.databaseVersion(of: CustomerID(1)) == groupVersion)
         #expect(PG.state(d, 1).keys.sorted() == [first])
         // The journal recovers: the next write commits with the next version.
         _ = try await d.create(PG.draft("After", lat: 5, lon: 6), as: PG.caller1)
-        #expect(try await storage.databaseVersion(of: CustomerID(1)) == versionBefore + 1)
+        #expect(try await storage.databaseVersion(of: CustomerID(1)) == groupVersion + 1)
         #expect(storage.journal.health.isHealthy)
         await storage.close()
     }
