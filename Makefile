@@ -23,7 +23,7 @@ run: deps
 ## schemathesis against the running service.
 test: deps
 	@set -e; trap 'Scripts/postgres-test-server.sh stop' EXIT; \
-	eval "$$(Scripts/postgres-test-server.sh start)"; \
+	server=$$(Scripts/postgres-test-server.sh start); eval "$$server"; \
 	echo "PostgreSQL test server: $$GEOCONTACTS_TEST_POSTGRES_URL"; \
 	$(SWIFT) test --disable-xctest
 	Scripts/schemathesis-ci.sh
