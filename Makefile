@@ -18,8 +18,13 @@ deps:
 run: deps
 	$(SWIFT) run -c release geocontacts serve
 
-## Run every test: the Swift test suites, then schemathesis against the running service.
+## Run every test: the Swift test suites (the PostgreSQL ones against a throwaway server that
+## Scripts/postgres-test-server.sh installs when missing, starts and, on exit, stops), then
+## schemathesis against the running service.
 test: deps
+	@set -e; trap 'Scripts/postgres-test-server.sh stop' EXIT; \
+	server=$$(Scripts/postgres-test-server.sh start); eval "$$server"; \
+	echo "PostgreSQL test server: $$GEOCONTACTS_TEST_POSTGRES_URL"; \
 	$(SWIFT) test --disable-xctest
 	Scripts/schemathesis-ci.sh
 

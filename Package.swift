@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
         .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
         .library(name: "GeoContactsServer", targets: ["GeoContactsServer"]),
+        .library(name: "GeoContactsPostgres", targets: ["GeoContactsPostgres"]),
         .executable(name: "geocontacts", targets: ["geocontacts"]),
     ],
     dependencies: [
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The PostgreSQL store only (GeoContactsPostgres); never the core targets.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -52,6 +55,17 @@ let package = Package(
         .target(
             name: "GeoContactsSQLite",
             dependencies: ["GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Shared durable storage over PostgreSQL + PostGIS (issue 13): migrations, the journal
+        // with a per-customer version and change feed, restoring every customer at start.
+        .target(
+            name: "GeoContactsPostgres",
+            dependencies: [
+                "GeoContacts", "Geodesy",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // File formats of import/export (CSV, GeoJSON, NDJSON) with per-line problems.
@@ -95,6 +109,7 @@ let package = Package(
                 "GeoContacts",
                 "GeoContactsInterchange",
                 "GeoContactsSQLite",
+                "GeoContactsPostgres",
                 "GeoContactsServer",
                 "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,6 +145,15 @@ let package = Package(
             dependencies: [
                 "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoContactsPostgresTests",
+            dependencies: [
+                "GeoContactsPostgres", "GeoContacts", "Geodesy",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoContacts
+import GeoContactsPostgres
 import GeoContactsServer
 import GeoContactsSQLite
 import Logging
@@ -27,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout: Double = 30
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
+    @Option(help: ArgumentHelp(
+        "Use PostgreSQL + PostGIS as the store instead of the data folder's SQLite file (env GEOCONTACTS_POSTGRES_URL).",
+        valueName: "postgres://user@host:port/database"))
+    var postgres: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -47,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
             try await ServiceRunner.run(configuration: configuration, logger: logger)
             return
         }
+        if let url = postgres ?? env["GEOCONTACTS_POSTGRES_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try await runOnPostgres(url: url, configuration: configuration, logger: logger)
+            return
+        }
         let storage = try data.open(journaling: .durable)
         defer { storage.close() }
         let stats = storage.statistics
@@ -57,6 +66,32 @@ struct ServeCommand: AsyncParsableCommand {
         try await ServiceRunner.run(configuration: configuration, directory: storage.directory,
                                     persist: { customer, changes in try storage.store(changes, customer: customer) },
                                     logger: logger)
+        logger.info("storage closed")
+    }
+
+    /// Serves over a PostgreSQL store: restores every customer from it, loads the sample data
+    /// into an empty database (stored first, one transaction per customer), then runs.
+    private func runOnPostgres(url: String, configuration: ServerConfiguration, logger: Logger) async throws {
+        let storage = try await PostgresContactStorage.open(url: url, logger: logger)
+        let stats = storage.statistics
+        logger.info("postgres storage opened", metadata: [
+            "customers": "\(stats.customers)", "contacts": "\(stats.contacts)", "epoch": "\(storage.epoch)",
+        ])
+        do {
+            if configuration.loadsSampleData && storage.directory.customers.isEmpty {
+                for set in SampleData.sets() {
+                    try await storage.store(set.changes, customer: set.customer)
+                    try storage.directory.restore(customer: set.customer, groups: set.groups,
+                                                  definitions: set.definitions, contacts: set.contacts)
+                }
+                logger.info("sample data stored in postgres", metadata: ["customers": "\(SampleData.customers.count)"])
+            }
+            try await ServiceRunner.run(configuration: configuration, directory: storage.directory, logger: logger)
+        } catch {
+            await storage.close()
+            throw error
+        }
+        await storage.close()
         logger.info("storage closed")
     }
 }

@@ -1,0 +1,149 @@
+public import Foundation
+public import GeoContacts
+public import Geodesy
+public import Logging
+public import PostgresNIO
+
+/// A PostgreSQL database opened into a ready ``ContactDirectory``: the counterpart of the
+/// SQLite `ContactStorage` behind the same journal seam.
+///
+/// Opening runs the client, applies the migrations, and restores every customer from one
+/// REPEATABLE READ snapshot each; after that the directory's writes go through the
+/// ``PostgresJournal`` and are acknowledged only once committed, each with the customer's new
+/// version. Call ``close()`` when done.
+public final class PostgresContactStorage: Sendable {
+    /// What the start-up load did.
+    public struct LoadStatistics: Hashable, Sendable {
+        public var customers: Int
+        public var contacts: Int
+        /// Each restored customer's version (the version its snapshot was read at).
+        public var versions: [CustomerID: Int64]
+    }
+
+    /// The restored directory; its writes are committed to PostgreSQL before they are acknowledged.
+    public let directory: ContactDirectory
+    /// The journal (versions produced by this process's writes).
+    public let journal: PostgresJournal
+    /// The client (running until ``close()``).
+    public let client: PostgresClient
+    /// What opening loaded.
+    public let statistics: LoadStatistics
+    /// The database's epoch (changes when the database is replaced).
+    public let epoch: UUID
+
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(directory: ContactDirectory, journal: PostgresJournal, client: PostgresClient,
+                 statistics: LoadStatistics, epoch: UUID, runner: Task<Void, Never>, logger: Logger) {
+        self.directory = directory
+        self.journal = journal
+        self.client = client
+        self.statistics = statistics
+        self.epoch = epoch
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// The client configuration for a `postgres://user[:password]@host[:port]/database` URL
+    /// (TLS off: for loopback and private networks; `sslmode=require` turns it on).
+    ///
+    /// - Throws: ``PostgresStorageError`` `cannot-open` for a URL that is not one.
+    public static func configuration(url string: String) throws(PostgresStorageError) -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: string),
+              components.scheme == "postgres" || components.scheme == "postgresql",
+              let host = components.host, !host.isEmpty
+        else {
+            throw PostgresStorageError(.cannotOpen, "not a postgres://user@host:port/database URL")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let requireTLS = components.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } ?? false
+        let tls: PostgresClient.Configuration.TLS
+        if requireTLS {
+            tls = .require(.clientDefault)
+        } else {
+            tls = .disable
+        }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
+    }
+
+    /// Connects to `url`, migrates, loads every customer and builds every index in bulk.
+    ///
+    /// - Throws: ``PostgresStorageError`` (`cannot-open`, `newer-schema`, `corrupt`).
+    public static func open(url: String, normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
+                            defaultPolicy: ContactPolicy = .default,
+                            logger: Logger = Logger(label: "geocontacts.postgres")) async throws(PostgresStorageError)
+        -> PostgresContactStorage
+    {
+        let client = PostgresClient(configuration: try configuration(url: url), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        do {
+            try await PostgresSchema.migrate(client, logger: logger)
+            var epoch: UUID?
+            for try await e in try await client.query("SELECT epoch FROM database_epoch", logger: logger).decode(UUID.self) {
+                epoch = e
+            }
+            guard let epoch else { throw PostgresStorageError(.corrupt, "database_epoch has no row") }
+            let journal = PostgresJournal(client: client, logger: logger)
+            let directory = ContactDirectory(journal: journal, normalizer: normalizer, defaultPolicy: defaultPolicy)
+            var statistics = LoadStatistics(customers: 0, contacts: 0, versions: [:])
+            for customer in try await PostgresRows.customers(client, logger: logger) {
+                let data = try await PostgresRows.load(customer, from: client, logger: logger)
+                do throws(ContactProblem) {
+                    try directory.restore(customer: customer, groups: data.groups, definitions: data.definitions,
+                                          contacts: data.contacts, nextContactID: data.nextContactID)
+                } catch {
+                    throw PostgresStorageError(.corrupt, "customer \(customer): \(error.detail)")
+                }
+                statistics.customers += 1
+                statistics.contacts += data.contacts.count
+                statistics.versions[customer] = data.version
+            }
+            return PostgresContactStorage(directory: directory, journal: journal, client: client,
+                                          statistics: statistics, epoch: epoch, runner: runner, logger: logger)
+        } catch let error as PostgresStorageError {
+            runner.cancel()
+            throw error
+        } catch {
+            runner.cancel()
+            throw PostgresStorageError(.cannotOpen, "cannot open the PostgreSQL store: \(String(reflecting: error))")
+        }
+    }
+
+    /// Stores already validated changes of one customer in one transaction (one version),
+    /// bypassing the directory (whose memory it does not change): for loading sample data
+    /// before restoring it into the directory.
+    ///
+    /// - Returns: the customer's new version.
+    /// - Throws: ``PostgresStorageError`` `commit-failed`; then nothing was stored.
+    @discardableResult
+    public func store(_ changes: [ContactChange], customer: CustomerID) async throws(PostgresStorageError) -> Int64 {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await PostgresRows.write(changes, customer: customer, on: connection, logger: logger)
+            }
+        } catch {
+            throw PostgresStorageError(.commitFailed, "cannot store the changes: \(String(reflecting: error))")
+        }
+    }
+
+    /// The customer's current version in the database (0 when it has none).
+    public func databaseVersion(of customer: CustomerID) async throws -> Int64 {
+        var version: Int64 = 0
+        for try await v in try await client.query(
+            "SELECT version FROM customer_versions WHERE customer_id = \(customer.rawValue)", logger: logger)
+            .decode(Int64.self) {
+            version = v
+        }
+        return version
+    }
+
+    /// Commits what is queued, then stops the client. Idempotent.
+    public func close() async {
+        await journal.close()
+        runner.cancel()
+        await runner.value
+    }
+}
