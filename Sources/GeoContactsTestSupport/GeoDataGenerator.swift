@@ -170,15 +170,19 @@ public struct GeoDataGenerator: Sendable {
     private static let degrees = 180 / Double.pi
 
     private func clusteredPoint(_ rng: inout SeededGenerator) -> Coordinate {
-        let centre = centres[rng.nextInt(below: centres.count)]
-        let east = rng.nextGaussian() * clusterSigma
-        let north = rng.nextGaussian() * clusterSigma
+        Self.point(around: centres[rng.nextInt(below: centres.count)], sigma: clusterSigma, &rng)
+    }
+
+    /// A point at a Gaussian offset (σ metres east and north) from `centre`, along the geodesic.
+    static func point(around centre: CityCentre, sigma: Double, _ rng: inout SeededGenerator) -> Coordinate {
+        let east = rng.nextGaussian() * sigma
+        let north = rng.nextGaussian() * sigma
         let distance = (east * east + north * north).squareRoot()
-        let azimuth = atan2(east, north) * Self.degrees
+        let azimuth = atan2(east, north) * degrees
         let p = Geodesic.wgs84.destination(
             from: Coordinate(latitude: centre.latitude, longitude: centre.longitude),
             azimuth: azimuth, distance: distance)
-        return Self.clamped(p)
+        return clamped(p)
     }
 
     static func uniformPoint(_ rng: inout SeededGenerator) -> Coordinate {

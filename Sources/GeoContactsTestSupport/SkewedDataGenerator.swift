@@ -144,17 +144,9 @@ public struct SkewedDataGenerator: Sendable {
     }
 
     private static let queryStream: UInt64 = 0x534B_4557_4544_5152  // "SKEWEDQR"
-    private static let degrees = 180 / Double.pi
 
     private func clusteredPoint(_ centre: CityCentre, _ rng: inout SeededGenerator) -> Coordinate {
-        let east = rng.nextGaussian() * clusterSigma
-        let north = rng.nextGaussian() * clusterSigma
-        let distance = (east * east + north * north).squareRoot()
-        let azimuth = atan2(east, north) * Self.degrees
-        let p = Geodesic.wgs84.destination(
-            from: Coordinate(latitude: centre.latitude, longitude: centre.longitude),
-            azimuth: azimuth, distance: distance)
-        return GeoDataGenerator.clamped(p)
+        GeoDataGenerator.point(around: centre, sigma: clusterSigma, &rng)
     }
 
     /// Splits `total` by `weights`: floor of each share, remainders to the largest fractions.

@@ -129,13 +129,7 @@ struct ContactJSON {
             if i > 0 { w.raw(",") }
             w.contact(hit.contact, distance: withDistance ? hit.distance : nil)
         }
-        w.raw("],\"pageItemCount\":")
-        w.int(page.pageItemCount)
-        w.raw(",\"pageNumber\":")
-        w.int(page.pageNumber)
-        w.raw(",\"pageSize\":")
-        w.int(page.pageSize)
-        w.raw("}")
+        w.pageEnd(page)
         return w
     }
 
@@ -147,13 +141,7 @@ struct ContactJSON {
             if i > 0 { w.raw(",") }
             w.contact(contact)
         }
-        w.raw("],\"pageItemCount\":")
-        w.int(page.pageItemCount)
-        w.raw(",\"pageNumber\":")
-        w.int(page.pageNumber)
-        w.raw(",\"pageSize\":")
-        w.int(page.pageSize)
-        w.raw("}")
+        w.pageEnd(page)
         return w
     }
 
@@ -166,5 +154,16 @@ struct ContactJSON {
     /// A 200 `application/json` response with these bytes.
     func response() -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Closes a page's items and writes its counts: `],"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
+    private mutating func pageEnd(_ page: Page<some Any>) {
+        raw("],\"pageItemCount\":")
+        int(page.pageItemCount)
+        raw(",\"pageNumber\":")
+        int(page.pageNumber)
+        raw(",\"pageSize\":")
+        int(page.pageSize)
+        raw("}")
     }
 }
