@@ -66,19 +66,29 @@ public enum ContactFileWriter {
     }
 
     static func properties(_ c: Contact) -> [String] {
+        members(reference: c.reference, name: c.name, groupId: c.groupId, parentId: c.parentId,
+                extraInformation: c.extraInformation, street: c.street, town: c.town,
+                postalCode: c.postalCode, country: c.country)
+    }
+
+    /// The plain members of a contact or a create body, in the contract's order; absent ones stay out.
+    private static func members(
+        reference: String?, name: String?, groupId: GroupID?, parentId: ContactID?, extraInformation: String?,
+        street: String?, town: String?, postalCode: String?, country: String?
+    ) -> [String] {
         var members: [String] = []
         func add(_ key: String, _ value: String?) {
             if let value { members.append("\"\(key)\":\(ContactFileReader.quote(value))") }
         }
-        add("reference", c.reference)
-        add("name", c.name)
-        members.append("\"groupId\":\(c.groupId.rawValue)")
-        if let parent = c.parentId { members.append("\"parentId\":\(parent.rawValue)") }
-        add("extraInformation", c.extraInformation)
-        add("street", c.street)
-        add("town", c.town)
-        add("postalCode", c.postalCode)
-        add("country", c.country)
+        add("reference", reference)
+        add("name", name)
+        if let groupId { members.append("\"groupId\":\(groupId.rawValue)") }
+        if let parentId { members.append("\"parentId\":\(parentId.rawValue)") }
+        add("extraInformation", extraInformation)
+        add("street", street)
+        add("town", town)
+        add("postalCode", postalCode)
+        add("country", country)
         return members
     }
 
@@ -90,19 +100,9 @@ public enum ContactFileWriter {
     /// A decoded create body as JSON again (for the bulk endpoint: `import --server`); what it
     /// lacks stays out, so the service reports it as the local import would.
     public static func createBody(_ d: ContactDraft) -> String {
-        var members: [String] = []
-        func add(_ key: String, _ value: String?) {
-            if let value { members.append("\"\(key)\":\(ContactFileReader.quote(value))") }
-        }
-        add("reference", d.reference)
-        add("name", d.name)
-        if let group = d.groupId { members.append("\"groupId\":\(group.rawValue)") }
-        if let parent = d.parentId { members.append("\"parentId\":\(parent.rawValue)") }
-        add("extraInformation", d.extraInformation)
-        add("street", d.street)
-        add("town", d.town)
-        add("postalCode", d.postalCode)
-        add("country", d.country)
+        var members = members(reference: d.reference, name: d.name, groupId: d.groupId, parentId: d.parentId,
+                              extraInformation: d.extraInformation, street: d.street, town: d.town,
+                              postalCode: d.postalCode, country: d.country)
         if let l = d.location {
             var location: [String] = []
             if let latitude = l.latitude { location.append("\"latitude\":\(latitude)") }

@@ -136,9 +136,8 @@ struct ProblemCollector {
     func has(_ path: String) -> Bool { errors[path] != nil }
 
     func throwIfAny(_ code: ContactProblem.Code = .validationFailed) throws(ContactProblem) {
-        guard !errors.isEmpty else { return }
+        guard let first = errors.keys.min() else { return }
         if code == .validationFailed { throw ContactProblem.validation(errors) }
-        let first = errors.keys.sorted()[0]
-        throw ContactProblem(code, detail: "\(first): \(errors[first]![0])", errors: errors)
+        throw ContactProblem(code, detail: "\(first): \(errors[first]?.first ?? "is invalid")", errors: errors)
     }
 }

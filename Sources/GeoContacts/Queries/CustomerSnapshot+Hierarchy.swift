@@ -150,7 +150,7 @@ extension CustomerSnapshot {
 
     func sortedChildren(of id: ContactID) -> [ContactID] {
         guard let children = childrenByParent[id] else { return [] }
-        if children.count == 1 { return [children.first!] }  // chains: skip the sort
+        if children.count == 1, let only = children.first { return [only] }  // chains: skip the sort
         return children.sorted()
     }
 }
