@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps run test bench bench-check bench-thresholds clean
+.PHONY: deps bench-deps run test bench bench-store bench-check bench-thresholds clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -42,6 +42,12 @@ bench-deps: deps
 FILTER ?= .*
 bench: bench-deps
 	$(SWIFT) package --package-path Benchmarks benchmark --filter '$(FILTER)'
+
+## The store benchmark: import, restart, memory, durable HTTP creates and the bulk endpoint beside
+## PostgreSQL 15 + PostGIS 3 and Redis 7 (installed when missing, started on loopback and stopped
+## by the script). Size: STORE_BENCH_ROWS (default 1000000). See Benchmarks/Store/run.sh.
+bench-store: deps
+	Benchmarks/Store/run.sh
 
 ## Check the committed allocation-count thresholds (Benchmarks/Thresholds: p90 malloc counts of the
 ## RTree benchmarks and of every contacts and hierarchy benchmark, at the default sizes).

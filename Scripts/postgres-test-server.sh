@@ -5,6 +5,10 @@
 #   eval "$(Scripts/postgres-test-server.sh start)"   # exports GEOCONTACTS_TEST_POSTGRES_URL
 #   Scripts/postgres-test-server.sh stop               # stops it and removes the folder
 #
+# The tests' server runs with fsync=off. `start --durable` keeps PostgreSQL's durable defaults
+# (fsync=on, synchronous_commit=on): the store benchmark (Benchmarks/Store/run.sh) compares
+# durable writes with it.
+#
 # Installs postgresql-15 and postgresql-15-postgis-3 when missing (apt-get, sudo only when not
 # root). initdb refuses to run as root, so as root the server runs as the `postgres` user.
 # The state (folder, port) is kept in .build/postgres-test-server so `stop` finds it.
@@ -19,6 +23,8 @@ as_owner() {  # runs a command as the server's owner
 }
 
 start() {
+  local fsync=off
+  if [ "${1:-}" = --durable ]; then fsync=on; fi
   if [ ! -x "$PGBIN/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
     echo "Installing postgresql-15 and postgresql-15-postgis-3…" >&2
     $SUDO apt-get update -qq >&2
@@ -35,7 +41,7 @@ start() {
   mkdir -p .build
   printf '%s\n%s\n' "$dir" "$port" > "$STATE"
   as_owner "$PGBIN/initdb -D $dir/data -A trust -U postgres --no-sync -E UTF8" >/dev/null
-  as_owner "$PGBIN/pg_ctl -D $dir/data -l $dir/run/log -w -o '-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/run -c fsync=off' start" >&2
+  as_owner "$PGBIN/pg_ctl -D $dir/data -l $dir/run/log -w -o '-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/run -c fsync=$fsync' start" >&2
   echo "export GEOCONTACTS_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres"
 }
 
@@ -50,7 +56,7 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--durable] | stop" >&2; exit 2 ;;
 esac
