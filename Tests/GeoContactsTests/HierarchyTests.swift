@@ -73,7 +73,12 @@ import Testing
     func randomizedForests(seed: UInt64) async throws {
         print("HierarchyTests seed: \(seed)")
         var rng = SeededGenerator(seed: seed)
-        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        // Removals that would change more than 40 contacts are refused (the fan and the chain
+        // exceed it; most random subtrees do not).
+        let limit = 40
+        var policy = ContactPolicy.default
+        policy.maximumRemovalSize = limit
+        let directory = try await Fixture.directory(customers: [Fixture.customer], policy: policy)
         let caller = Fixture.caller()
         var forest = Forest()
         // Shapes: a deep chain, a wide fan, many roots, random attachments.
@@ -118,8 +123,11 @@ import Testing
                 let policy = [RemovalPolicy.reject, .reparentChildren, .cascade].randomElement(using: &rng)!
                 let children = forest.children(of: id)
                 let p = await problem { () async throws(ContactProblem) in try await directory.remove(id, children: policy, as: caller) }
+                let changed = policy == .cascade ? forest.bfs(id).count + 1 : children.count + 1
                 if policy == .reject && !children.isEmpty {
-                    #expect(p?.status == 409, "\(context)")
+                    #expect(p?.code == .contactHasChildren, "\(context)")
+                } else if !children.isEmpty && changed > limit {
+                    #expect(p?.code == .removalTooLarge && p?.status == 409, "\(context) \(changed) contacts")
                 } else {
                     #expect(p == nil, "\(context)")
                     if policy == .cascade {
@@ -137,6 +145,36 @@ import Testing
             let sample = Array(forest.parent.keys.shuffled(using: &rng).prefix(8))
             try check(directory.snapshot(of: Fixture.customer), against: forest, sample: sample, context: context)
         }
+    }
+
+    /// A removal that would change more than the policy's limit is refused and changes
+    /// nothing; one at the limit goes through.
+    @Test func removalsAreBounded() async throws {
+        var policy = ContactPolicy.default
+        policy.maximumRemovalSize = 10
+        let directory = try await Fixture.directory(customers: [Fixture.customer], policy: policy)
+        let caller = Fixture.caller()
+        var chain: [ContactID] = []
+        for i in 0..<12 {
+            chain.append(try await directory.create(Fixture.draft("chain\(i)", parent: chain.last), as: caller))
+        }
+        let hub = try await directory.create(Fixture.draft("hub"), as: caller)
+        for i in 0..<10 { _ = try await directory.create(Fixture.draft("fan\(i)", parent: hub), as: caller) }
+        let before = directory.snapshot(of: Fixture.customer)
+
+        for (id, removal) in [(chain[0], RemovalPolicy.cascade), (chain[1], .cascade), (hub, .reparentChildren), (hub, .cascade)] {
+            let p = await problem { () async throws(ContactProblem) in try await directory.remove(id, children: removal, as: caller) }
+            #expect(p?.code == .removalTooLarge && p?.status == 409, "\(id) \(removal)")
+        }
+        let after = directory.snapshot(of: Fixture.customer)
+        #expect(after.count == before.count)
+        #expect(after.contacts == before.contacts)
+        try after.checkInvariants()
+
+        // chain[2]'s subtree is exactly 10 contacts.
+        let removed = try await directory.remove(chain[2], children: .cascade, as: caller)
+        #expect(removed == Array(chain[2...]).sorted())
+        #expect(directory.snapshot(of: Fixture.customer).count == before.count - 10)
     }
 
     /// A chain a million levels deep: descendants of the root, ancestors of the leaf, depth,

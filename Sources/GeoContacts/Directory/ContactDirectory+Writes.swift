@@ -124,7 +124,9 @@ extension ContactDirectory {
     ///   while it has any), `.reparentChildren` (they take its parent, or become roots), or
     ///   `.cascade` (its whole subtree is removed).
     /// - Returns: the ids removed (only `id` unless cascading), ascending.
-    /// - Throws: 403; 404 for an unknown contact; 409; 500.
+    /// - Throws: 403; 404 for an unknown contact; 409 `contact-has-children`, or
+    ///   `removal-too-large` when it would change more than
+    ///   ``ContactPolicy/maximumRemovalSize`` contacts; 500.
     @discardableResult
     public func remove(_ id: ContactID, children policy: RemovalPolicy = .reject, as caller: Caller)
         async throws(ContactProblem) -> [ContactID]
@@ -132,28 +134,32 @@ extension ContactDirectory {
         try caller.require(.write)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
             let contact = try snapshot.contact(id)
-            let children = snapshot.sortedChildren(of: id)
-            var changes: [ContactChange] = []
-            if children.isEmpty {
+            let childCount = snapshot.childrenByParent[id]?.count ?? 0
+            if childCount == 0 {
                 return ([.removed(contact)], [id])
             }
+            let limit = snapshot.policy.maximumRemovalSize
+            let tooLarge = ContactProblem(
+                .removalTooLarge,
+                detail: "Removing contact \(id) this way would change more than \(limit) contacts; remove or re-parent parts of its subtree first.")
             switch policy {
             case .reject:
                 throw ContactProblem(.contactHasChildren,
-                                     detail: "Contact \(id) has \(children.count) children; remove or re-parent them, or ask to re-parent or cascade.")
+                                     detail: "Contact \(id) has \(childCount) children; remove or re-parent them, or ask to re-parent or cascade.")
             case .reparentChildren:
-                for child in children {
-                    let old = snapshot.contacts[child]!
+                guard childCount < limit else { throw tooLarge }
+                var changes: [ContactChange] = snapshot.sortedChildren(of: id).compactMap { child in
+                    guard let old = snapshot.contacts[child] else { return nil }
                     var new = old
                     new.parentId = contact.parentId
-                    changes.append(.updated(old: old, new: new))
+                    return .updated(old: old, new: new)
                 }
                 changes.append(.removed(contact))
                 return (changes, [id])
             case .cascade:
+                guard let subtree = snapshot.subtreeIDs(of: id, limit: limit) else { throw tooLarge }
                 // Breadth-first order reversed: every contact is removed after its descendants.
-                let subtree = snapshot.subtreeIDs(of: id)
-                changes = subtree.reversed().map { .removed(snapshot.contacts[$0]!) }
+                let changes: [ContactChange] = subtree.reversed().compactMap { snapshot.contacts[$0].map { .removed($0) } }
                 return (changes, subtree.sorted())
             }
         }

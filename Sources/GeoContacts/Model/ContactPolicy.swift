@@ -1,9 +1,9 @@
 public import Geodesy
 
 /// Per-customer validation policy: string limits (contract defaults), reference uniqueness,
-/// and the CRS assumed for a location that names none.
+/// the CRS assumed for a location that names none, and how much one removal may change.
 public struct ContactPolicy: Hashable, Sendable {
-    /// Maximum lengths in characters (extended grapheme clusters), by property name.
+    /// Maximum lengths in Unicode scalars (code points), by property name.
     public var maximumLengths: [String: Int]
     /// Maximum length of a custom-field value.
     public var maximumCustomFieldLength: Int
@@ -11,13 +11,20 @@ public struct ContactPolicy: Hashable, Sendable {
     public var requiresUniqueReferences: Bool
     /// The CRS of a location without `crs`.
     public var defaultCRS: CoordinateReferenceSystem
+    /// The most contacts one removal may change: a cascade's whole subtree, or the removed
+    /// contact and the children a re-parenting updates. Beyond it the removal is a 409
+    /// `removal-too-large` and changes nothing (remove deeper subtrees first). It bounds the
+    /// work one request does while the customer's other writes wait.
+    public var maximumRemovalSize: Int
 
     public init(maximumLengths: [String: Int] = ContactPolicy.contractLengths, maximumCustomFieldLength: Int = 16_384,
-                requiresUniqueReferences: Bool = false, defaultCRS: CoordinateReferenceSystem = .wgs84) {
+                requiresUniqueReferences: Bool = false, defaultCRS: CoordinateReferenceSystem = .wgs84,
+                maximumRemovalSize: Int = 100_000) {
         self.maximumLengths = maximumLengths
         self.maximumCustomFieldLength = maximumCustomFieldLength
         self.requiresUniqueReferences = requiresUniqueReferences
         self.defaultCRS = defaultCRS
+        self.maximumRemovalSize = maximumRemovalSize
     }
 
     /// The contract's limits: name 50, reference 40, street 100, town 100, postalCode 10,

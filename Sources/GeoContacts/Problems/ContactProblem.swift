@@ -29,6 +29,8 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public static let definitionNotFound = Code(rawValue: "definition-not-found")
         /// 409: the contact has children and the removal policy is `.reject`.
         public static let contactHasChildren = Code(rawValue: "contact-has-children")
+        /// 409: a removal would change more contacts than ``ContactPolicy/maximumRemovalSize``.
+        public static let removalTooLarge = Code(rawValue: "removal-too-large")
         /// 409: a group or definition cannot be removed or changed while contacts use it.
         public static let inUse = Code(rawValue: "in-use")
         /// 409: every id of the kind asked for (contact, group, definition) is used up for the customer (the next would be `Int64.max`).
@@ -49,7 +51,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .malformedJSON, .invalidBody, .emptyPatch, .invalidParameter: 400
             case .missingScope: 403
             case .contactNotFound, .groupNotFound, .definitionNotFound: 404
-            case .contactHasChildren, .inUse, .idsExhausted: 409
+            case .contactHasChildren, .removalTooLarge, .inUse, .idsExhausted: 409
             case .validationFailed: 422
             case .batchAborted: 424
             default: 500
@@ -68,6 +70,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .groupNotFound: "Contact group not found"
             case .definitionNotFound: "Custom field definition not found"
             case .contactHasChildren: "The contact has children"
+            case .removalTooLarge: "The removal would change too many contacts"
             case .inUse: "Still in use"
             case .idsExhausted: "No id is left"
             case .validationFailed: "One or more properties are invalid"

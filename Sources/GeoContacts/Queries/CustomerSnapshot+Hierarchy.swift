@@ -93,17 +93,20 @@ extension CustomerSnapshot {
         return size
     }
 
-    /// Every contact of the subtree rooted at `id`, `id` included, in no particular order.
-    /// - Complexity: O(subtree), iterative.
-    func subtreeIDs(of id: ContactID) -> [ContactID] {
-        var result: [ContactID] = []
+    /// Every contact of the subtree rooted at `id`, `id` included, breadth-first; `nil` as
+    /// soon as it holds more than `limit` contacts.
+    /// - Complexity: O(min(subtree, limit)), iterative.
+    func subtreeIDs(of id: ContactID, limit: Int) -> [ContactID]? {
+        var result: [ContactID] = [id]
         var i = 0
-        result.append(id)
         while i < result.count {
-            if let children = childrenByParent[result[i]] { result.append(contentsOf: children) }
+            if let children = childrenByParent[result[i]] {
+                guard children.count <= limit - result.count else { return nil }
+                result.append(contentsOf: children)
+            }
             i += 1
         }
-        return result
+        return result.count <= limit ? result : nil
     }
 
     /// A page of the descendants of `id` (the subtree without `id` itself), in breadth-first or

@@ -159,7 +159,7 @@ extension CustomerSnapshot {
                 let memo = SubtreeMemo(ancestor: ancestor)
                 predicates.append { memo.contains($0, contacts: contacts) }
             } else {
-                let subtree = subtreeIDs(of: ancestor)
+                let subtree = subtreeIDs(of: ancestor, limit: .max) ?? []
                 if subtree.count < driver?.count ?? Int.max { driver = subtree }
                 let members = Set(subtree)
                 predicates.append { members.contains($0) }
