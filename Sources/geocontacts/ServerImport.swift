@@ -1,19 +1,32 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GeoContacts
 import GeoContactsInterchange
+import NIOCore
 
 /// An import into a running service through its bulk endpoint (`POST /v1/contactBatches`,
-/// NDJSON bodies, durable before it answers): requests of at most ``requestSize`` rows,
-/// one after the other; an atomic import sends every row in one `?atomic=true` request at
-/// the end (so it is bounded by the service's batch limits), and nothing at all when the file
-/// itself has rows it cannot read. Rows that name an id are refused: the service gives ids.
+/// NDJSON bodies, durable before it answers): requests of at most ``requestSize`` rows, with
+/// up to ``requestsInFlight`` sent before the oldest answer is awaited (so the service stores
+/// one while the next is read and sent), answers read in order. An atomic import sends every
+/// row in one `?atomic=true` request at the end (so it is bounded by the service's batch
+/// limits), and nothing at all when the file itself has rows it cannot read. Rows that name an
+/// id are refused: the service gives ids. Rejected rows are reported a chunk at a time, in line
+/// order, once every request of the chunk is answered.
 struct ServerImport: ImportTarget {
     static let requestSize = 10_000
+    static let requestsInFlight = 2
 
-    let endpoint: URL
+    typealias Problem = (line: Int, problems: [String: [String]])
+
+    /// A request sent (or none), its rows' lines, and, on the last one of a chunk, the chunk's
+    /// rows refused before sending.
+    private struct Pending {
+        let answer: Task<(status: UInt, body: ByteBuffer), any Error>?
+        let lines: [Int]
+        let endsChunk: [Problem]?
+    }
+
+    let endpoint: String
     let token: String
     let customer: Int64
     let atomic: Bool
@@ -23,12 +36,16 @@ struct ServerImport: ImportTarget {
     /// Rows waiting to be sent (an atomic import's, until the end).
     private var bodies: [UInt8] = []
     private var lines: [Int] = []
+    /// Requests in the order they were sent.
+    private var pending: [Pending] = []
+    /// Problems of the current chunk's answered requests, reported when the chunk's last is.
+    private var unreported: [Problem] = []
 
     init(server: String, token: String, customer: Int64, atomic: Bool) throws {
         guard let base = URL(string: server), let scheme = base.scheme, ["http", "https"].contains(scheme.lowercased()),
               base.host != nil
         else { throw CommandFailure("--server must be an http(s) URL, like http://127.0.0.1:8080, not \(server)") }
-        endpoint = base.appendingPathComponent("v1/contactBatches")
+        endpoint = base.appendingPathComponent("v1/contactBatches").absoluteString
         self.token = token
         self.customer = customer
         self.atomic = atomic
@@ -45,52 +62,81 @@ struct ServerImport: ImportTarget {
             bodies += Array(ContactFileWriter.createBody(item.draft).utf8)
             bodies.append(0x0A)
             lines.append(line)
-            if !atomic && lines.count >= Self.requestSize { problems += try await send() }
+            if !atomic && lines.count >= Self.requestSize { try await send(endingChunk: nil) }
         }
-        if !atomic && !lines.isEmpty { problems += try await send() }
-        rejected += problems.count
-        report(problems)
+        if atomic {
+            rejected += problems.count
+            report(problems)
+        } else {
+            try await send(endingChunk: problems)
+        }
     }
 
     mutating func finish() async throws {
-        guard !lines.isEmpty else { return }
-        let problems = try await send()
-        rejected += problems.count
-        report(problems)
-        if atomic && !problems.isEmpty { created = 0 }
+        if atomic && !lines.isEmpty {
+            let before = rejected
+            try await send(endingChunk: [])
+            while !pending.isEmpty { try await receiveOldest() }
+            if rejected > before { created = 0 }
+        }
+        while !pending.isEmpty { try await receiveOldest() }
     }
 
-    /// Sends the waiting rows; returns the refused ones' problems (an atomic batch's items
-    /// refused only because another one was are not reported).
-    private mutating func send() async throws -> [(line: Int, problems: [String: [String]])] {
-        defer {
-            bodies.removeAll(keepingCapacity: true)
-            lines.removeAll(keepingCapacity: true)
+    /// Sends the waiting rows (if any) and queues the request; awaits the oldest answers while
+    /// more than ``requestsInFlight`` are out.
+    private mutating func send(endingChunk problems: [Problem]?) async throws {
+        var answer: Task<(status: UInt, body: ByteBuffer), any Error>?
+        if !lines.isEmpty {
+            var request = HTTPClientRequest(url: atomic ? endpoint + "?atomic=true" : endpoint)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Customer-Id", value: "\(customer)")
+            request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+            request.body = .bytes(ByteBuffer(bytes: bodies))
+            let endpoint = endpoint
+            answer = Task {
+                do {
+                    let response = try await HTTPClient.shared.execute(request, timeout: .minutes(10))
+                    return (response.status.code, try await response.body.collect(upTo: 256 << 20))
+                } catch {
+                    throw CommandFailure("cannot reach \(endpoint): \(error)")
+                }
+            }
         }
-        var url = endpoint
-        if atomic { url = URL(string: endpoint.absoluteString + "?atomic=true") ?? endpoint }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("\(customer)", forHTTPHeaderField: "Customer-Id")
-        request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(bodies)
-        let (data, response): (Data, URLResponse)
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw CommandFailure("cannot reach \(endpoint.absoluteString): \(error.localizedDescription)")
+        pending.append(Pending(answer: answer, lines: lines, endsChunk: problems))
+        bodies.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        while pending.count > Self.requestsInFlight { try await receiveOldest() }
+    }
+
+    /// Reads the oldest request's answer; reports its chunk's problems if it is the chunk's last.
+    private mutating func receiveOldest() async throws {
+        let oldest = pending.removeFirst()
+        if let answer = oldest.answer {
+            let (status, body) = try await answer.value
+            unreported += try refusals(status: status, body: body, lines: oldest.lines)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if let problems = oldest.endsChunk {
+            let chunk = unreported + problems
+            unreported = []
+            rejected += chunk.count
+            report(chunk)
+        }
+    }
+
+    /// The refused items' problems in one answer (an atomic batch's items refused only because
+    /// another one was are not reported); counts the created ones.
+    private mutating func refusals(status: UInt, body: ByteBuffer, lines: [Int]) throws -> [Problem] {
+        let data = Data(body.readableBytesView)
         let json = try? JSONSerialization.jsonObject(with: data)
         guard status == 200, let answer = json as? [String: Any], let items = answer["items"] as? [[String: Any]],
               items.count == lines.count
         else {
             let problem = json as? [String: Any]
             let detail = problem?["detail"] as? String ?? problem?["title"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
-            throw CommandFailure("\(endpoint.absoluteString) answered \(status): \(detail)")
+            throw CommandFailure("\(endpoint) answered \(status): \(detail)")
         }
-        var problems: [(line: Int, problems: [String: [String]])] = []
+        var problems: [Problem] = []
         for (item, line) in zip(items, lines) {
             if item["status"] as? Int == 201 {
                 created += 1
