@@ -10,6 +10,8 @@ public struct GeodesyError: Error, Hashable, Sendable, CustomStringConvertible {
 
         /// PROJ does not know the coordinate reference system.
         public static let unknownCRS = Code(rawValue: "unknown-crs")
+        /// The CRS is valid but not on the service's allow-list.
+        public static let crsNotAllowed = Code(rawValue: "crs-not-allowed")
         /// A coordinate is NaN or infinite.
         public static let nonFiniteCoordinate = Code(rawValue: "non-finite-coordinate")
         /// Latitude is outside [-90, 90].

@@ -17,15 +17,43 @@ public final class SharedCoordinateNormalizer: Sendable {
 
     private let slots: [Slot]
     private let next = Atomic<Int>(0)
+    /// The CRS accepted besides WGS84 (trimmed, lowercased definitions); `nil`: any.
+    private let allowed: Set<String>?
+    /// The allow-list as given, for messages.
+    private let allowedNames: String
 
-    /// - Parameter slots: how many normalizers (PROJ contexts) to keep, at least 1; about the
-    ///   number of threads that convert at once.
-    public init(slots: Int) {
+    /// - Parameters:
+    ///   - slots: how many normalizers (PROJ contexts) to keep, at least 1; about the number
+    ///     of threads that convert at once.
+    ///   - allowed: the only CRS accepted besides WGS84 (`nil`: any PROJ knows). Any other is
+    ///     refused with `crs-not-allowed` before PROJ is asked. With an allow-list, call
+    ///     ``prepareAllowed()`` at start-up so that no request pays for creating a
+    ///     transformation.
+    public init(slots: Int = 4, allowing allowed: [CoordinateReferenceSystem]? = nil) {
         self.slots = (0..<max(1, slots)).map { _ in Slot() }
+        self.allowed = allowed.map { Set($0.map(\.definition.trimmedLowercased)) }
+        allowedNames = (allowed ?? []).map(\.definition).joined(separator: ", ")
     }
 
-    /// Four slots.
-    public convenience init() { self.init(slots: 4) }
+    /// Creates the transformation of every allowed CRS in every slot (its cost is paid here,
+    /// not by the first requests), so an unknown code on the allow-list fails at start-up.
+    public func prepareAllowed() throws(GeodesyError) {
+        guard let allowed else { return }
+        for crs in allowed.sorted() where !CoordinateReferenceSystem(crs).isWGS84 {
+            for slot in slots {
+                let failure: GeodesyError? = slot.normalizer.withLock { normalizer in
+                    do throws(GeodesyError) { try normalizer.prepare(CoordinateReferenceSystem(crs)); return nil } catch { return error }
+                }
+                if let failure { throw failure }
+            }
+        }
+    }
+
+    private func checkAllowed(_ crs: CoordinateReferenceSystem) throws(GeodesyError) {
+        guard let allowed, !allowed.contains(crs.definition.trimmedLowercased) else { return }
+        throw GeodesyError(.crsNotAllowed, field: .crs,
+                           message: "is not accepted by this service; accepted: EPSG:4326 (WGS84), \(allowedNames)")
+    }
 
     /// See ``CoordinateNormalizer/normalize(x:y:from:)``.
     public func normalize(x: Double, y: Double, from crs: CoordinateReferenceSystem) throws(GeodesyError)
@@ -34,12 +62,14 @@ public final class SharedCoordinateNormalizer: Sendable {
         if crs.isWGS84 {
             return try Coordinate(validatingLatitude: y, longitude: x)
         }
+        try checkAllowed(crs)
         return try withNormalizer { normalizer throws(GeodesyError) in try normalizer.normalize(x: x, y: y, from: crs) }
     }
 
     /// See ``CoordinateNormalizer/prepare(_:)``.
     public func prepare(_ crs: CoordinateReferenceSystem) throws(GeodesyError) {
         if crs.isWGS84 { return }
+        try checkAllowed(crs)
         try withNormalizer { normalizer throws(GeodesyError) in try normalizer.prepare(crs) }
     }
 

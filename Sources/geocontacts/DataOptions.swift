@@ -1,6 +1,7 @@
 import ArgumentParser
 import GeoContacts
 import GeoContactsSQLite
+import Geodesy
 
 /// `--data DIR` (else `DATA_DIR`, else `./data`), shared by every command that opens a data folder.
 struct DataOptions: ParsableArguments {
@@ -10,13 +11,14 @@ struct DataOptions: ParsableArguments {
     var folder: DataFolder { DataFolder.resolve(option: path) }
 
     /// Opens the folder; a storage error becomes one line on stderr.
-    func open(journaling: ContactStorage.Journaling = .durable, mustExist: Bool = false) throws -> ContactStorage {
+    func open(journaling: ContactStorage.Journaling = .durable, mustExist: Bool = false,
+              normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer()) throws -> ContactStorage {
         let folder = self.folder
         if mustExist && !folder.exists {
             throw CommandFailure("no data in \(folder.url.path) (use --data DIR or DATA_DIR)")
         }
         do {
-            return try ContactStorage.open(folder, journaling: journaling)
+            return try ContactStorage.open(folder, journaling: journaling, normalizer: normalizer)
         } catch {
             throw CommandFailure(error.message)
         }

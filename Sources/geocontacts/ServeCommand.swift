@@ -2,6 +2,7 @@ import ArgumentParser
 import GeoContacts
 import GeoContactsPostgres
 import GeoContactsServer
+import Geodesy
 import GeoContactsSQLite
 import Logging
 
@@ -32,6 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Use PostgreSQL + PostGIS as the store instead of the data folder's SQLite file (env GEOCONTACTS_POSTGRES_URL).",
         valueName: "postgres://user@host:port/database"))
     var postgres: String?
+    @Option(name: .customLong("allow-crs"), help: ArgumentHelp(
+        "Accept only this CRS besides WGS84 in request input (repeat for each). Default: any EPSG code PROJ knows.",
+        valueName: "EPSG:code"))
+    var allowedCRS: [String] = []
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -45,18 +50,19 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.printsToken = printToken
         guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be between 0 and 86400 seconds") }
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        let normalizer = try Self.normalizer(allowing: allowedCRS)
         // StreamLogHandler's format, buffered (one line per request is written in batches).
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })
         logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if inMemory {
-            try await ServiceRunner.run(configuration: configuration, logger: logger)
+            try await ServiceRunner.run(configuration: configuration, directory: ContactDirectory(normalizer: normalizer), logger: logger)
             return
         }
         if let url = postgres ?? env["GEOCONTACTS_POSTGRES_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try await runOnPostgres(url: url, configuration: configuration, logger: logger)
+            try await runOnPostgres(url: url, configuration: configuration, normalizer: normalizer, logger: logger)
             return
         }
-        let storage = try data.open(journaling: .durable)
+        let storage = try data.open(journaling: .durable, normalizer: normalizer)
         defer { storage.close() }
         let stats = storage.statistics
         logger.info("storage opened", metadata: [
@@ -71,8 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Serves over a PostgreSQL store: restores every customer from it, loads the sample data
     /// into an empty database (stored first, one transaction per customer), then runs.
-    private func runOnPostgres(url: String, configuration: ServerConfiguration, logger: Logger) async throws {
-        let storage = try await PostgresContactStorage.open(url: url, logger: logger)
+    private func runOnPostgres(url: String, configuration: ServerConfiguration, normalizer: SharedCoordinateNormalizer,
+                               logger: Logger) async throws {
+        let storage = try await PostgresContactStorage.open(url: url, normalizer: normalizer, logger: logger)
         let stats = storage.statistics
         logger.info("postgres storage opened", metadata: [
             "customers": "\(stats.customers)", "contacts": "\(stats.contacts)", "epoch": "\(storage.epoch)",
@@ -93,5 +100,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await storage.close()
         logger.info("storage closed")
+    }
+
+    /// The PROJ bridge for every directory: with `--allow-crs`, only those CRS (each an EPSG
+    /// code, prepared now in every PROJ context, so an unknown one stops the start).
+    static func normalizer(allowing codes: [String]) throws -> SharedCoordinateNormalizer {
+        guard !codes.isEmpty else { return SharedCoordinateNormalizer() }
+        let systems = codes.map { CoordinateReferenceSystem($0) }
+        if let bad = systems.first(where: { !$0.isEPSGCode }) {
+            throw ValidationError("--allow-crs takes EPSG codes like EPSG:27700, not \"\(bad.definition)\"")
+        }
+        let normalizer = SharedCoordinateNormalizer(allowing: systems)
+        do {
+            try normalizer.prepareAllowed()
+        } catch {
+            throw ValidationError("--allow-crs: \(error.message)")
+        }
+        return normalizer
     }
 }

@@ -72,6 +72,16 @@ struct HardeningCLITests {
         #expect(serve.stderr.contains("jwt-signing-key"), "\(serve.stderr)")
     }
 
+    @Test("serve --allow-crs takes EPSG codes PROJ knows, else it does not start",
+          arguments: ["+proj=tmerc +lon_0=3", "EPSG:999999", ""])
+    func allowCRSIsChecked(_ code: String) throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let serve = try Support.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--allow-crs", code])
+        #expect(serve.status != 0, "\(serve.stderr)")
+        #expect(serve.stderr.contains("--allow-crs"), "\(serve.stderr)")
+    }
+
     /// Runs `serve` on a free port until /health answers, stops it, and returns its standard output.
     static func serveOutput(_ ws: Workspace, _ extra: [String]) async throws -> String {
         let port = try ServerImportTests.freePort()

@@ -45,4 +45,28 @@ struct NormalizerCacheTests {
         }
         #expect(abs(point.latitude - expected.latitude) < 1e-12 && abs(point.longitude - expected.longitude) < 1e-12)
     }
+
+    @Test func anAllowListRefusesOtherSystemsBeforePROJ() throws {
+        let shared = SharedCoordinateNormalizer(allowing: ["EPSG:3857"])
+        try shared.prepareAllowed()
+        let mercator = try shared.normalize(x: -13_000, y: 6_710_000, from: " epsg:3857 ")
+        #expect(abs(mercator.latitude - 51.5) < 0.1)
+        #expect(try shared.normalize(x: 2, y: 1, from: "WGS84") == Coordinate(latitude: 1, longitude: 2))
+        for crs: CoordinateReferenceSystem in ["EPSG:27700", "EPSG:999999", "+proj=tmerc +lon_0=3"] {
+            #expect(throws: GeodesyError.self) { try shared.normalize(x: 500_000, y: 200_000, from: crs) }
+            do {
+                try shared.prepare(crs)
+                Issue.record("\(crs) was prepared")
+            } catch {
+                #expect(error.code == .crsNotAllowed && error.field == .crs, "\(crs): \(error)")
+            }
+        }
+        // A code PROJ does not know on the allow-list is found at start-up.
+        do {
+            try SharedCoordinateNormalizer(allowing: ["EPSG:3857", "EPSG:999999"]).prepareAllowed()
+            Issue.record("EPSG:999999 was prepared")
+        } catch {
+            #expect(error.code == .unknownCRS)
+        }
+    }
 }
