@@ -1,6 +1,7 @@
 public import GeoContacts
 public import Hummingbird
 public import Logging
+import NIOCore
 
 /// The HTTP service over a ``ContactDirectory``: builds the router (every route of the
 /// OpenAPI document) and the Hummingbird application.
@@ -44,9 +45,12 @@ public struct GeoContactsService: Sendable {
     public func buildApplication(logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {})
         -> some ApplicationProtocol
     {
-        Application(
+        let requestTimeout = TimeAmount(configuration.requestTimeout)
+        return Application(
             router: buildRouter(),
-            server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(timeout: requestTimeout)],
+                idleTimeout: .init(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GeoContacts"),
             onServerRunning: { _ in await onServerRunning() },
             logger: logger

@@ -22,6 +22,11 @@ public struct ServerConfiguration: Sendable {
     /// while no response is being produced: idle keep-alive connections and requests that
     /// stall mid-head or mid-body are closed after it (`serve --idle-timeout`).
     public var idleTimeout: Duration = .seconds(30)
+    /// How long a request may take to arrive whole (head and body), counted from when the
+    /// connection is ready for it (opened, or the previous response written); the connection
+    /// is closed after it (`serve --request-timeout`). It bounds clients that trickle a request
+    /// a few bytes at a time, which the idle timeout does not.
+    public var requestTimeout: Duration = .seconds(60)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "data",
                 maximumBodySize: Int = 1 << 20, loadsSampleData: Bool = true) {

@@ -27,6 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     var printToken = false
     @Option(help: "Seconds a connection may stay idle (or stall mid-request) before it is closed.")
     var idleTimeout: Double = 30
+    @Option(help: "Seconds a request may take to arrive whole (head and body) once the connection is ready for it.")
+    var requestTimeout: Double = 60
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
     @Option(help: ArgumentHelp(
@@ -50,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.printsToken = printToken
         guard idleTimeout > 0, idleTimeout <= 86_400 else { throw ValidationError("--idle-timeout must be between 0 and 86400 seconds") }
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        guard requestTimeout > 0, requestTimeout <= 86_400 else { throw ValidationError("--request-timeout must be between 0 and 86400 seconds") }
+        configuration.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
         let normalizer = try Self.normalizer(allowing: allowedCRS)
         // StreamLogHandler's format, buffered (one line per request is written in batches).
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })

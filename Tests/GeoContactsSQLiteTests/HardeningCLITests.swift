@@ -84,6 +84,16 @@ struct HardeningCLITests {
 
     /// Runs `serve` on a free port until /health answers, stops it, and returns its standard output.
     static func serveOutput(_ ws: Workspace, _ extra: [String]) async throws -> String {
+        try await withServer(ws, extra) { _ in
+            try await Task.sleep(for: .milliseconds(300))  // the banner is printed once the server runs
+        }.output
+    }
+
+    /// Runs `serve` on a free port until /health answers, then `body` with the port; stops it
+    /// and returns `body`'s result and the server's standard output.
+    static func withServer<T>(_ ws: Workspace, _ extra: [String], _ body: (Int) async throws -> T) async throws
+        -> (result: T, output: String)
+    {
         let port = try ServerImportTests.freePort()
         let outURL = ws.root.appendingPathComponent("serve-\(port).out")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -98,11 +108,48 @@ struct HardeningCLITests {
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
                (response as? HTTPURLResponse)?.statusCode == 200 { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
         }
-        try await Task.sleep(for: .milliseconds(300))  // the banner is printed once the server runs
+        defer {
+            if server.isRunning { server.terminate() }
+            server.waitUntilExit()
+        }
+        try #require(up, "the service did not start")
+        let result = try await body(port)
         if server.isRunning { server.terminate() }
         server.waitUntilExit()
-        try #require(up, "the service did not start")
-        return try String(contentsOf: outURL, encoding: .utf8)
+        return (result, try String(contentsOf: outURL, encoding: .utf8))
+    }
+
+    @Test("a request trickled a byte at a time is cut off at --request-timeout; the service goes on")
+    func trickledRequestsAreCutOff() async throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        _ = try await Self.withServer(ws, ["--in-memory", "--no-sample-data", "--request-timeout", "1"]) { port in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            try #require(connected)
+            let head = "POST /v1/contacts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+            #expect(send(fd, head, head.utf8.count, Int32(MSG_NOSIGNAL)) == head.utf8.count)
+            let clock = ContinuousClock()
+            let start = clock.now
+            var cutOff: Duration?
+            // A byte every 100 ms: well within the 30 s idle timeout, so only the request
+            // deadline can end it.
+            for _ in 0..<100 where cutOff == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                if send(fd, "{", 1, Int32(MSG_NOSIGNAL)) < 0 { cutOff = clock.now - start }
+            }
+            let elapsed = try #require(cutOff, "the trickled request was not cut off within 10 s")
+            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "\(elapsed)")
+            let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        }
     }
 
     @Test("serve prints a token only for sample data just loaded, or with --print-token")
