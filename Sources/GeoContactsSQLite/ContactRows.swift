@@ -6,17 +6,23 @@ import Geodesy
 /// Writing changes as rows, and reading rows back as contacts, groups and definitions.
 /// The only place that knows the table layout besides ``Schema``.
 enum ContactRows {
-    /// Writes one customer's changes, in order, inside the caller's transaction.
+    /// Writes one customer's changes, in order, inside the caller's transaction. The contact
+    /// statement is looked up once per call, and the id high-water mark is raised once, to
+    /// past the highest id created.
     static func write(_ changes: [ContactChange], customer: CustomerID, in db: Database) throws {
         let c = customer.rawValue
+        var upsert: Statement?
+        var highestCreated: Int64?
         for change in changes {
             switch change {
             case .created(let contact), .updated(old: _, new: let contact):
-                try db.cachedStatement(sql: """
+                let statement = try upsert ?? db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO contact (customer, id, reference, name, group_id, parent_id,
                         extra_information, street, town, postal_code, country, latitude, longitude)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
+                    """)
+                upsert = statement
+                try statement.execute(arguments: [
                         c, contact.id.rawValue, contact.reference, contact.name, contact.groupId.rawValue,
                         contact.parentId?.rawValue, contact.extraInformation, contact.street, contact.town,
                         contact.postalCode, contact.country, contact.location.latitude, contact.location.longitude,
@@ -30,12 +36,7 @@ enum ContactRows {
                         VALUES (?, ?, ?, ?)
                         """).execute(arguments: [c, contact.id.rawValue, field.definitionId.rawValue, field.value])
                 }
-                if case .created = change {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO contact_sequence (customer, next_id) VALUES (?, ?)
-                        ON CONFLICT (customer) DO UPDATE SET next_id = MAX(next_id, excluded.next_id)
-                        """).execute(arguments: [c, contact.id.rawValue &+ 1])
-                }
+                if case .created = change { highestCreated = max(highestCreated ?? contact.id.rawValue, contact.id.rawValue) }
             case .removed(let contact):
                 try db.cachedStatement(sql: "DELETE FROM contact WHERE customer = ? AND id = ?")
                     .execute(arguments: [c, contact.id.rawValue])
@@ -53,6 +54,12 @@ enum ContactRows {
                     """).execute(arguments: [c, definition.id.rawValue, definition.name, definition.type.rawValue,
                                              options, groups])
             }
+        }
+        if let highestCreated {
+            try db.cachedStatement(sql: """
+                INSERT INTO contact_sequence (customer, next_id) VALUES (?, ?)
+                ON CONFLICT (customer) DO UPDATE SET next_id = MAX(next_id, excluded.next_id)
+                """).execute(arguments: [c, highestCreated &+ 1])
         }
     }
 

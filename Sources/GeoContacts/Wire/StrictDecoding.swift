@@ -17,47 +17,60 @@ struct StrictDecoder {
         return members
     }
 
+    /// An object's known members: at most one per allowed key (a dozen at most), so a lookup
+    /// scans a few short keys instead of hashing.
+    struct KnownMembers {
+        fileprivate var entries: [(key: String, value: JSONValue)] = []
+
+        subscript(key: String) -> JSONValue? {
+            for entry in entries where entry.key == key { return entry.value }
+            return nil
+        }
+    }
+
     /// The members of an object by key, reporting unknown and duplicate keys under `prefix`.
-    mutating func members(_ members: [(key: String, value: JSONValue)], allowed: Set<String>, prefix: String)
-        -> [String: JSONValue]
+    /// Paths are built only for problems. Linear in the members (each is compared with the
+    /// allowed keys and the few kept), however many a hostile body holds.
+    mutating func members(_ members: [(key: String, value: JSONValue)], allowed: [String], prefix: @autoclosure () -> String)
+        -> KnownMembers
     {
-        var result: [String: JSONValue] = [:]
+        var result = KnownMembers()
+        result.entries.reserveCapacity(min(members.count, allowed.count))
         for (key, value) in members {
-            let path = prefix + key
             if !allowed.contains(key) {
-                problems.add(path, "is not a known property")
+                problems.add(prefix() + key, "is not a known property")
             } else if result[key] != nil {
-                problems.add(path, "appears more than once")
+                problems.add(prefix() + key, "appears more than once")
             } else {
-                result[key] = value
+                result.entries.append((key, value))
             }
         }
         return result
     }
 
-    mutating func string(_ value: JSONValue, _ path: String) -> String? {
+    mutating func string(_ value: JSONValue, _ path: @autoclosure () -> String) -> String? {
         if case .string(let s) = value { return s }
-        problems.add(path, "must be a string, not \(value.typeName)")
+        problems.add(path(), "must be a string, not \(value.typeName)")
         return nil
     }
 
-    mutating func int64(_ value: JSONValue, _ path: String) -> Int64? {
+    mutating func int64(_ value: JSONValue, _ path: @autoclosure () -> String) -> Int64? {
         guard case .number(let text) = value else {
-            problems.add(path, "must be an integer, not \(value.typeName)")
+            problems.add(path(), "must be an integer, not \(value.typeName)")
             return nil
         }
         if let n = Int64(text) { return n }
         if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
-            problems.add(path, "must be an integer without fraction or exponent, got \(text)")
+            problems.add(path(), "must be an integer without fraction or exponent, got \(text)")
         } else {
-            problems.add(path, "is outside the int64 range")
+            problems.add(path(), "is outside the int64 range")
         }
         return nil
     }
 
-    mutating func double(_ value: JSONValue, _ path: String) -> Double? {
+    mutating func double(_ value: JSONValue, _ path: @autoclosure () -> String) -> Double? {
         guard case .number(let text) = value else {
-            problems.add(path, "must be a number, not \(value.typeName)")
+            problems.add(path(), "must be a number, not \(value.typeName)")
             return nil
         }
         return Double(text)  // overflow gives ±infinity, which validation reports (422)
@@ -92,15 +105,15 @@ struct StrictDecoder {
         }
         var result: [CustomFieldInput] = []
         for (i, item) in items.enumerated() {
-            let itemPath = "\(path)[\(i)]"
+            let itemPath = { "\(path)[\(i)]" }
             guard case .object(let raw) = item else {
-                problems.add(itemPath, "must be an object, not \(item.typeName)")
+                problems.add(itemPath(), "must be an object, not \(item.typeName)")
                 continue
             }
-            let m = members(raw, allowed: ["definitionId", "value"], prefix: itemPath + ".")
+            let m = members(raw, allowed: ["definitionId", "value"], prefix: itemPath() + ".")
             var field = CustomFieldInput(definitionId: nil, value: nil)
-            if let v = m["definitionId"], !v.isNull { field.definitionId = int64(v, itemPath + ".definitionId").map { DefinitionID(rawValue: $0) } }
-            if let v = m["value"], !v.isNull { field.value = string(v, itemPath + ".value") }
+            if let v = m["definitionId"], !v.isNull { field.definitionId = int64(v, itemPath() + ".definitionId").map { DefinitionID(rawValue: $0) } }
+            if let v = m["value"], !v.isNull { field.value = string(v, itemPath() + ".value") }
             result.append(field)
         }
         return result
@@ -112,7 +125,7 @@ extension JSONValue {
 }
 
 extension ContactDraft {
-    static let properties: Set<String> = [
+    static let properties: [String] = [
         "reference", "name", "groupId", "parentId", "extraInformation", "street", "town",
         "postalCode", "country", "location", "customFields",
     ]
