@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        // glibc's malloc.h (mallinfo2) for `geocontacts stats --memory`.
+        .systemLibrary(name: "CMalloc"),
         // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
         // The R-tree over WGS84 points: exact nearest, radius and box queries.
@@ -114,6 +116,7 @@ let package = Package(
                 "GeoContactsPostgres",
                 "GeoContactsServer",
                 "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

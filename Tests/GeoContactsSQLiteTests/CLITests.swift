@@ -89,6 +89,26 @@ struct CLITests {
         #expect(Support.allContacts(try ws.snapshot(2)) == Support.allContacts(before))
     }
 
+    @Test("stats --memory weighs every structure of every customer")
+    func statsMemory() throws {
+        let ws = try Workspace("statsMemory", customers: [1, 2])
+        defer { ws.remove() }
+        _ = try Self.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("sample.csv", Self.sampleCSV)])
+        let output = try Self.expectSuccess(["stats", "--data", ws.data, "--memory"]).stdout
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("memory: resident ") }, "\(output)")
+        let weighed = lines.drop { !$0.hasPrefix("customer 1, 6 contacts (heap bytes") }.dropFirst().prefix(7)
+        let names = ["contacts by id", "R-tree of all locations", "R-trees per group", "group members", "roots and children",
+                     "references", "custom-field values"]
+        #expect(weighed.count == names.count, "\(output)")
+        for (line, name) in zip(weighed, names) {
+            #expect(line.contains(name), "\(line)")
+            let megabytes = line.split(separator: " ", omittingEmptySubsequences: true).first.flatMap { Double($0) }
+            #expect(megabytes.map { $0 >= 0 } == true, "\(line)")
+        }
+        #expect(weighed.first.map { !$0.contains(" 0.0 B/contact") } == true, "the contacts' trie holds bytes: \(output)")
+    }
+
     @Test("invalid rows are reported by line with the API's messages; valid rows go in; exit status 1")
     func invalidRows() async throws {
         let ws = try Workspace()
