@@ -17,35 +17,36 @@ struct StrictDecoder {
         return members
     }
 
-    /// An object's known members: at most one per allowed key (a dozen at most), so a lookup
-    /// scans a few short keys instead of hashing.
+    /// An object's members looked up by key: the first occurrence of each (later ones were
+    /// reported as duplicates). It keeps the parsed members as they are, so reading a body
+    /// allocates nothing here; a lookup scans them, which is a few short keys for a valid body.
     struct KnownMembers {
-        fileprivate var entries: [(key: String, value: JSONValue)] = []
+        fileprivate let all: [(key: String, value: JSONValue)]
 
         subscript(key: String) -> JSONValue? {
-            for entry in entries where entry.key == key { return entry.value }
+            for member in all where member.key == key { return member.value }
             return nil
         }
     }
 
-    /// The members of an object by key, reporting unknown and duplicate keys under `prefix`.
-    /// Paths are built only for problems. Linear in the members (each is compared with the
-    /// allowed keys and the few kept), however many a hostile body holds.
+    /// The members of an object by key, reporting unknown and duplicate keys under `prefix`
+    /// (at most 64 allowed keys). Paths are built only for problems. Linear in the members,
+    /// however many a hostile body holds: each is compared with the allowed keys only.
     mutating func members(_ members: [(key: String, value: JSONValue)], allowed: [String], prefix: @autoclosure () -> String)
         -> KnownMembers
     {
-        var result = KnownMembers()
-        result.entries.reserveCapacity(min(members.count, allowed.count))
-        for (key, value) in members {
-            if !allowed.contains(key) {
+        var seen: UInt64 = 0
+        for (key, _) in members {
+            guard let k = allowed.firstIndex(of: key), k < 64 else {
                 problems.add(prefix() + key, "is not a known property")
-            } else if result[key] != nil {
-                problems.add(prefix() + key, "appears more than once")
-            } else {
-                result.entries.append((key, value))
+                continue
             }
+            if seen & (1 << k) != 0 {
+                problems.add(prefix() + key, "appears more than once")
+            }
+            seen |= 1 << k
         }
-        return result
+        return KnownMembers(all: members)
     }
 
     mutating func string(_ value: JSONValue, _ path: @autoclosure () -> String) -> String? {
