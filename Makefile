@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps run test bench bench-store bench-check bench-thresholds clean
+.PHONY: deps bench-deps run test fuzz bench bench-store bench-check bench-thresholds clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -27,6 +27,12 @@ test: deps
 	echo "PostgreSQL test server: $$GEOCONTACTS_TEST_POSTGRES_URL"; \
 	$(SWIFT) test --disable-xctest
 	Scripts/schemathesis-ci.sh
+
+## libFuzzer over the input parsers (JSON, create/update/bulk bodies, CSV/GeoJSON/NDJSON import,
+## the chunker), FUZZ_SECONDS each (default 30); exit status 1 and the input saved on a crash.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	Scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## Install the benchmarks' C++ peers when missing: Boost.Geometry (libboost-dev) and S2 (libs2-dev).
 bench-deps: deps
