@@ -37,6 +37,20 @@ public struct DataFolder: Hashable, Sendable {
 
     /// Whether the folder holds a database already.
     public var exists: Bool { FileManager.default.fileExists(atPath: databaseURL.path) }
+
+    /// Makes the files this store writes owner-only (the database, its WAL and shared-memory
+    /// files, the lock): SQLite creates them with the process's umask, and a folder made by
+    /// someone else may be wider than the 0700 of one it creates. The folder itself is left as
+    /// it is (it may be the user's own directory). SQLite gives a new WAL file the database's
+    /// mode, so they stay owner-only.
+    func restrictFiles() {
+        for name in [Self.databaseName, Self.databaseName + "-wal", Self.databaseName + "-shm", ".lock"] {
+            let path = url.appendingPathComponent(name).path
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { continue }
+            _ = chmod(path, info.st_mode & 0o700)
+        }
+    }
 }
 
 /// An exclusive advisory lock (`flock`) on a data folder's lock file, held until `release()`
@@ -47,7 +61,7 @@ final class DataFolderLock: @unchecked Sendable {  // the descriptor is only clo
 
     init(folder: DataFolder) throws(StorageError) {
         let path = folder.url.appendingPathComponent(".lock").path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw StorageError(.cannotOpen, "cannot create \(path): \(String(cString: strerror(errno)))")
         }

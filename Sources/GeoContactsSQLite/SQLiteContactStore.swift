@@ -49,6 +49,7 @@ final class SQLiteContactStore: Sendable {
                 }
             } else {
                 try migrator.migrate(queue)
+                folder.restrictFiles()
             }
         } catch let error as StorageError {
             lock?.release()

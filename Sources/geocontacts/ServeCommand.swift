@@ -45,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let port = port ?? (env["PORT"].map { Int($0) } ?? 8080), (0...65_535).contains(port) else {
             throw ValidationError("PORT must be a port number")
         }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be a positive number of bytes") }
         let folder = data.folder
         var configuration = ServerConfiguration(
             host: host ?? env["HOST"] ?? "127.0.0.1", port: port, dataDirectory: folder.url.path,

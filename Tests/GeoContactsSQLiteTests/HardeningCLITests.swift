@@ -72,6 +72,32 @@ struct HardeningCLITests {
         #expect(serve.stderr.contains("jwt-signing-key"), "\(serve.stderr)")
     }
 
+    @Test("serve refuses a body limit that is not positive", arguments: ["0", "-1"])
+    func maxBodySizeMustBePositive(_ size: String) throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        let serve = try Support.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--max-body-size=\(size)"])
+        #expect(serve.status != 0, "\(serve.stderr)")
+        #expect(serve.stderr.contains("--max-body-size must be a positive number"), "\(serve.stderr)")
+    }
+
+    @Test("the files a data folder's store writes are owner-only, even in a folder made wider by someone else")
+    func storeFilesAreOwnerOnly() throws {
+        let ws = try Workspace()
+        defer { ws.remove() }
+        try FileManager.default.createDirectory(atPath: ws.data, withIntermediateDirectories: true)
+        _ = chmod(ws.data, 0o755)
+        _ = try CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "1", "--name", "Sites"])
+        let database = ws.data + "/geocontacts.sqlite"
+        _ = chmod(database, 0o644)
+        _ = try CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "2", "--name", "Depots"])
+        for name in ["geocontacts.sqlite", ".lock"] {
+            var info = stat()
+            try #require(stat(ws.data + "/" + name, &info) == 0, "\(name)")
+            #expect(info.st_mode & 0o077 == 0, "\(name): mode \(String(info.st_mode & 0o777, radix: 8))")
+        }
+    }
+
     @Test("serve --allow-crs takes EPSG codes PROJ knows, else it does not start",
           arguments: ["+proj=tmerc +lon_0=3", "EPSG:999999", ""])
     func allowCRSIsChecked(_ code: String) throws {
