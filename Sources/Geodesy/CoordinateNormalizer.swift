@@ -45,7 +45,7 @@ public final class CoordinateNormalizer {
         _ = try transformation(for: crs).get()
     }
 
-    /// Whether `crs` has a cached transformation or failure (for tests).
+    /// Whether `crs` has a cached transformation or failure.
     func isCached(_ crs: CoordinateReferenceSystem) -> Bool { cache[crs.definition] != nil }
 
     private func transformation(for crs: CoordinateReferenceSystem) -> Result<ProjTransformation, GeodesyError> {

@@ -49,6 +49,25 @@ public final class SharedCoordinateNormalizer: Sendable {
         }
     }
 
+    /// Whether converting from `crs` could make a caller wait for PROJ to create its
+    /// transformation: it is not WGS84, it is allowed, and some slot has not cached it (nor
+    /// its failure).
+    public func needsPreparation(_ crs: CoordinateReferenceSystem) -> Bool {
+        guard !crs.isWGS84, allowed?.contains(crs.definition.trimmedLowercased) ?? true else { return false }
+        return slots.contains { slot in !slot.normalizer.withLock { $0.isCached(crs) } }
+    }
+
+    /// Creates `crs`'s transformation (or records its failure) in every slot that lacks it,
+    /// waiting for busy slots: 0.1–26 ms each in PROJ. Call it where blocking is harmless
+    /// (``needsPreparation(_:)`` says when it is needed).
+    public func prepareEverywhere(_ crs: CoordinateReferenceSystem) {
+        for slot in slots {
+            slot.normalizer.withLock { normalizer in
+                if !normalizer.isCached(crs) { _ = try? normalizer.prepare(crs) }
+            }
+        }
+    }
+
     private func checkAllowed(_ crs: CoordinateReferenceSystem) throws(GeodesyError) {
         guard let allowed, !allowed.contains(crs.definition.trimmedLowercased) else { return }
         throw GeodesyError(.crsNotAllowed, field: .crs,

@@ -22,4 +22,22 @@ import Testing
         let query = syncProblem { () throws(ContactProblem) in _ = try directory.point(latitude: 200000, longitude: 500000, crs: "EPSG:27700") }
         #expect(query?.code == .invalidParameter && query?.errors?["crs"] != nil, "\(String(describing: query))")
     }
+
+    /// A CRS not yet known to every PROJ context is prepared before validation (off the
+    /// cooperative pool), so the create itself finds it cached in whichever context it takes.
+    @Test func aNewCRSIsPreparedInEveryContextBeforeACreate() async throws {
+        let normalizer = SharedCoordinateNormalizer(slots: 3)
+        let directory = ContactDirectory(normalizer: normalizer)
+        let caller = Fixture.caller()
+        try await directory.defineGroup(ContactGroup(id: Fixture.depots, name: "Depots"), as: caller)
+        let british = CoordinateReferenceSystem("EPSG:27700")
+        #expect(normalizer.needsPreparation(british))
+        #expect(!normalizer.needsPreparation(.wgs84))
+        let draft = try ContactDraft.json(#"{"name":"A","groupId":7,"location":{"latitude":200000,"longitude":500000,"crs":"EPSG:27700"}}"#)
+        _ = try await directory.create(draft, as: caller)
+        #expect(!normalizer.needsPreparation(british))
+        // Not EPSG codes, or off an allow-list: nothing to prepare, validation refuses them.
+        await directory.prepareCRS(["+proj=longlat", nil, "EPSG:4326"])
+        #expect(!SharedCoordinateNormalizer(allowing: ["EPSG:3857"]).needsPreparation(british))
+    }
 }

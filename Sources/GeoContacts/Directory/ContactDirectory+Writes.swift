@@ -8,6 +8,7 @@ extension ContactDirectory {
     public func create(_ draft: ContactDraft, as caller: Caller) async throws(ContactProblem) -> ContactID {
         try caller.require(.write)
         let policy = snapshot(of: caller.customer).policy
+        await prepareCRS(CollectionOfOne(draft.location?.crs), default: policy.defaultCRS)
         let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
             var prepared = prepared
@@ -62,6 +63,7 @@ extension ContactDirectory {
             return results
         }
         let policy = snapshot(of: caller.customer).policy
+        await prepareCRS(items.lazy.map { $0.draft.location?.crs }, default: policy.defaultCRS)
         let normalizer = self.normalizer
         let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
         let ids = items.map(\.id)
@@ -106,6 +108,7 @@ extension ContactDirectory {
         try caller.require(.write)
         guard !patch.isEmpty else { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
         let policy = snapshot(of: caller.customer).policy
+        if case .value(let location) = patch.location { await prepareCRS(CollectionOfOne(location.crs), default: policy.defaultCRS) }
         let prepared = ContactValidator.prepare(patch, isCreate: false, policy: policy, normalizer: normalizer)
         try await write(caller.customer) { snapshot throws(ContactProblem) in
             let old = try snapshot.contact(id)

@@ -1,4 +1,5 @@
 public import Geodesy
+import Dispatch
 import Synchronization
 
 /// Every customer's contacts: the entry point a service calls.
@@ -73,6 +74,32 @@ public final class ContactDirectory: Sendable {
     public func snapshot(of customer: CustomerID) -> CustomerSnapshot {
         if let tenant = tenants.withLock({ $0[customer] }) { return tenant.snapshot }
         return CustomerSnapshot(customer: customer, policy: defaultPolicy)
+    }
+
+    /// Makes converting from these CRS (by name; `nil`: `defaultCRS`) wait for no PROJ call on
+    /// the caller's thread: a transformation that some PROJ context has not created yet
+    /// (0.1–26 ms each) is created on a dispatch queue, off Swift's cooperative thread pool,
+    /// while the caller awaits. Names that are not EPSG codes, WGS84 and CRS off the allow-list
+    /// are left to validation, which refuses them without PROJ. At most
+    /// ``CoordinateNormalizer/cacheLimit`` are prepared per call (the caches hold no more).
+    public func prepareCRS(_ names: some Sequence<String?>, default defaultCRS: CoordinateReferenceSystem = .wgs84) async {
+        var missing: [CoordinateReferenceSystem] = []
+        for name in names {
+            let crs = name.map { CoordinateReferenceSystem($0) } ?? defaultCRS
+            guard missing.count < CoordinateNormalizer.cacheLimit, name == nil || crs.isEPSGCode, !missing.contains(crs),
+                  normalizer.needsPreparation(crs)
+            else { continue }
+            missing.append(crs)
+        }
+        guard !missing.isEmpty else { return }
+        let normalizer = self.normalizer
+        let systems = missing
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                for crs in systems { normalizer.prepareEverywhere(crs) }
+                continuation.resume()
+            }
+        }
     }
 
     /// Converts a query point to WGS84 (with PROJ when `crs` names another CRS).

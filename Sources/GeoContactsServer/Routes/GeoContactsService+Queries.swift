@@ -9,8 +9,10 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
+            let crs = try input.string("crs")
+            await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
-                                            longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
+                                            longitude: input.requiredDouble("longitude"), crs: crs)
             let count = try input.int("count", default: 10)
             let maxDistance = try input.double("maxDistance") ?? .infinity
             let filter = try spatialFilter(input)
@@ -35,8 +37,10 @@ extension GeoContactsService {
             }
             let page = try input.page()
             let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
+            let crs = try input.string("crs")
+            await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
-                                            longitude: input.requiredDouble("longitude"), crs: input.string("crs"))
+                                            longitude: input.requiredDouble("longitude"), crs: crs)
             let radius = try input.requiredDouble("radius")
             let hits = try snapshot.contacts(within: radius, of: point, filter: filter, page: page)
             return ContactJSON.page(hits, withDistance: true).response()
