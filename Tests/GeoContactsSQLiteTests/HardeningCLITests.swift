@@ -150,16 +150,8 @@ struct HardeningCLITests {
         let ws = try Workspace()
         defer { ws.remove() }
         _ = try await Self.withServer(ws, ["--in-memory", "--no-sample-data", "--request-timeout", "1"]) { port in
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = try Self.connectLoopback(port: port)
             defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            try #require(connected)
             let head = "POST /v1/contacts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
             #expect(send(fd, head, head.utf8.count, Int32(MSG_NOSIGNAL)) == head.utf8.count)
             let clock = ContinuousClock()
@@ -263,12 +255,10 @@ struct HardeningCLITests {
         #expect(ids.allSatisfy { $0 != highest } && ids.max().map { $0 > highest } == true, "\(ids) after removing \(highest)")
     }
 
-    /// Connects to 127.0.0.1:`port`, sends `bytes`, and returns how long until the server closes
-    /// the connection (nil if it stays open longer than `limit` seconds).
-    static func secondsUntilClosed(port: Int, sending bytes: String, limit: Double) throws -> Double? {
+    /// A TCP socket connected to 127.0.0.1:`port` (the caller closes it).
+    static func connectLoopback(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try #require(fd >= 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -276,7 +266,16 @@ struct HardeningCLITests {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+        if !connected { close(fd) }
         try #require(connected)
+        return fd
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends `bytes`, and returns how long until the server closes
+    /// the connection (nil if it stays open longer than `limit` seconds).
+    static func secondsUntilClosed(port: Int, sending bytes: String, limit: Double) throws -> Double? {
+        let fd = try connectLoopback(port: port)
+        defer { close(fd) }
         if !bytes.isEmpty { _ = bytes.withCString { send(fd, $0, strlen($0), 0) } }
         var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
