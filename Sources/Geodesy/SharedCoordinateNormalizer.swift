@@ -19,8 +19,8 @@ public final class SharedCoordinateNormalizer: Sendable {
     private let next = Atomic<Int>(0)
     /// The CRS accepted besides WGS84 (trimmed, lowercased definitions); `nil`: any.
     private let allowed: Set<String>?
-    /// The allow-list as given, for messages.
-    private let allowedNames: String
+    /// The allow-list as given: prepared at start-up in these spellings, named in messages.
+    private let allowedSystems: [CoordinateReferenceSystem]
 
     /// - Parameters:
     ///   - slots: how many normalizers (PROJ contexts) to keep, at least 1; about the number
@@ -32,17 +32,16 @@ public final class SharedCoordinateNormalizer: Sendable {
     public init(slots: Int = 4, allowing allowed: [CoordinateReferenceSystem]? = nil) {
         self.slots = (0..<max(1, slots)).map { _ in Slot() }
         self.allowed = allowed.map { Set($0.map(\.definition.trimmedLowercased)) }
-        allowedNames = (allowed ?? []).map(\.definition).joined(separator: ", ")
+        allowedSystems = allowed ?? []
     }
 
     /// Creates the transformation of every allowed CRS in every slot (its cost is paid here,
     /// not by the first requests), so an unknown code on the allow-list fails at start-up.
     public func prepareAllowed() throws(GeodesyError) {
-        guard let allowed else { return }
-        for crs in allowed.sorted() where !CoordinateReferenceSystem(crs).isWGS84 {
+        for crs in allowedSystems where !crs.isWGS84 {
             for slot in slots {
                 let failure: GeodesyError? = slot.normalizer.withLock { normalizer in
-                    do throws(GeodesyError) { try normalizer.prepare(CoordinateReferenceSystem(crs)); return nil } catch { return error }
+                    do throws(GeodesyError) { try normalizer.prepare(crs); return nil } catch { return error }
                 }
                 if let failure { throw failure }
             }
@@ -71,7 +70,7 @@ public final class SharedCoordinateNormalizer: Sendable {
     private func checkAllowed(_ crs: CoordinateReferenceSystem) throws(GeodesyError) {
         guard let allowed, !allowed.contains(crs.definition.trimmedLowercased) else { return }
         throw GeodesyError(.crsNotAllowed, field: .crs,
-                           message: "is not accepted by this service; accepted: EPSG:4326 (WGS84), \(allowedNames)")
+                           message: "is not accepted by this service; accepted: EPSG:4326 (WGS84), \(allowedSystems.map(\.definition).joined(separator: ", "))")
     }
 
     /// See ``CoordinateNormalizer/normalize(x:y:from:)``.

@@ -48,7 +48,9 @@ struct NormalizerCacheTests {
 
     @Test func anAllowListRefusesOtherSystemsBeforePROJ() throws {
         let shared = SharedCoordinateNormalizer(allowing: ["EPSG:3857"])
+        #expect(shared.needsPreparation("EPSG:3857"))
         try shared.prepareAllowed()
+        #expect(!shared.needsPreparation("EPSG:3857"), "the allow-list's own spelling is cached in every context")
         let mercator = try shared.normalize(x: -13_000, y: 6_710_000, from: " epsg:3857 ")
         #expect(abs(mercator.latitude - 51.5) < 0.1)
         #expect(try shared.normalize(x: 2, y: 1, from: "WGS84") == Coordinate(latitude: 1, longitude: 2))
