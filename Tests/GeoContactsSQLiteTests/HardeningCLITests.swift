@@ -120,29 +120,39 @@ struct HardeningCLITests {
     static func withServer<T>(_ ws: Workspace, _ extra: [String], _ body: (Int) async throws -> T) async throws
         -> (result: T, output: String)
     {
-        let port = try ServerImportTests.freePort()
-        let outURL = ws.root.appendingPathComponent("serve-\(port).out")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        let server = Process()
-        server.executableURL = Support.binary
-        server.arguments = ["serve", "--data", ws.data, "--port", "\(port)"] + extra
-        server.standardOutput = try FileHandle(forWritingTo: outURL)
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        var up = false
-        for _ in 0..<600 where !up {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        defer {
+        // The server is ours once it prints its banner: it prints it after binding, and a port
+        // cannot be bound twice. (Polling /health could reach another test's server that took
+        // the same free port first; ours then exits, and we try another port.)
+        for attempt in 1...3 {
+            let port = try ServerImportTests.freePort()
+            let outURL = ws.root.appendingPathComponent("serve-\(port).out")
+            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            let server = Process()
+            server.executableURL = Support.binary
+            server.arguments = ["serve", "--data", ws.data, "--port", "\(port)"] + extra
+            server.standardOutput = try FileHandle(forWritingTo: outURL)
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            defer {
+                if server.isRunning { server.terminate() }
+                server.waitUntilExit()
+            }
+            var up = false
+            for _ in 0..<600 where !up && server.isRunning {
+                if (try? String(contentsOf: outURL, encoding: .utf8))?.contains("is listening on") == true {
+                    up = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            if !up && attempt < 3 { continue }
+            try #require(up, "the service did not start")
+            let result = try await body(port)
             if server.isRunning { server.terminate() }
             server.waitUntilExit()
+            return (result, try String(contentsOf: outURL, encoding: .utf8))
         }
-        try #require(up, "the service did not start")
-        let result = try await body(port)
-        if server.isRunning { server.terminate() }
-        server.waitUntilExit()
-        return (result, try String(contentsOf: outURL, encoding: .utf8))
+        throw CancellationError()  // not reached: the last attempt returns or fails the #require
     }
 
     @Test("a request trickled a byte at a time is cut off at --request-timeout; the service goes on")
