@@ -302,29 +302,16 @@ struct HardeningCLITests {
     func idleConnectionsAreClosed() async throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let port = try ServerImportTests.freePort()
-        let server = Process()
-        server.executableURL = Support.binary
-        server.arguments = ["serve", "--data", ws.data, "--port", "\(port)", "--no-sample-data", "--idle-timeout", "1"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            if server.isRunning { server.terminate() }
-            server.waitUntilExit()
+        _ = try await Self.withServer(ws, ["--no-sample-data", "--idle-timeout", "1"]) { port in
+            for (name, bytes) in [("idle", ""), ("mid-head", "GET /health HTTP/1.1\r\nHost: x\r\n"),
+                                  ("after a response", "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")] {
+                let closedAfter = try Self.secondsUntilClosed(port: port, sending: bytes, limit: 10)
+                #expect(closedAfter != nil, "\(name): still open after 10 s")
+                if let closedAfter { #expect(closedAfter < 5, "\(name): closed after \(closedAfter) s") }
+            }
+            // The service is still up after closing them.
+            let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
         }
-        var up = false
-        for _ in 0..<600 where !up {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!),
-               (response as? HTTPURLResponse)?.statusCode == 200 { up = true } else { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        try #require(up, "the service did not start")
-        for (name, bytes) in [("idle", ""), ("mid-head", "GET /health HTTP/1.1\r\nHost: x\r\n"),
-                              ("after a response", "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")] {
-            let closedAfter = try Self.secondsUntilClosed(port: port, sending: bytes, limit: 10)
-            #expect(closedAfter != nil, "\(name): still open after 10 s")
-            if let closedAfter { #expect(closedAfter < 5, "\(name): closed after \(closedAfter) s") }
-        }
-        #expect(server.isRunning)
     }
 }
