@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "GeoContactsPostgresTests",
             dependencies: [
-                "GeoContactsPostgres", "GeoContacts", "Geodesy",
+                "GeoContactsPostgres", "GeoContacts", "Geodesy", "GeoContactsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -28,20 +28,23 @@ public final class PostgresContactStorage: Sendable {
     public let client: PostgresClient
     /// What opening loaded.
     public let statistics: LoadStatistics
-    /// The database's epoch (changes when the database is replaced).
-    public let epoch: UUID
+    /// The epoch of the database the directory's state comes from (a replaced database has
+    /// another; the replica then rebuilds from it).
+    public var epoch: UUID { replicator.currentEpoch }
 
-    private let runner: Task<Void, Never>
+    private let replicator: PostgresReplicator
+    /// The replicator, then the client.
+    private let tasks: [Task<Void, Never>]
     private let logger: Logger
 
     private init(directory: ContactDirectory, journal: PostgresJournal, client: PostgresClient,
-                 statistics: LoadStatistics, epoch: UUID, runner: Task<Void, Never>, logger: Logger) {
+                 statistics: LoadStatistics, replicator: PostgresReplicator, tasks: [Task<Void, Never>], logger: Logger) {
         self.directory = directory
         self.journal = journal
         self.client = client
         self.statistics = statistics
-        self.epoch = epoch
-        self.runner = runner
+        self.replicator = replicator
+        self.tasks = tasks
         self.logger = logger
     }
 
@@ -69,11 +72,14 @@ public final class PostgresContactStorage: Sendable {
             password: components.password, database: database.isEmpty ? nil : database, tls: tls)
     }
 
-    /// Connects to `url`, migrates, loads every customer and builds every index in bulk.
+    /// Connects to `url`, migrates, loads every customer (each from one consistent snapshot,
+    /// every index built in bulk), and starts replicating: what other processes commit to the
+    /// database reaches this directory within `pollInterval` at most (at once when the
+    /// `NOTIFY` hint arrives).
     ///
     /// - Throws: ``PostgresStorageError`` (`cannot-open`, `newer-schema`, `corrupt`).
     public static func open(url: String, normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
-                            defaultPolicy: ContactPolicy = .default,
+                            defaultPolicy: ContactPolicy = .default, pollInterval: Duration = .seconds(1),
                             logger: Logger = Logger(label: "geocontacts.postgres")) async throws(PostgresStorageError)
         -> PostgresContactStorage
     {
@@ -90,19 +96,20 @@ public final class PostgresContactStorage: Sendable {
             let directory = ContactDirectory(journal: journal, normalizer: normalizer, defaultPolicy: defaultPolicy)
             var statistics = LoadStatistics(customers: 0, contacts: 0, versions: [:])
             for customer in try await PostgresRows.customers(client, logger: logger) {
-                let data = try await PostgresRows.load(customer, from: client, logger: logger)
                 do throws(ContactProblem) {
-                    try directory.restore(customer: customer, groups: data.groups, definitions: data.definitions,
-                                          contacts: data.contacts, nextContactID: data.nextContactID)
+                    statistics.versions[customer] = try await directory.catchUp(customer)
                 } catch {
                     throw PostgresStorageError(.corrupt, "customer \(customer): \(error.detail)")
                 }
                 statistics.customers += 1
-                statistics.contacts += data.contacts.count
-                statistics.versions[customer] = data.version
+                statistics.contacts += directory.snapshot(of: customer).count
             }
+            let replicator = PostgresReplicator(client: client, directory: directory, journal: journal, epoch: epoch,
+                                                pollInterval: pollInterval, logger: logger)
+            let replication = Task { await replicator.run() }
             return PostgresContactStorage(directory: directory, journal: journal, client: client,
-                                          statistics: statistics, epoch: epoch, runner: runner, logger: logger)
+                                          statistics: statistics, replicator: replicator,
+                                          tasks: [replication, runner], logger: logger)
         } catch let error as PostgresStorageError {
             runner.cancel()
             throw error
@@ -140,10 +147,18 @@ public final class PostgresContactStorage: Sendable {
         return version
     }
 
-    /// Commits what is queued, then stops the client. Idempotent.
+    /// Compares the epoch and every customer's version with the database now and catches up
+    /// what is behind (the replicator does this on every reconnection and every poll).
+    public func synchronize() async throws {
+        try await replicator.synchronize()
+    }
+
+    /// Refuses later writes, stops replicating, then stops the client. Idempotent.
     public func close() async {
-        await journal.close()
-        runner.cancel()
-        await runner.value
+        journal.close()
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
     }
 }

@@ -3,128 +3,135 @@ import Logging
 import PostgresNIO
 import Synchronization
 
-/// The durable ``ContactJournal`` over PostgreSQL.
+/// The durable ``SharedJournal`` over PostgreSQL: every replica's directory commits through
+/// one of these.
 ///
-/// ``append(_:customer:)`` only queues a batch (O(1), no I/O). One writer task commits the
-/// queued batches in order, each in its own transaction that raises the customer's version by
-/// one (``PostgresRows/write(_:customer:on:logger:)``), then resumes the batch's
-/// ``waitUntilDurable(_:)``. A batch whose transaction fails changed nothing in the database
-/// (the transaction rolled back) and is never shown to readers by the directory.
-public final class PostgresJournal: ContactJournal {
-    struct Pending: Sendable {
-        var sequence: UInt64
-        var customer: CustomerID
-        var changes: [ContactChange]
-    }
-
+/// A batch is committed in its own transaction that raises the customer's version by one,
+/// only from the version the replica's snapshot is (``PostgresRows/write(_:customer:base:on:logger:)``);
+/// a transaction that fails changed nothing in the database (it rolled back), and the
+/// directory shows nothing of its batch to readers. Catching up reads the change feed and the
+/// rows it names from one REPEATABLE READ snapshot.
+public final class PostgresJournal: SharedJournal {
     struct State {
         var nextSequence: UInt64 = 1
-        var durable: UInt64 = 0
-        var failed: [UInt64: String] = [:]
+        /// Batches given through the plain ``ContactJournal`` interface, committed by
+        /// ``waitUntilDurable(_:)`` without a version guard.
+        var pending: [UInt64: (customer: CustomerID, changes: [ContactChange])] = [:]
         var health = JournalHealth.healthy
         var closed = false
-        var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-        /// The newest committed version of each customer written through this journal.
-        var latest: [CustomerID: Int64] = [:]
     }
 
     private let client: PostgresClient
     private let logger: Logger
-    final class StateBox: Sendable { let state = Mutex(State()) }
-    private let box = StateBox()
-    private let queue: AsyncStream<Pending>.Continuation
-    private let writer: Task<Void, Never>
+    private let state = Mutex(State())
 
     init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
-        let (stream, continuation) = AsyncStream<Pending>.makeStream()
-        self.queue = continuation
-        let box = self.box
-        writer = Task {
-            for await pending in stream {
-                var outcome: Result<Int64, PostgresStorageError>
-                do {
-                    let version = try await client.withTransaction(logger: logger) { connection in
-                        try await PostgresRows.write(pending.changes, customer: pending.customer, on: connection, logger: logger)
-                    }
-                    outcome = .success(version)
-                } catch {
-                    outcome = .failure(PostgresStorageError(.commitFailed, "a commit for customer \(pending.customer) failed: \(String(reflecting: error))"))
-                }
-                let ready = box.state.withLock { state in
-                    state.durable = pending.sequence
-                    switch outcome {
-                    case .success(let version):
-                        state.latest[pending.customer] = max(state.latest[pending.customer] ?? 0, version)
-                        state.health.isHealthy = true
-                    case .failure(let failure):
-                        state.failed[pending.sequence] = failure.message
-                        state.health.isHealthy = false
-                        state.health.failedBatches += 1
-                        state.health.lastFailure = failure.message
-                    }
-                    return state.takeWaiters(upTo: pending.sequence)
-                }
-                for (sequence, continuation) in ready {
-                    let failure = box.state.withLock { $0.failed.removeValue(forKey: sequence) }
-                    if let failure { continuation.resume(throwing: PostgresStorageError(.commitFailed, failure)) } else { continuation.resume() }
-                }
+    }
+
+    public func commit(_ changes: [ContactChange], customer: CustomerID, base: Int64) async throws -> Int64 {
+        try await commit(changes, customer: customer, guardedBy: base)
+    }
+
+    public func commitLocked(customer: CustomerID, base: Int64,
+                             _ prepare: (CustomerDelta?) async throws -> [ContactChange]) async throws -> Int64? {
+        if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
+        do {
+            let version = try await client.withTransaction(logger: logger) { connection -> Int64? in
+                let stored = try await PostgresRows.lockVersion(of: customer, on: connection, logger: logger)
+                let delta = stored == base ? nil
+                    : try await PostgresRows.delta(customer, since: base, on: connection, logger: logger)
+                let changes = try await prepare(delta)
+                guard !changes.isEmpty else { return nil }
+                return try await PostgresRows.write(changes, customer: customer, base: stored, on: connection, logger: logger)
             }
+            succeeded()
+            return version
+        } catch let error as PostgresTransactionError where error.closureError is ContactProblem {
+            throw error.closureError ?? error
+        } catch {
+            throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),
+                         batch: true)
         }
     }
 
+    public func changes(of customer: CustomerID, since version: Int64) async throws -> CustomerDelta {
+        try await reading(customer) { try await PostgresRows.delta(customer, since: version, from: client, logger: logger) }
+    }
+
+    public func load(_ customer: CustomerID) async throws -> StoredCustomer {
+        try await reading(customer) { try await PostgresRows.load(customer, from: client, logger: logger) }
+    }
+
     public func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 {
-        // Numbering and enqueueing under one lock keeps the queue in sequence order.
-        try box.state.withLock { state throws(PostgresStorageError) -> UInt64 in
+        try state.withLock { state throws(PostgresStorageError) -> UInt64 in
             if state.closed { throw PostgresStorageError(.closed, "the storage is closed") }
             let sequence = state.nextSequence
             state.nextSequence += 1
-            queue.yield(Pending(sequence: sequence, customer: customer, changes: changes))
+            state.pending[sequence] = (customer, changes)
             return sequence
         }
     }
 
     public func waitUntilDurable(_ sequence: UInt64) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            box.state.withLock { state in
-                if let failure = state.failed.removeValue(forKey: sequence) {
-                    continuation.resume(throwing: PostgresStorageError(.commitFailed, failure))
-                } else if state.durable >= sequence {
-                    continuation.resume()
-                } else {
-                    state.waiters.append((sequence, continuation))
-                }
+        guard let batch = state.withLock({ $0.pending.removeValue(forKey: sequence) }) else { return }
+        _ = try await commit(batch.changes, customer: batch.customer, guardedBy: nil)
+    }
+
+    public var health: JournalHealth { state.withLock { $0.health } }
+
+    /// Refuses later writes. Idempotent.
+    func close() {
+        state.withLock { $0.closed = true }
+    }
+
+    /// Commits one batch (as version `base + 1` when `base` is given).
+    ///
+    /// - Throws: ``VersionConflict``; ``PostgresStorageError`` `closed` or `commit-failed`
+    ///   (logged, and counted in ``health``).
+    private func commit(_ changes: [ContactChange], customer: CustomerID, guardedBy base: Int64?) async throws -> Int64 {
+        if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
+        do {
+            let version = try await client.withTransaction(logger: logger) { connection in
+                try await PostgresRows.write(changes, customer: customer, base: base, on: connection, logger: logger)
             }
+            succeeded()
+            return version
+        } catch let error as PostgresTransactionError where error.closureError is VersionConflict {
+            throw error.closureError ?? error
+        } catch {
+            throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),
+                         batch: true)
         }
     }
 
-    public var health: JournalHealth { box.state.withLock { $0.health } }
-
-    /// The newest version of `customer` committed through this journal (0 when none).
-    public func latestVersion(of customer: CustomerID) -> Int64 {
-        box.state.withLock { $0.latest[customer] ?? 0 }
+    private func reading<T>(_ customer: CustomerID, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            succeeded()
+            return result
+        } catch let error as PostgresStorageError {
+            throw failed(error)
+        } catch {
+            throw failed(PostgresStorageError(.readFailed, "reading customer \(customer) failed: \(String(reflecting: error))"))
+        }
     }
 
-    /// Commits what is queued, then refuses later writes. Idempotent.
-    func close() async {
-        let alreadyClosed = box.state.withLock { state in
-            defer { state.closed = true }
-            return state.closed
+    /// Logs `error` and shows it in ``health`` until the next successful commit or read.
+    @discardableResult
+    func failed(_ error: PostgresStorageError, batch: Bool = false) -> PostgresStorageError {
+        logger.error("postgres store failure", metadata: ["error": "\(error.message)"])
+        state.withLock { state in
+            state.health.isHealthy = false
+            if batch { state.health.failedBatches += 1 }
+            state.health.lastFailure = error.message
         }
-        if !alreadyClosed { queue.finish() }
-        await writer.value
+        return error
     }
-}
 
-extension PostgresJournal.State {
-    mutating func takeWaiters(upTo sequence: UInt64) -> [(UInt64, CheckedContinuation<Void, any Error>)] {
-        var ready: [(UInt64, CheckedContinuation<Void, any Error>)] = []
-        waiters.removeAll { waiter in
-            guard waiter.sequence <= sequence else { return false }
-            ready.append((waiter.sequence, waiter.continuation))
-            return true
-        }
-        return ready
+    /// Shows a successful read or commit in ``health``.
+    func succeeded() {
+        state.withLock { $0.health.isHealthy = true }
     }
 }

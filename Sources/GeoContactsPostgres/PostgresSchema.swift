@@ -146,6 +146,7 @@ public struct PostgresStorageError: Error, CustomStringConvertible, Sendable {
         case newerSchema = "newer-schema"
         case corrupt
         case commitFailed = "commit-failed"
+        case readFailed = "read-failed"
         case closed
     }
 

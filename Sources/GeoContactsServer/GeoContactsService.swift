@@ -25,6 +25,7 @@ public struct GeoContactsService: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table))
+        router.add(middleware: VersionMiddleware())
         addRoutes(to: router)
         return router
     }

@@ -93,8 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
             if configuration.loadsSampleData && storage.directory.customers.isEmpty {
                 for set in SampleData.sets() {
                     try await storage.store(set.changes, customer: set.customer)
-                    try storage.directory.restore(customer: set.customer, groups: set.groups,
-                                                  definitions: set.definitions, contacts: set.contacts)
+                    try await storage.directory.catchUp(set.customer)
                 }
                 logger.info("sample data stored in postgres", metadata: ["customers": "\(SampleData.customers.count)"])
             }

@@ -110,7 +110,7 @@ struct PostgresStoreTests {
         #expect(before1[paris]?.customFields == [CustomFieldValue(definitionId: DefinitionID(1), value: "S")])
         #expect(before1[pole]?.parentId == paris)
         // 3 definitions + 4 creates + 1 update + 1 removal for customer 1.
-        #expect(storage.journal.latestVersion(of: CustomerID(1)) == 9)
+        #expect(storage.directory.snapshot(of: CustomerID(1)).version == 9)
         #expect(try await storage.databaseVersion(of: CustomerID(1)) == 9)
         #expect(try await storage.databaseVersion(of: CustomerID(2)) == 2)
         await storage.close()
@@ -148,7 +148,6 @@ struct PostgresStoreTests {
         let a = try await PostgresContactStorage.open(url: url, logger: PG.logger)
         let b = try await PostgresContactStorage.open(url: url, logger: PG.logger)
         let perWriter = 40
-        // Distinct group ids per writer: the two directories do not coordinate ids yet.
         async let fromA: [Int64] = Self.defineGroups(a, ids: (1...perWriter).map { Int64($0) })
         async let fromB: [Int64] = Self.defineGroups(b, ids: (1...perWriter).map { Int64(1000 + $0) })
         let (versionsA, versionsB) = try await (fromA, fromB)
@@ -173,8 +172,10 @@ struct PostgresStoreTests {
     static func defineGroups(_ storage: PostgresContactStorage, ids: [Int64]) async throws -> [Int64] {
         var versions: [Int64] = []
         for id in ids {
-            try await storage.directory.defineGroup(ContactGroup(id: GroupID(id), name: "G\(id)"), as: PG.caller1)
-            versions.append(storage.journal.latestVersion(of: CustomerID(1)))
+            let (_, version) = try await ContactDirectory.recordingVersion {
+                try await storage.directory.defineGroup(ContactGroup(id: GroupID(id), name: "G\(id)"), as: PG.caller1)
+            }
+            versions.append(version)
         }
         return versions
     }

@@ -27,6 +27,25 @@ extension ContactDirectory {
                                      policy: ContactPolicy? = nil) throws(ContactProblem)
         where S.Element == Contact
     {
+        let snapshot = try built(customer: customer, groups: groups, definitions: definitions, contacts: contacts,
+                                 nextContactID: nextContactID, policy: policy)
+        let tenant = tenant(customer)
+        let replaced = tenant.queue.withLock { queue in
+            guard !queue.leading else { return false }
+            tenant.published.withLock { $0 = snapshot }
+            return true
+        }
+        guard replaced else {
+            throw ContactProblem(.internalError, detail: "Restore of customer \(customer): writes are in progress.")
+        }
+    }
+
+    /// A customer's snapshot built in bulk from persisted data, after the checks that
+    /// ``restore(customer:groups:definitions:contacts:nextContactID:policy:)`` describes.
+    func built<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
+                            contacts: S, nextContactID: Int64, policy: ContactPolicy?) throws(ContactProblem)
+        -> CustomerSnapshot where S.Element == Contact
+    {
         func inconsistent(_ message: String) -> ContactProblem {
             ContactProblem(.internalError, detail: "Restore of customer \(customer): \(message).")
         }
@@ -70,13 +89,7 @@ extension ContactDirectory {
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
         snapshot.buildIndexes(from: &all, positions: positions)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
-        let tenant = tenant(customer)
-        let replaced = tenant.queue.withLock { queue in
-            guard !queue.leading else { return false }
-            tenant.published.withLock { $0 = snapshot }
-            return true
-        }
-        guard replaced else { throw inconsistent("writes are in progress") }
+        return snapshot
     }
 }
 

@@ -34,14 +34,16 @@ final class QueuedWrite: Sendable {
     /// Validates against `working` and applies the write in place, all of it or nothing;
     /// returns the changes to journal (none when refused).
     let run: @Sendable (inout CustomerSnapshot) -> [ContactChange]
-    /// Turns the outcome of a write that changed something into `problem`: its batch could
-    /// not be made durable.
+    /// Turns the outcome of a write that was not refused into `problem`: its batch could not
+    /// be made durable (or, over a ``SharedJournal``, the customer could not be caught up).
     let fail: @Sendable (ContactProblem) -> Void
     /// How many items the write holds (a bulk create's count; 1 otherwise).
     let items: Int
     /// Whether its changes are independent writes that readers may see apart (a non-atomic
     /// bulk create), so that they can be published in slices.
     let divisible: Bool
+    /// The customer's version once the write's batch was published (0 without a ``SharedJournal``).
+    let version = Atomic<Int64>(0)
 
     init(items: Int, divisible: Bool, run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
          fail: @escaping @Sendable (ContactProblem) -> Void) {
@@ -49,6 +51,24 @@ final class QueuedWrite: Sendable {
         self.divisible = divisible
         self.run = run
         self.fail = fail
+    }
+}
+
+/// A validated batch: its changes, which write made which, and the policy after it.
+struct ValidatedBatch {
+    let customer: CustomerID
+    var policy: ContactPolicy
+    var changes: [ContactChange] = []
+    var changed: [(write: QueuedWrite, range: Range<Int>)] = []
+
+    init(customer: CustomerID, policy: ContactPolicy) {
+        self.customer = customer
+        self.policy = policy
+    }
+
+    /// Fails every write that changed something.
+    func fail(_ problem: ContactProblem) {
+        for (write, _) in changed { write.fail(problem) }
     }
 }
 
@@ -83,7 +103,8 @@ extension ContactDirectory {
             },
             fail: { problem in
                 outcome.value.withLock { value in
-                    if case .success? = value { value = .failure(problem) }
+                    if case .failure? = value { return }
+                    value = .failure(problem)
                 }
             })
         let tenant = tenant(customer)
@@ -109,6 +130,7 @@ extension ContactDirectory {
             }
         }
         if signal == .lead { await lead(tenant) }
+        ContactDirectory.versionReceipt?.record(write.version.load(ordering: .acquiring))
         guard let result = outcome.value.withLock({ $0 }) else {
             throw ContactProblem(.internalError, detail: "A write of customer \(customer) was never applied.")
         }
@@ -124,6 +146,8 @@ extension ContactDirectory {
         }
         if let immediate = journal as? any ImmediateJournal {
             apply(batch, to: tenant, recordingIn: immediate)
+        } else if let shared = journal as? any SharedJournal {
+            await apply(batch, to: tenant, sharing: shared)
         } else {
             await apply(batch, to: tenant)
         }
@@ -139,43 +163,53 @@ extension ContactDirectory {
         next?.resume(returning: .lead)
     }
 
-    /// Applies `batch` for a journal that must first make it durable. The writes run in order
-    /// on a *validation copy* of the published snapshot (which keeps only what validation
-    /// reads, so the R-trees and member indexes are not path-copied for it); their changes
-    /// are journaled as one unit; once durable, each write's changes are applied in place
-    /// to the published snapshot under its lock (a non-atomic bulk create in slices of
-    /// ``inPlaceLimit``, its items being writes of their own). When the batch cannot be made
-    /// durable, nothing is published and each write that changed something fails.
+    /// Applies `batch` for a journal that must first make it durable: validated on a copy
+    /// (``validate(_:on:)``), journaled as one unit, and published once durable. When the
+    /// batch cannot be made durable, nothing is published and each write that changed
+    /// something fails.
     private func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant) async {
-        var working = tenant.snapshot
-        working.isValidationCopy = true
-        var changes: [ContactChange] = []
-        var changed: [(write: QueuedWrite, range: Range<Int>)] = []
-        for entry in batch {
-            let made = entry.write.run(&working)
-            if !made.isEmpty {
-                changed.append((entry.write, changes.count..<(changes.count + made.count)))
-                changes.append(contentsOf: made)
-            }
-        }
-        // Drop the copy now: while it shares the published snapshot's nodes, changing those
-        // in place would copy them.
-        let policy = working.policy
-        let customer = working.customer
-        working = CustomerSnapshot(customer: customer)
-        if !changes.isEmpty {
+        let validated = validate(batch, on: tenant)
+        if !validated.changes.isEmpty {
             do {
-                let sequence = try journal.append(changes, customer: customer)
+                let sequence = try journal.append(validated.changes, customer: validated.customer)
                 try await journal.waitUntilDurable(sequence)
             } catch {
                 // The journal logs and reports its own failures; the client learns only that
                 // nothing was changed (storage details stay out of problem bodies).
-                let failure = ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed.")
-                for (write, _) in changed { write.fail(failure) }
+                validated.fail(ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed."))
                 return
             }
         }
-        for (write, range) in changed {
+        publish(validated, to: tenant)
+    }
+
+    /// A batch's writes run in order on a *validation copy* of the published snapshot (which
+    /// keeps only what validation reads, so the R-trees and member indexes are not
+    /// path-copied for it): their changes, and which write made which.
+    func validate(_ batch: [WriteQueue.Entry], on tenant: Tenant) -> ValidatedBatch {
+        var working = tenant.snapshot
+        working.isValidationCopy = true
+        var validated = ValidatedBatch(customer: working.customer, policy: working.policy)
+        for entry in batch {
+            let made = entry.write.run(&working)
+            if !made.isEmpty {
+                validated.changed.append((entry.write, validated.changes.count..<(validated.changes.count + made.count)))
+                validated.changes.append(contentsOf: made)
+            }
+        }
+        validated.policy = working.policy
+        return validated
+    }
+
+    /// Applies a durable batch's changes in place to the published snapshot under its lock (a
+    /// non-atomic bulk create in slices of ``inPlaceLimit``, its items being writes of their
+    /// own), and sets the snapshot's `version` when the journal gave one.
+    ///
+    /// Call only once the validation copy is gone: while it shares the published snapshot's
+    /// nodes, changing those in place would copy them.
+    func publish(_ validated: ValidatedBatch, to tenant: Tenant, version: Int64? = nil) {
+        let changes = validated.changes
+        for (write, range) in validated.changed {
             let step = write.divisible ? Self.inPlaceLimit : range.count
             for start in stride(from: range.lowerBound, to: range.upperBound, by: step) {
                 let slice = changes[start..<min(start + step, range.upperBound)]
@@ -187,7 +221,10 @@ extension ContactDirectory {
                 }
             }
         }
-        tenant.published.withLock { $0.policy = policy }
+        tenant.published.withLock { published in
+            published.policy = validated.policy
+            if let version { published.version = version }
+        }
     }
 
     /// The largest write (in items) that a directory over an ``ImmediateJournal`` applies in

@@ -22,6 +22,10 @@ public final class ContactDirectory: Sendable {
         let published: Mutex<CustomerSnapshot>
         /// Writes waiting for the leader, and whether one leads (``ContactDirectory/submit(_:to:)``).
         let queue = Mutex(WriteQueue())
+        /// Over a ``SharedJournal``: the store has a newer version; the next leader catches up first.
+        let catchUpRequested = Atomic<Bool>(false)
+        /// Over a ``SharedJournal``: the next catch-up loads the customer whole (a replaced database).
+        let rebuildRequested = Atomic<Bool>(false)
 
         init(_ snapshot: CustomerSnapshot) { published = Mutex(snapshot) }
 

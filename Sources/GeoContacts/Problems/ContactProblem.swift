@@ -42,6 +42,12 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public static let batchAborted = Code(rawValue: "batch-aborted")
         /// 500: the journal refused or failed to persist the change.
         public static let storageFailed = Code(rawValue: "storage-failed")
+        /// 503: a replica could not apply the customer's version that the read asked for
+        /// (`minimumVersion`) within the wait's bound.
+        public static let versionUnavailable = Code(rawValue: "version-unavailable")
+        /// 503: other replicas kept committing writes of the customer before this one could
+        /// (see ``SharedJournal``); nothing was changed, and the write may be retried.
+        public static let writeConflict = Code(rawValue: "write-conflict")
         /// 500: a bug (an invariant did not hold).
         public static let internalError = Code(rawValue: "internal-error")
 
@@ -54,6 +60,7 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .contactHasChildren, .removalTooLarge, .inUse, .idsExhausted: 409
             case .validationFailed: 422
             case .batchAborted: 424
+            case .versionUnavailable, .writeConflict: 503
             default: 500
             }
         }
@@ -76,6 +83,8 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
             case .validationFailed: "One or more properties are invalid"
             case .batchAborted: "Not created: another item of the batch was refused"
             case .storageFailed: "The change could not be stored"
+            case .versionUnavailable: "The requested version is not available yet"
+            case .writeConflict: "Concurrent writes kept conflicting"
             default: "Internal error"
             }
         }

@@ -35,6 +35,10 @@ public struct CustomerSnapshot: Sendable {
     var groupSpatial: TreeDictionary<GroupID, RTree<ContactID>> = [:]
     /// The id the next created contact gets; always above every id in use.
     var nextContactID: Int64 = 1
+    /// The customer's version in a shared store (``SharedJournal``) that this state is exactly:
+    /// every write committed up to it is in, none after it. 0 over a journal that keeps no
+    /// versions (SQLite, memory).
+    public internal(set) var version: Int64 = 0
     /// A working copy for validation only: ``apply(_:)`` keeps what validation reads (the
     /// contacts, children, references, groups, definitions, ids) and leaves the spatial,
     /// member, root and field-value indexes behind. Never published, never checked.

@@ -10,7 +10,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             let groups: [ContactGroup] = snapshot.groups
             return try JSONCoding.response(Self.page(groups, page))
         }
@@ -27,7 +27,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             let definitions: [DefinitionResource] = snapshot.customFieldDefinitions.map { DefinitionResource($0) }
             return try JSONCoding.response(Self.page(definitions, page))
         }

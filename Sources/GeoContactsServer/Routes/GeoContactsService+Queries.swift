@@ -8,7 +8,7 @@ extension GeoContactsService {
         router.get("/v1/contacts/nearest") { request, context in
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
-            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
+            let snapshot = try await snapshot(as: caller, request)  // the scope before any PROJ work
             let crs = try input.string("crs")
             await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
@@ -32,11 +32,11 @@ extension GeoContactsService {
                 let geoBox = try GeoBox(south: input.requiredDouble("south"), west: input.requiredDouble("west"),
                                         north: input.requiredDouble("north"), east: input.requiredDouble("east"))
                 let page = try input.page()
-                let snapshot = try directory.snapshot(as: caller)
+                let snapshot = try await snapshot(as: caller, request)
                 return try ContactJSON.page(snapshot.contacts(in: geoBox, filter: filter, page: page), withDistance: false).response()
             }
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)  // the scope before any PROJ work
+            let snapshot = try await snapshot(as: caller, request)  // the scope before any PROJ work
             let crs = try input.string("crs")
             await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
             let point = try directory.point(latitude: input.requiredDouble("latitude"),
@@ -68,7 +68,7 @@ extension GeoContactsService {
             let input = RequestInput(request, context: context)
             let id = try input.contactID()
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             return try ContactJSON.page(snapshot.children(of: id, page: page)).response()
         }
         router.get("/v1/contacts/{id}/ancestors") { request, context in
@@ -76,7 +76,7 @@ extension GeoContactsService {
             let input = RequestInput(request, context: context)
             let id = try input.contactID()
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             // Parent first, root last.
             return try ContactJSON.page(snapshot.ancestors(of: id, page: page)).response()
         }
@@ -92,7 +92,7 @@ extension GeoContactsService {
             case let other?:
                 throw HTTPProblem.invalidParameter("order", "must be breadthFirst or depthFirst, not \"\(other.prefix(40))\"")
             }
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             return try ContactJSON.page(snapshot.descendants(of: id, order: order, page: page)).response()
         }
     }

@@ -57,14 +57,14 @@ extension GeoContactsService {
             let reference = try input.string("reference")
             let filter = ContactFilter(groupId: groupId, parentId: parentId, reference: reference)
             let page = try input.page()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             let contacts: Page<Contact> = try snapshot.contacts(matching: filter, page: page)
             return ContactJSON.page(contacts).response()
         }
         router.get("/v1/contacts/{id}") { request, context in
             let caller = try await authenticator.caller(for: request)
             let id = try RequestInput(request, context: context).contactID()
-            let snapshot = try directory.snapshot(as: caller)
+            let snapshot = try await snapshot(as: caller, request)
             return try ContactJSON.single(snapshot.contact(id)).response()
         }
         router.patch("/v1/contacts/{id}") { request, context in

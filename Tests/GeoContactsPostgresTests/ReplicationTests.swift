@@ -1,0 +1,243 @@
+import Foundation
+import PostgresNIO
+import Testing
+@testable import GeoContacts
+@testable import GeoContactsPostgres
+import GeoContactsTestSupport
+import Geodesy
+
+/// Two replicas (two `PostgresContactStorage`s, each with its own client, directory and
+/// replicator) on one database.
+@Suite("PostgreSQL replicas", .disabled(if: PG.skip, "GEOCONTACTS_SKIP_POSTGRES_TESTS=1"), .serialized)
+struct ReplicationTests {
+    /// A replica that learns of others' writes only from hints, reconnections and explicit
+    /// catch-ups (no timer within a test's time).
+    static func replica(_ url: String) async throws -> PostgresContactStorage {
+        try await PostgresContactStorage.open(url: url, pollInterval: .seconds(3600), logger: PG.logger)
+    }
+
+    /// Waits until `replica` has `customer` at `version` by itself (hint or reconnection).
+    static func converge(_ replica: PostgresContactStorage, _ customer: Int64, to version: Int64,
+                         within limit: Duration = .seconds(20)) async throws -> Bool {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while replica.directory.snapshot(of: CustomerID(customer)).version < version {
+            if clock.now - start > limit { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
+    @Test("a write on A is read on B with the minimum version, and reaches B by the NOTIFY hint")
+    func readYourWritesAcrossReplicas() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        let (id, version) = try await ContactDirectory.recordingVersion {
+            try await a.directory.create(PG.draft("Depot", lat: 51.5, lon: -0.12), as: c)
+        }
+        #expect(version == 2)
+        let seen = try await b.directory.snapshot(as: c, minimumVersion: version)
+        #expect(seen.version >= version)
+        #expect(try seen.contact(id).name == "Depot")
+        // A version nobody wrote: refused after the bounded wait, nothing changes.
+        await #expect(throws: ContactProblem.self) {
+            try await b.directory.snapshot(as: c, minimumVersion: version + 100, wait: .milliseconds(200))
+        }
+        // Later writes reach B without being asked for (the hint).
+        let (other, later) = try await ContactDirectory.recordingVersion {
+            try await a.directory.create(PG.draft("Other", parent: id, lat: 48.8, lon: 2.3), as: c)
+        }
+        #expect(try await Self.converge(b, 1, to: later))
+        #expect(try b.directory.snapshot(of: CustomerID(1)).contact(other).parentId == id)
+        await a.close()
+        await b.close()
+    }
+
+    @Test("concurrent writers on one customer from both replicas: gap-free versions, distinct ids, one state", arguments: [7, 23])
+    func concurrentCreates(seed: UInt64) async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        try await b.directory.catchUp(CustomerID(1))
+        let perWorker = 25
+        // Four workers per replica; each create names a parent it saw on its own replica.
+        let ids = try await withThrowingTaskGroup(of: [ContactID].self) { group in
+            for worker in 0..<8 {
+                let replica = worker % 2 == 0 ? a : b
+                group.addTask {
+                    var rng = SeededGenerator(seed: seed &* 31 &+ UInt64(worker))
+                    var made: [ContactID] = []
+                    for i in 0..<perWorker {
+                        let existing = Array(replica.directory.snapshot(of: CustomerID(1)).contacts.keys)
+                        let parent = existing.isEmpty || rng.next() % 3 == 0 ? nil : existing[Int(rng.next() % UInt64(existing.count))]
+                        let draft = PG.draft("w\(worker)-\(i)", parent: parent,
+                                             lat: Double(rng.next() % 1000) / 100 + 40, lon: Double(rng.next() % 1000) / 100)
+                        made.append(try await replica.directory.create(draft, as: c))
+                    }
+                    return made
+                }
+            }
+            var all: [ContactID] = []
+            for try await made in group { all += made }
+            return all
+        }
+        #expect(ids.count == 8 * perWorker)
+        #expect(Set(ids).count == ids.count, "an id was handed out twice")
+        let stored = try await PG.withClient(url) { client in
+            var versions: [Int64] = []
+            for try await v in try await client.query(
+                "SELECT DISTINCT version FROM contact_changes WHERE customer_id = 1 ORDER BY version", logger: PG.logger)
+                .decode(Int64.self) { versions.append(v) }
+            return versions
+        }
+        // Creates that queue up on one replica share a batch, hence a version.
+        let finalVersion = try #require(stored.last)
+        #expect(stored == Array(1...finalVersion), "versions are not gap-free")
+        #expect(try await a.directory.catchUp(CustomerID(1)) == finalVersion)
+        #expect(try await b.directory.catchUp(CustomerID(1)) == finalVersion)
+        #expect(PG.state(a.directory, 1) == PG.state(b.directory, 1))
+        #expect(Set(PG.state(a.directory, 1).keys) == Set(ids))
+        try a.directory.snapshot(of: CustomerID(1)).checkInvariants()
+        try b.directory.snapshot(of: CustomerID(1)).checkInvariants()
+        // A fresh replica loads exactly the same state.
+        let fresh = try await Self.replica(url)
+        #expect(PG.state(fresh.directory, 1) == PG.state(a.directory, 1))
+        await fresh.close()
+        await a.close()
+        await b.close()
+    }
+
+    @Test("two replicas re-parenting crosswise never make a cycle: one of each pair is refused")
+    func noCycleAcrossReplicas() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        var pairs: [(ContactID, ContactID)] = []
+        for i in 0..<15 {
+            let x = try await a.directory.create(PG.draft("x\(i)", lat: 10, lon: Double(i)), as: c)
+            let y = try await a.directory.create(PG.draft("y\(i)", lat: 11, lon: Double(i)), as: c)
+            pairs.append((x, y))
+        }
+        try await b.directory.catchUp(CustomerID(1))
+        var refused = 0
+        for (x, y) in pairs {
+            var toY = ContactPatch(), toX = ContactPatch()
+            toY.parentId = .value(y)
+            toX.parentId = .value(x)
+            // Both replicas start from the same version; each write alone would be valid.
+            async let onA: ContactProblem? = Self.outcome { try await a.directory.update(x, with: toY, as: c) }
+            async let onB: ContactProblem? = Self.outcome { try await b.directory.update(y, with: toX, as: c) }
+            let (problemA, problemB) = await (onA, onB)
+            #expect((problemA == nil) != (problemB == nil), "exactly one of the crosswise moves succeeds")
+            for problem in [problemA, problemB].compactMap({ $0 }) {
+                #expect(problem.code == .validationFailed, "\(problem)")
+                refused += 1
+            }
+        }
+        #expect(refused == pairs.count)
+        let version = try await PG.withClient(url) { try await PG.count("SELECT version FROM customer_versions WHERE customer_id = 1", $0) }
+        #expect(try await a.directory.catchUp(CustomerID(1)) == version)
+        #expect(try await b.directory.catchUp(CustomerID(1)) == version)
+        #expect(PG.state(a.directory, 1) == PG.state(b.directory, 1))
+        try a.directory.snapshot(of: CustomerID(1)).checkInvariants()
+        await a.close()
+        await b.close()
+    }
+
+    static func outcome(_ body: () async throws -> Void) async -> ContactProblem? {
+        do {
+            try await body()
+            return nil
+        } catch let problem as ContactProblem {
+            return problem
+        } catch {
+            return ContactProblem(.internalError, detail: "\(error)")
+        }
+    }
+
+    @Test("B's listening connection is killed while A writes: B reconnects and converges to A's state")
+    func listenerKilled() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        var last: ContactID?
+        for i in 0..<60 {
+            if i == 20 || i == 40 {
+                // Every listening backend of this database (B's among them): notifications sent
+                // meanwhile are lost for good; only the reconnection's comparison recovers them.
+                // (After the first kill, this also waits for the replicators to reconnect.)
+                let killed = try await PG.withClient(url) { client in
+                    var killed: Int64 = 0
+                    for _ in 0..<200 where killed < 2 {
+                        killed += try await PG.count("""
+                            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+                            WHERE datname = current_database() AND application_name = 'geocontacts-replicator'
+                            """, client)
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    return killed
+                }
+                #expect(killed >= 2, "A's and B's listening connections")
+            }
+            var patch = ContactPatch()
+            if let last, i % 5 == 0 {
+                patch.name = .value("renamed \(i)")
+                try await a.directory.update(last, with: patch, as: c)
+            } else {
+                last = try await a.directory.create(PG.draft("c\(i)", parent: i % 3 == 0 ? nil : last, lat: 50, lon: Double(i) / 10), as: c)
+            }
+            if i % 7 == 0, let victim = last, i > 30 { _ = try await a.directory.remove(victim, children: .cascade, as: c) ; last = nil }
+        }
+        let version = a.directory.snapshot(of: CustomerID(1)).version
+        #expect(try await Self.converge(b, 1, to: version), "B did not converge by itself")
+        #expect(PG.state(b.directory, 1) == PG.state(a.directory, 1))
+        try b.directory.snapshot(of: CustomerID(1)).checkInvariants()
+        // Restarting B rebuilds the same state.
+        await b.close()
+        let restarted = try await Self.replica(url)
+        #expect(PG.state(restarted.directory, 1) == PG.state(a.directory, 1))
+        #expect(restarted.directory.snapshot(of: CustomerID(1)).version == version)
+        await restarted.close()
+        await a.close()
+    }
+
+    @Test("a replaced database (another epoch) makes the replica rebuild instead of keeping stale data")
+    func replacedDatabase() async throws {
+        let url = try await PG.freshDatabase()
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
+        let oldEpoch = b.epoch
+        // Replace the contents as a restore from another backup would: other rows, versions
+        // starting again, a new epoch.
+        try await PG.withClient(url) { client in
+            for table in ["contact", "contact_custom_field", "contact_group", "custom_field_definition",
+                          "contact_sequence", "customer_versions", "contact_changes"] {
+                try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: PG.logger)
+            }
+            try await client.query("UPDATE database_epoch SET epoch = gen_random_uuid()", logger: PG.logger)
+        }
+        let other = try await Self.replica(url)
+        try await other.directory.defineGroup(ContactGroup(id: GroupID(7), name: "New"), as: c)
+        let newcomer = try await other.directory.create(PG.draft("new", group: 7, lat: 2, lon: 2), as: c)
+        // B's own version (6) is above the new database's (2): only the epoch tells it apart.
+        #expect(b.directory.snapshot(of: CustomerID(1)).version > other.directory.snapshot(of: CustomerID(1)).version)
+        try await b.synchronize()
+        #expect(b.epoch != oldEpoch)
+        #expect(b.epoch == other.epoch)
+        #expect(PG.state(b.directory, 1).keys.sorted() == [newcomer])
+        #expect(PG.state(b.directory, 1) == PG.state(other.directory, 1))
+        await other.close()
+        await b.close()
+    }
+}
