@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Two real `geocontacts serve --postgres` processes on one database (the test server that
+/// `make test` starts; these tests fail without it unless GEOCONTACTS_SKIP_POSTGRES_TESTS=1).
+@Suite("Replica processes on PostgreSQL",
+       .disabled(if: ProcessInfo.processInfo.environment["GEOCONTACTS_SKIP_POSTGRES_TESTS"] == "1",
+                 "GEOCONTACTS_SKIP_POSTGRES_TESTS=1"))
+struct ReplicaProcessTests {
+    struct MissingServer: Error, CustomStringConvertible {
+        var description: String { "GEOCONTACTS_TEST_POSTGRES_URL is not set: run `make test`" }
+    }
+
+    /// A running `serve --postgres` process and its port.
+    final class Replica {
+        let process: Process
+        let port: Int
+        init(process: Process, port: Int) {
+            self.process = process
+            self.port = port
+        }
+
+        /// SIGKILL: no shutdown code runs.
+        func kill() {
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts `serve --postgres url` with the workspace's signing key; returns once it
+    /// printed its banner (after binding its own port).
+    static func start(_ ws: CLITests.Workspace, _ url: String) async throws -> Replica {
+        for attempt in 1...3 {
+            let port = try ServerImportTests.freePort()
+            let outURL = ws.root.appendingPathComponent("replica-\(port).out")
+            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            let process = Process()
+            process.executableURL = Support.binary
+            process.arguments = ["serve", "--data", ws.data, "--postgres", url, "--no-sample-data", "--port", "\(port)"]
+            process.standardOutput = try FileHandle(forWritingTo: outURL)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<600 where process.isRunning {
+                if (try? String(contentsOf: outURL, encoding: .utf8))?.contains("is listening on") == true {
+                    return Replica(process: process, port: port)
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Replica(process: process, port: port).kill()
+            if attempt == 3 { break }
+        }
+        throw CancellationError()
+    }
+
+    struct Answer {
+        var status: Int
+        var version: Int64?
+        var body: [String: Any]
+    }
+
+    static func call(_ port: Int, _ method: String, _ path: String, token: String, customer: Int64,
+                     body: String? = nil, minimumVersion: Int64? = nil) async throws -> Answer {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("\(customer)", forHTTPHeaderField: "Customer-Id")
+        if let minimumVersion { request.setValue("\(minimumVersion)", forHTTPHeaderField: "GeoContacts-Min-Version") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Answer(status: http.statusCode, version: http.value(forHTTPHeaderField: "GeoContacts-Version").flatMap { Int64($0) },
+                      body: object)
+    }
+
+    @Test("a write on A is read on B with GeoContacts-Min-Version; SIGKILL of either loses no acknowledged write")
+    func twoProcesses() async throws {
+        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw MissingServer()
+        }
+        let ws = try CLITests.Workspace(customers: [])
+        defer { ws.remove() }
+        // A customer of its own: the test database is shared with other runs.
+        let customer = Int64.random(in: 1_000_000...9_000_000)
+        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
+                                                "--scope", "contacts:read contacts:write contacts:admin"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let a = try await Self.start(ws, url)
+        var b = try await Self.start(ws, url)
+        defer {
+            a.kill()
+            b.kill()
+        }
+        let group = try await Self.call(a.port, "POST", "/v1/contactGroups", token: token, customer: customer,
+                                        body: #"{"name":"Depots"}"#)
+        #expect(group.status == 201)
+        let groupID = try #require(group.body["id"] as? Int)
+        var acknowledged: [(id: Int, version: Int64)] = []
+        for i in 0..<5 {
+            let created = try await Self.call(a.port, "POST", "/v1/contacts", token: token, customer: customer, body: """
+                {"name":"Site \(i)","groupId":\(groupID),"location":{"latitude":\(51.0 + Double(i) / 10),"longitude":-0.1}}
+                """)
+            #expect(created.status == 201)
+            let version = try #require(created.version, "a write answers its version")
+            acknowledged.append((try #require(created.body["id"] as? Int), version))
+        }
+        #expect(acknowledged.map(\.version) == acknowledged.map(\.version).sorted())
+        // Read-your-writes on the other replica: each acknowledged contact, at its version.
+        for (id, version) in acknowledged {
+            let read = try await Self.call(b.port, "GET", "/v1/contacts/\(id)", token: token, customer: customer,
+                                           minimumVersion: version)
+            #expect(read.status == 200)
+            #expect((read.version ?? 0) >= version)
+        }
+        let last = try #require(acknowledged.last)
+        // A version no replica has: a clear 503 after the bounded wait.
+        let ahead = try await Self.call(b.port, "GET", "/v1/contacts/\(last.id)", token: token, customer: customer,
+                                        minimumVersion: last.version + 1000)
+        #expect(ahead.status == 503)
+        #expect((ahead.body["type"] as? String)?.hasSuffix("version-unavailable") == true)
+        // A write on B, then SIGKILL of B right after the acknowledgement: A has it, and B back too.
+        let onB = try await Self.call(b.port, "POST", "/v1/contacts", token: token, customer: customer, body: """
+            {"name":"From B","groupId":\(groupID),"location":{"latitude":-33.9,"longitude":151.2}}
+            """)
+        #expect(onB.status == 201)
+        let onBID = try #require(onB.body["id"] as? Int)
+        #expect(!acknowledged.map(\.id).contains(onBID), "ids are not handed out twice")
+        b.kill()
+        let seenOnA = try await Self.call(a.port, "GET", "/v1/contacts/\(onBID)", token: token, customer: customer,
+                                          minimumVersion: onB.version)
+        #expect(seenOnA.status == 200)
+        #expect(seenOnA.body["name"] as? String == "From B")
+        b = try await Self.start(ws, url)
+        let list = try await Self.call(b.port, "GET", "/v1/contacts?pageSize=100", token: token, customer: customer)
+        #expect(list.status == 200)
+        let names = ((list.body["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        #expect(Set(names) == Set((0..<5).map { "Site \($0)" } + ["From B"]))
+        #expect(list.version == onB.version)
+        // SIGKILL of A (which acknowledged the first five): a third replica starts with all six.
+        a.kill()
+        let c = try await Self.start(ws, url)
+        defer { c.kill() }
+        let fromC = try await Self.call(c.port, "GET", "/v1/contacts?pageSize=100", token: token, customer: customer)
+        let namesOnC = ((fromC.body["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        #expect(Set(namesOnC) == Set(names))
+    }
+}
