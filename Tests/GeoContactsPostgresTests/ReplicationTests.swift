@@ -240,4 +240,63 @@ struct ReplicationTests {
         await other.close()
         await b.close()
     }
+
+    @Test("a replica's nearest-10 and radius answers equal PostGIS's own spheroid ranking", arguments: [5, 17] as [UInt64])
+    func replicaAgreesWithPostGIS(seed: UInt64) async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        var rng = SeededGenerator(seed: seed)
+        // A dense city, both poles, the antimeridian, exact duplicates.
+        var points: [(Double, Double)] = (0..<150).map { _ in
+            (48.85 + Double.random(in: -0.2...0.2, using: &rng), 2.35 + Double.random(in: -0.3...0.3, using: &rng))
+        }
+        points += (0..<40).map { i in (Double.random(in: -3...3, using: &rng), i % 2 == 0 ? 179.95 : -179.95) }
+        points += (0..<20).map { i in (i % 2 == 0 ? 89.9 : -89.9, Double.random(in: -180...180, using: &rng)) }
+        points += [(90, 0), (-90, 0), (10, 10), (10, 10), (10, 10)]
+        let drafts = points.enumerated().map { PG.draft("p\($0.offset)", lat: $0.element.0, lon: $0.element.1) }
+        let (_, version) = try await ContactDirectory.recordingVersion {
+            _ = try await a.directory.create(contentsOf: drafts, as: c)
+        }
+        let snapshot = try await b.directory.snapshot(as: c, minimumVersion: version)
+        #expect(snapshot.count == points.count)
+        var queries: [(Double, Double)] = [(48.85, 2.35), (0, 180), (0, -179.99), (90, 0), (-89.95, 45), (10, 10)]
+        queries += (0..<20).map { _ in (Double.random(in: -90...90, using: &rng), Double.random(in: -180...180, using: &rng)) }
+        for (lat, lon) in queries {
+            let point = Coordinate(latitude: lat, longitude: lon)
+            let ours = try snapshot.nearest(to: point, count: 10)
+            // PostGIS's exact spheroid distance (ST_Distance on geography), every row ranked.
+            let theirs = try await PG.withClient(url) { client in
+                var rows: [(Int64, Double)] = []
+                for try await row in try await client.query("""
+                    SELECT id, ST_Distance(location, ST_SetSRID(ST_MakePoint(\(lon), \(lat)), 4326)::geography) AS d
+                    FROM contact WHERE customer_id = 1 ORDER BY d, id LIMIT 10
+                    """, logger: PG.logger).decode((Int64, Double).self) { rows.append(row) }
+                return rows
+            }
+            #expect(ours.count == theirs.count)
+            for (hit, row) in zip(ours, theirs) {
+                // The same distances in the same order (ids may differ only between equal distances).
+                #expect(abs(hit.distance - row.1) < 0.01, "query (\(lat), \(lon)): \(hit.distance) vs \(row.1)")
+            }
+            let radius = ours.last.map { $0.distance * 0.75 } ?? 1000
+            let inside = Set(try snapshot.contacts(within: radius, of: point).map(\.contact.id.rawValue))
+            let (postgis, boundary) = try await PG.withClient(url) { client in
+                var rows = Set<Int64>(), near = Set<Int64>()
+                for try await (id, d) in try await client.query("""
+                    SELECT id, ST_Distance(location, ST_SetSRID(ST_MakePoint(\(lon), \(lat)), 4326)::geography)
+                    FROM contact WHERE customer_id = 1
+                    """, logger: PG.logger).decode((Int64, Double).self) {
+                    if d <= radius { rows.insert(id) }
+                    if abs(d - radius) < 0.01 { near.insert(id) }
+                }
+                return (rows, near)
+            }
+            #expect(inside.subtracting(boundary) == postgis.subtracting(boundary), "radius \(radius) m at (\(lat), \(lon))")
+        }
+        await a.close()
+        await b.close()
+    }
 }
