@@ -72,7 +72,8 @@ public final class PostgresContactStorage: Sendable {
             password: components.password, database: database.isEmpty ? nil : database, tls: tls)
     }
 
-    /// Connects to `url`, migrates, loads every customer (each from one consistent snapshot,
+    /// Connects to `url`, migrates, loads every customer (or only those in `only`, the only
+    /// ones it then follows; another is loaded on its first write) (each from one consistent snapshot,
     /// every index built in bulk), and starts replicating: what other processes commit to the
     /// database reaches this directory within `pollInterval` at most (at once when the
     /// `NOTIFY` hint arrives).
@@ -80,6 +81,7 @@ public final class PostgresContactStorage: Sendable {
     /// - Throws: ``PostgresStorageError`` (`cannot-open`, `newer-schema`, `corrupt`).
     public static func open(url: String, normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
                             defaultPolicy: ContactPolicy = .default, pollInterval: Duration = .seconds(1),
+                            customers only: Set<CustomerID>? = nil,
                             logger: Logger = Logger(label: "geocontacts.postgres")) async throws(PostgresStorageError)
         -> PostgresContactStorage
     {
@@ -95,7 +97,8 @@ public final class PostgresContactStorage: Sendable {
             let journal = PostgresJournal(client: client, logger: logger)
             let directory = ContactDirectory(journal: journal, normalizer: normalizer, defaultPolicy: defaultPolicy)
             var statistics = LoadStatistics(customers: 0, contacts: 0, versions: [:])
-            for customer in try await PostgresRows.customers(client, logger: logger) {
+            for customer in try await PostgresRows.customers(client, logger: logger)
+                where only?.contains(customer) ?? true {
                 do throws(ContactProblem) {
                     statistics.versions[customer] = try await directory.catchUp(customer)
                 } catch {
@@ -105,7 +108,7 @@ public final class PostgresContactStorage: Sendable {
                 statistics.contacts += directory.snapshot(of: customer).count
             }
             let replicator = PostgresReplicator(client: client, directory: directory, journal: journal, epoch: epoch,
-                                                pollInterval: pollInterval, logger: logger)
+                                                pollInterval: pollInterval, following: only, logger: logger)
             let replication = Task { await replicator.run() }
             return PostgresContactStorage(directory: directory, journal: journal, client: client,
                                           statistics: statistics, replicator: replicator,
@@ -116,6 +119,24 @@ public final class PostgresContactStorage: Sendable {
         } catch {
             runner.cancel()
             throw PostgresStorageError(.cannotOpen, "cannot open the PostgreSQL store: \(String(reflecting: error))")
+        }
+    }
+
+    /// Reads one customer from the database at `url`, from one consistent snapshot, without
+    /// loading anything into memory beyond it (no migration, no replication): for `export`.
+    ///
+    /// - Throws: ``PostgresStorageError`` `cannot-open` or `read-failed`.
+    public static func stored(_ customer: CustomerID, url: String,
+                              logger: Logger = Logger(label: "geocontacts.postgres")) async throws(PostgresStorageError)
+        -> StoredCustomer
+    {
+        let client = PostgresClient(configuration: try configuration(url: url), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        defer { runner.cancel() }
+        do {
+            return try await PostgresRows.load(customer, from: client, logger: logger)
+        } catch {
+            throw PostgresStorageError(.readFailed, "cannot read customer \(customer): \(String(reflecting: error))")
         }
     }
 

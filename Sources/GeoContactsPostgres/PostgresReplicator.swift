@@ -22,9 +22,12 @@ final class PostgresReplicator: Sendable {
     private let logger: Logger
     private let pollInterval: Duration
     private let epoch: Mutex<UUID>
+    /// The customers this replica follows (`nil`: every one).
+    private let followed: Set<CustomerID>?
 
     init(client: PostgresClient, directory: ContactDirectory, journal: PostgresJournal, epoch: UUID,
-         pollInterval: Duration, logger: Logger) {
+         pollInterval: Duration, following followed: Set<CustomerID>?, logger: Logger) {
+        self.followed = followed
         self.client = client
         self.directory = directory
         self.journal = journal
@@ -72,7 +75,7 @@ final class PostgresReplicator: Sendable {
         let parts = payload.split(separator: ":")
         guard parts.count == 2, let c = Int64(parts[0]), let version = Int64(parts[1]) else { return }
         let customer = CustomerID(c)
-        guard version > directory.snapshot(of: customer).version else { return }
+        guard followed?.contains(customer) ?? true, version > directory.snapshot(of: customer).version else { return }
         do {
             try await directory.catchUp(customer)
         } catch {
@@ -89,6 +92,7 @@ final class PostgresReplicator: Sendable {
         }
         guard let stored else { throw PostgresStorageError(.corrupt, "database_epoch has no row") }
         let versions = try await PostgresRows.versions(client, logger: logger)
+            .filter { followed?.contains($0.key) ?? true }
         if stored != currentEpoch {
             logger.warning("the database was replaced: rebuilding every customer", metadata: ["epoch": "\(stored)"])
             for customer in Set(directory.customers).union(versions.keys).sorted() {

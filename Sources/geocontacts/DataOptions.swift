@@ -1,7 +1,10 @@
 import ArgumentParser
+import Foundation
 import GeoContacts
+import GeoContactsPostgres
 import GeoContactsSQLite
 import Geodesy
+import Logging
 
 /// `--data DIR` (else `DATA_DIR`, else `./data`), shared by every command that opens a data folder.
 struct DataOptions: ParsableArguments {
@@ -31,4 +34,29 @@ struct CustomerOption: ParsableArguments {
 
     /// A caller acting for the customer with every scope (the command line is trusted).
     var caller: Caller { Caller(customer: CustomerID(customer), scopes: [.read, .write, .admin]) }
+}
+
+/// `--postgres URL` (else `GEOCONTACTS_POSTGRES_URL`): PostgreSQL + PostGIS as the store
+/// instead of the data folder's SQLite file.
+struct PostgresOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Use PostgreSQL + PostGIS as the store instead of the data folder's SQLite file (env GEOCONTACTS_POSTGRES_URL).",
+        valueName: "postgres://user@host:port/database"))
+    var postgres: String?
+
+    /// The URL given, if any.
+    var url: String? {
+        postgres ?? ProcessInfo.processInfo.environment["GEOCONTACTS_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Opens the database as a replica (only `customers` when given); an error becomes one line on stderr.
+    func open(_ url: String, customers: Set<CustomerID>? = nil,
+              normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
+              logger: Logger = Logger(label: "geocontacts.postgres")) async throws -> PostgresContactStorage {
+        do {
+            return try await PostgresContactStorage.open(url: url, normalizer: normalizer, customers: customers, logger: logger)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoContacts
 import GeoContactsInterchange
+import GeoContactsPostgres
 import GeoContactsSQLite
 
 /// `import`: loads contacts from CSV, GeoJSON or NDJSON into a customer of a data folder.
@@ -30,6 +31,7 @@ struct ImportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var postgres: PostgresOption
     @OptionGroup var customer: CustomerOption
     @Option(help: "The CRS of the coordinates when a row names none (e.g. EPSG:3857); default WGS84.") var crs: String?
     @Option(help: "csv, geojson or ndjson (default: by extension, else by content).") var format: String?
@@ -56,9 +58,15 @@ struct ImportCommand: AsyncParsableCommand {
         let parser = ImportParser(format: format, name: file, crs: crs)
         var target: any ImportTarget
         var storage: ContactStorage?
+        var database: PostgresContactStorage?
         if let server {
             guard let token, !token.isEmpty else { throw CommandFailure("--server needs --token (a token with contacts:write)") }
             target = try ServerImport(server: server, token: token, customer: customer.customer, atomic: atomic)
+        } else if let url = postgres.url {
+            guard !atomic else { throw CommandFailure("--atomic is not supported with --postgres yet (each chunk is one transaction)") }
+            let opened = try await postgres.open(url, customers: [customer.caller.customer])
+            database = opened
+            target = PostgresImport(directory: opened.directory, caller: customer.caller)
         } else {
             let opened = try data.open(journaling: .recording)
             storage = opened
@@ -86,6 +94,7 @@ struct ImportCommand: AsyncParsableCommand {
         if let chunk = chunker.finish() { try await next(chunk) }
         if let last = reading { try await target.add(last.value) }
         progress.finish()
+        await database?.close()
 
         if !(atomic && target.rejected > 0) { try await target.finish() }
         if atomic && target.rejected > 0 {
@@ -96,6 +105,39 @@ struct ImportCommand: AsyncParsableCommand {
               + (target.rejected > 0 ? "; rejected \(target.rejected) rows" : ""))
         if target.rejected > 0 { throw ExitCode.failure }
     }
+}
+
+/// An import into PostgreSQL: each chunk is one bulk create through a replica's directory,
+/// committed as one transaction (one version) before the next chunk is created.
+struct PostgresImport: ImportTarget {
+    let directory: ContactDirectory
+    let caller: Caller
+    private(set) var records = 0
+    private(set) var created = 0
+    private(set) var rejected = 0
+
+    init(directory: ContactDirectory, caller: Caller) {
+        self.directory = directory
+        self.caller = caller
+    }
+
+    mutating func add(_ parsed: ParsedChunk) async throws {
+        var problems = parsed.problems
+        records += parsed.count
+        let results = try await directory.create(contentsOf: parsed.items, atomically: false, as: caller)
+        for (line, result) in zip(parsed.lines, results) {
+            switch result {
+            case .success: created += 1
+            case .failure(let error) where error.code == .storageFailed || error.code == .writeConflict:
+                throw CommandFailure("stopped at line \(line): \(error.detail)")
+            case .failure(let error): problems.append((line, error.errors ?? ["": [error.detail]]))
+            }
+        }
+        rejected += problems.count
+        report(problems)
+    }
+
+    mutating func finish() async throws {}
 }
 
 /// An import file read in blocks (a path, or `-` for standard input).

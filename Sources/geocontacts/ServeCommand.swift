@@ -31,10 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     var requestTimeout: Double = 60
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
-    @Option(help: ArgumentHelp(
-        "Use PostgreSQL + PostGIS as the store instead of the data folder's SQLite file (env GEOCONTACTS_POSTGRES_URL).",
-        valueName: "postgres://user@host:port/database"))
-    var postgres: String?
+    @OptionGroup var postgres: PostgresOption
     @Option(name: .customLong("allow-crs"), help: ArgumentHelp(
         "Accept only this CRS besides WGS84 in request input (repeat for each). Default: any EPSG code PROJ knows.",
         valueName: "EPSG:code"))
@@ -63,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await ServiceRunner.run(configuration: configuration, directory: ContactDirectory(normalizer: normalizer), logger: logger)
             return
         }
-        if let url = postgres ?? env["GEOCONTACTS_POSTGRES_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let url = postgres.url {
             try await runOnPostgres(url: url, configuration: configuration, normalizer: normalizer, logger: logger)
             return
         }

@@ -151,4 +151,63 @@ struct ReplicaProcessTests {
         let namesOnC = ((fromC.body["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         #expect(Set(namesOnC) == Set(names))
     }
+
+    @Test("import --postgres reaches a running replica; export --postgres reads it back in import's form")
+    func importAndExportAgainstPostgres() async throws {
+        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw MissingServer()
+        }
+        let ws = try CLITests.Workspace(customers: [])
+        defer { ws.remove() }
+        let customer = Int64.random(in: 1_000_000...9_000_000)
+        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
+                                                "--scope", "contacts:read contacts:write contacts:admin"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let replica = try await Self.start(ws, url)
+        defer { replica.kill() }
+        let group = try await Self.call(replica.port, "POST", "/v1/contactGroups", token: token, customer: customer,
+                                        body: #"{"name":"Depots"}"#)
+        let groupID = try #require(group.body["id"] as? Int)
+        let csv = try ws.file("rows.csv", """
+            id,latitude,longitude,name,groupId,parentId
+            10,51.5,-0.12,"London, HQ",\(groupID),
+            11,48.85,2.35,Paris,\(groupID),10
+            12,95,2.35,Too far north,\(groupID),
+            13,-90,0,South Pole,\(groupID),11
+            14,0,180,Antimeridian,\(groupID),
+            15,1,1,Bad group,999,
+
+            """)
+        let imported = try Support.run(["import", "--postgres", url, "--customer", "\(customer)", csv])
+        #expect(imported.status != 0, "two rows are rejected")
+        #expect(imported.stdout.contains("imported 4 contacts"), "\(imported.stdout) \(imported.stderr)")
+        #expect(imported.stderr.contains("line 4"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("line 7"), "\(imported.stderr)")
+        // The running replica sees the import (the NOTIFY hint, else its next poll).
+        var names: Set<String> = []
+        for _ in 0..<100 where names.count < 4 {
+            let list = try await Self.call(replica.port, "GET", "/v1/contacts?pageSize=100", token: token, customer: customer)
+            names = Set(((list.body["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(names == ["London, HQ", "Paris", "South Pole", "Antimeridian"])
+        let exported = try Support.run(["export", "--postgres", url, "--customer", "\(customer)", "--format", "csv"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let lines = exported.stdout.split(separator: "\n")
+        #expect(lines.count == 5, "\(exported.stdout)")
+        #expect(lines.contains { $0.hasPrefix("10,") && $0.contains("\"London, HQ\"") })
+        #expect(lines.contains { $0.hasPrefix("13,") && $0.contains("South Pole") && $0.contains(",11,") })
+        // An export imports back into another customer unchanged.
+        let again = try ws.file("again.csv", exported.stdout)
+        let other = customer + 1
+        let otherToken = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(other)",
+                                                     "--scope", "contacts:read contacts:write contacts:admin"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try await Self.call(replica.port, "POST", "/v1/contactGroups", token: otherToken, customer: other,
+                                body: #"{"name":"Depots"}"#)
+        let reimported = try Support.run(["import", "--postgres", url, "--customer", "\(other)", again])
+        #expect(reimported.status == 0, "\(reimported.stderr)")
+        let roundTrip = try Support.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
+        #expect(roundTrip.stdout == exported.stdout)
+    }
 }

@@ -53,6 +53,8 @@ public final class ContactDirectory: Sendable {
         tenants.withLock { tenants in
             if let tenant = tenants[customer] { return tenant }
             let tenant = Tenant(CustomerSnapshot(customer: customer, policy: defaultPolicy))
+            // A replica loads a customer it does not hold yet before its first write.
+            if journal is any SharedJournal { tenant.catchUpRequested.store(true, ordering: .relaxed) }
             tenants[customer] = tenant
             return tenant
         }
