@@ -3,6 +3,7 @@ public import GeoContacts
 public import Geodesy
 public import Logging
 public import PostgresNIO
+public import ServiceLifecycle
 
 /// A PostgreSQL database opened into a ready ``ContactDirectory``: the counterpart of the
 /// SQLite `ContactStorage` behind the same journal seam.
@@ -10,8 +11,10 @@ public import PostgresNIO
 /// Opening runs the client, applies the migrations, and restores every customer from one
 /// REPEATABLE READ snapshot each; after that the directory's writes go through the
 /// ``PostgresJournal`` and are acknowledged only once committed, each with the customer's new
-/// version. Call ``close()`` when done.
-public final class PostgresContactStorage: Sendable {
+/// version. Call ``close()`` when done — or run it as a `Service` in the service group beside
+/// the HTTP application: it then closes on graceful shutdown, after the services started
+/// after it (the application) have stopped.
+public final class PostgresContactStorage: Service, Sendable {
     /// What the start-up load did.
     public struct LoadStatistics: Hashable, Sendable {
         public var customers: Int
@@ -172,6 +175,12 @@ public final class PostgresContactStorage: Sendable {
     /// what is behind (the replicator does this on every reconnection and every poll).
     public func synchronize() async throws {
         try await replicator.synchronize()
+    }
+
+    /// Waits for the service group's graceful shutdown (or cancellation), then closes.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
     }
 
     /// Refuses later writes, stops replicating, then stops the client. Idempotent.

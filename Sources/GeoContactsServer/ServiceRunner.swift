@@ -1,7 +1,7 @@
 public import GeoContacts
 import Hummingbird
 public import Logging
-import ServiceLifecycle
+public import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -19,8 +19,11 @@ public enum ServiceRunner {
     ///     (`ContactStorage.open` in the executable); an in-memory one when `nil`.
     ///   - persist: stores the sample data's changes durably before they are loaded, when
     ///     the store is durable.
+    ///   - services: run first in the service group (e.g. the store), so that they shut down
+    ///     after the application.
     public static func run(configuration: ServerConfiguration, directory: ContactDirectory? = nil,
-                           persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil, logger: Logger) async throws {
+                           persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil,
+                           services: [any Service] = [], logger: Logger) async throws {
         let (key, keySource) = try SigningKeyStore.load(dataDirectory: configuration.dataDirectory)
         logger.info("signing key loaded", metadata: ["source": "\(keySource)"])
         let tokens = await TokenAuthority(secret: key)
@@ -50,7 +53,7 @@ public enum ServiceRunner {
             fflush(nil)  // all streams: stdout may be a pipe or file
         })
         let monitor = StorageHealthMonitor(directory: directory, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app, monitor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: services + [app, monitor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 

@@ -94,12 +94,15 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 logger.info("sample data stored in postgres", metadata: ["customers": "\(SampleData.customers.count)"])
             }
-            try await ServiceRunner.run(configuration: configuration, directory: storage.directory, logger: logger)
+            // The store is a service of the group, started before the application, so it
+            // closes after the application has stopped on SIGTERM or SIGINT.
+            try await ServiceRunner.run(configuration: configuration, directory: storage.directory, services: [storage],
+                                        logger: logger)
         } catch {
             await storage.close()
             throw error
         }
-        await storage.close()
+        await storage.close()  // idempotent
         logger.info("storage closed")
     }
 
