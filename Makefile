@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps run test fuzz bench bench-store bench-check bench-thresholds clean
+.PHONY: deps bench-deps run test fuzz bench bench-store bench-replicas bench-check bench-thresholds clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -54,6 +54,12 @@ bench: bench-deps
 ## by the script). Size: STORE_BENCH_ROWS (default 1000000). See Benchmarks/Store/run.sh.
 bench-store: deps
 	Benchmarks/Store/run.sh
+
+## The replica benchmark: a replica's cold start from PostgreSQL beside the SQLite restart,
+## nearest-10 from memory beside PostGIS answering it, catch-up lag under steady writes.
+## Size: REPLICA_BENCH_ROWS (default 1000000). See Benchmarks/Replicas/run.sh.
+bench-replicas: deps
+	Benchmarks/Replicas/run.sh
 
 ## Check the committed allocation-count thresholds (Benchmarks/Thresholds: p90 malloc counts of the
 ## RTree benchmarks and of every contacts and hierarchy benchmark, at the default sizes).

@@ -8,7 +8,7 @@ struct GeoContactsCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, KnnCommand.self, NearestCommand.self,
             DescendantsCommand.self, AncestorsCommand.self, WithinCommand.self, StatsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
-            BenchCommand.self, GenerateCommand.self,
+            BenchCommand.self, GenerateCommand.self, ReplicaBenchCommand.self,
         ]
     )
 
