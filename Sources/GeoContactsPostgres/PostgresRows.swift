@@ -309,16 +309,22 @@ enum PostgresRows {
             fields[contact, default: []].append(CustomFieldValue(definitionId: DefinitionID(definition), value: value))
         }
         var result: [Contact] = []
-        for try await (id, reference, name, group, parent, extra, street, town, postalCode, country, latitude, longitude)
-            in try await connection.query(contactQuery, logger: logger).decode(
-                (Int64, String?, String, Int64, Int64?, String?, String?, String?, String?, String?, Double, Double).self)
-        {
+        // Column by column: decoding a 12-tuple per row spent a fifth of a 1M-row load in
+        // generic metadata lookups.
+        for try await row in try await connection.query(contactQuery, logger: logger) {
+            var cells = row.makeIterator()
+            func next<T: PostgresDecodable>(_: T.Type) throws -> T {
+                guard let cell = cells.next() else { throw PostgresStorageError(.corrupt, "a contact row is missing columns") }
+                return try cell.decode(T.self)
+            }
+            let id = try next(Int64.self)
             var contact = Contact(
-                id: ContactID(id), reference: reference, name: name, groupId: GroupID(group),
-                parentId: parent.map { ContactID($0) }, extraInformation: extra, street: street, town: town,
-                postalCode: postalCode, country: country,
-                location: Coordinate(latitude: latitude, longitude: longitude))
-            contact.customFields = fields[id] ?? []
+                id: ContactID(id), reference: try next(String?.self), name: try next(String.self),
+                groupId: GroupID(try next(Int64.self)), parentId: try next(Int64?.self).map { ContactID($0) },
+                extraInformation: try next(String?.self), street: try next(String?.self), town: try next(String?.self),
+                postalCode: try next(String?.self), country: try next(String?.self),
+                location: Coordinate(latitude: try next(Double.self), longitude: try next(Double.self)))
+            if let values = fields[id] { contact.customFields = values }
             result.append(contact)
         }
         return result
