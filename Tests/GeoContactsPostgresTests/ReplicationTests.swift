@@ -241,6 +241,37 @@ struct ReplicationTests {
         await b.close()
     }
 
+    @Test("a database dropped and created again is detected: the replica rebuilds from the new one by itself")
+    func recreatedDatabase() async throws {
+        let url = try await PG.freshDatabase()
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
+        let oldEpoch = b.epoch
+        let name = try #require(URLComponents(string: url)?.path.dropFirst()).description
+        try await PG.withClient(try PG.baseURL()) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: PG.logger)
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PG.logger)
+        }
+        // Another replica creates the schema (a new epoch) and writes.
+        let other = try await Self.replica(url)
+        try await other.directory.defineGroup(ContactGroup(id: GroupID(7), name: "New"), as: c)
+        let newcomer = try await other.directory.create(PG.draft("new", group: 7, lat: 2, lon: 2), as: c)
+        // B lost its connections; it reconnects, sees the other epoch and rebuilds (no poll
+        // within the test: the reconnection's comparison does it).
+        let clock = ContinuousClock()
+        let start = clock.now
+        while PG.state(b.directory, 1).keys.sorted() != [newcomer], clock.now - start < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(PG.state(b.directory, 1) == PG.state(other.directory, 1))
+        #expect(b.epoch != oldEpoch)
+        #expect(b.epoch == other.epoch)
+        await other.close()
+        await b.close()
+    }
+
     @Test("a replica's nearest-10 and radius answers equal PostGIS's own spheroid ranking", arguments: [5, 17] as [UInt64])
     func replicaAgreesWithPostGIS(seed: UInt64) async throws {
         let url = try await PG.freshDatabase()
