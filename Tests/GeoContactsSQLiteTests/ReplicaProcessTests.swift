@@ -210,4 +210,100 @@ struct ReplicaProcessTests {
         let roundTrip = try Support.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
         #expect(roundTrip.stdout == exported.stdout)
     }
+
+    /// Runs SQL on the test database with psql; returns its unaligned output.
+    static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", "-qAt", url, "-c", sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The customer's contacts on a replica as (id, parentId, name), at least at `version`.
+    static func contents(_ port: Int, token: String, customer: Int64, version: Int64?) async throws -> [String] {
+        let list = try await call(port, "GET", "/v1/contacts?pageSize=1000", token: token, customer: customer,
+                                  minimumVersion: version)
+        #expect(list.status == 200)
+        return ((list.body["items"] as? [[String: Any]]) ?? []).map {
+            "\($0["id"] as? Int ?? -1) \($0["parentId"] as? Int ?? 0) \($0["name"] as? String ?? "")"
+        }.sorted()
+    }
+
+    @Test("concurrent writers on both processes, listeners killed meanwhile: gap-free versions, distinct ids, no cycle, one state")
+    func concurrentWritersOnTwoProcesses() async throws {
+        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw MissingServer()
+        }
+        let ws = try CLITests.Workspace(customers: [])
+        defer { ws.remove() }
+        let customer = Int64.random(in: 1_000_000...9_000_000)
+        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
+                                                "--scope", "contacts:read contacts:write contacts:admin"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let a = try await Self.start(ws, url)
+        var b = try await Self.start(ws, url)
+        defer {
+            a.kill()
+            b.kill()
+        }
+        let group = try await Self.call(a.port, "POST", "/v1/contactGroups", token: token, customer: customer,
+                                        body: #"{"name":"Depots"}"#)
+        let groupID = try #require(group.body["id"] as? Int)
+        let ports = [a.port, b.port]
+        // Four writers per process; each names as parent a contact it created before.
+        let created = try await withThrowingTaskGroup(of: [(Int, Int64)].self) { tasks in
+            for worker in 0..<8 {
+                tasks.addTask {
+                    var made: [(Int, Int64)] = []
+                    for i in 0..<15 {
+                        let parent = made.isEmpty || i % 3 == 0 ? "null" : "\(made[i % made.count].0)"
+                        let answer = try await Self.call(ports[worker % 2], "POST", "/v1/contacts", token: token, customer: customer, body: """
+                            {"name":"w\(worker)-\(i)","groupId":\(groupID),"parentId":\(parent),"location":{"latitude":\(10 + Double(i)),"longitude":\(Double(worker))}}
+                            """)
+                        #expect(answer.status == 201, "\(answer.body)")
+                        if let id = answer.body["id"] as? Int, let version = answer.version { made.append((id, version)) }
+                    }
+                    return made
+                }
+            }
+            // Meanwhile, the replicators' listening connections are killed.
+            try await Task.sleep(for: .milliseconds(300))
+            let killed = try Self.psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'geocontacts-replicator'")
+            #expect(killed.split(separator: "\n").filter { $0 == "t" }.count >= 2, "both replicators' connections: \(killed)")
+            var all: [(Int, Int64)] = []
+            for try await made in tasks { all += made }
+            return all
+        }
+        #expect(created.count == 8 * 15)
+        #expect(Set(created.map(\.0)).count == created.count, "an id was handed out twice")
+        // Crosswise re-parenting of two roots, from both processes at once: exactly one wins.
+        let x = try #require(created.first(where: { $0.0 > 0 })?.0)
+        let y = try #require(created.last?.0)
+        let (portA, portB) = (a.port, b.port)
+        async let onA = Self.call(portA, "PATCH", "/v1/contacts/\(x)", token: token, customer: customer, body: #"{"parentId":\#(y)}"#)
+        async let onB = Self.call(portB, "PATCH", "/v1/contacts/\(y)", token: token, customer: customer, body: #"{"parentId":\#(x)}"#)
+        let (patchA, patchB) = try await (onA, onB)
+        let statuses = [patchA.status, patchB.status].sorted()
+        // Either one move wins and the other would close a cycle (422), or y already sits under x
+        // and moving x under y is refused while y's move is a no-op change of parent.
+        #expect(statuses.contains(422) && statuses.contains(where: { $0 == 204 }), "\(statuses)")
+        let versions = try Self.psql(url, "SELECT string_agg(DISTINCT version::text, ',' ORDER BY version::text) FROM contact_changes WHERE customer_id = \(customer)")
+        let stored = versions.split(separator: ",").compactMap { Int64($0) }.sorted()
+        let newest = try #require(stored.last)
+        #expect(stored == Array(1...newest), "versions are not gap-free")
+        let onAState = try await Self.contents(a.port, token: token, customer: customer, version: newest)
+        let onBState = try await Self.contents(b.port, token: token, customer: customer, version: newest)
+        #expect(onAState.count == 8 * 15)
+        #expect(onAState == onBState)
+        // B restarted (after SIGKILL) rebuilds exactly that state.
+        b.kill()
+        b = try await Self.start(ws, url)
+        #expect(try await Self.contents(b.port, token: token, customer: customer, version: newest) == onAState)
+    }
 }
