@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),
         .library(name: "GeoContacts", targets: ["GeoContacts"]),
         // Data generator and brute-force oracles shared by tests and Benchmarks/.
-        .library(name: "GeoContactsTestSupport", targets: ["GeoContactsTestSupport"]),
+        .library(name: "GeoDataGeneration", targets: ["GeoDataGeneration"]),
         .library(name: "GeoContactsSQLite", targets: ["GeoContactsSQLite"]),
         .library(name: "GeoContactsInterchange", targets: ["GeoContactsInterchange"]),
         .library(name: "GeoContactsServer", targets: ["GeoContactsServer"]),
@@ -94,7 +94,7 @@ let package = Package(
                 "GeoContacts",
                 "Geodesy",
                 "SpatialIndex",
-                "GeoContactsTestSupport",
+                "GeoDataGeneration",  // the sample data
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -116,7 +116,7 @@ let package = Package(
                 "GeoContactsSQLite",
                 "GeoContactsPostgres",
                 "GeoContactsServer",
-                "GeoContactsTestSupport",  // `generate` writes the benchmarks' data
+                "GeoDataGeneration",  // `generate` writes the benchmarks' data
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -126,13 +126,17 @@ let package = Package(
         ),
         // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
         // brute-force oracles, for tests and benchmarks only.
+        // Generated locations (uniform and skewed mixes, city centres, a seeded generator): the
+        // sample data, `geocontacts generate` and the benchmarks.
+        .target(name: "GeoDataGeneration", dependencies: ["Geodesy"], swiftSettings: strict),
+        // Test-only: the brute-force oracles the randomized tests compare against.
         .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsServerTests",
             dependencies: [
                 "GeoContactsServer",
                 "GeoContacts",
-                "GeoContactsTestSupport",
+                "GeoDataGeneration",
                 "Geodesy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,16 +145,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport", "GeoDataGeneration"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsTestSupportTests",
-            dependencies: ["GeoContactsTestSupport", "Geodesy"],
+            dependencies: ["GeoContactsTestSupport", "GeoDataGeneration", "Geodesy"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "GeoContactsSQLiteTests",
             dependencies: [
-                "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "Geodesy",
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -158,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "GeoContactsPostgresTests",
             dependencies: [
-                "GeoContactsPostgres", "GeoContacts", "Geodesy", "GeoContactsTestSupport",
+                "GeoContactsPostgres", "GeoContacts", "Geodesy", "GeoDataGeneration",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -166,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsTests",
-            dependencies: ["GeoContacts", "GeoContactsTestSupport", "Geodesy", "SpatialIndex"],
+            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex"],
             swiftSettings: strict
         ),
     ],

@@ -27,7 +27,7 @@ let package = Package(
             name: "BenchmarkSupport",
             dependencies: [
                 "PeersShim",
-                .product(name: "GeoContactsTestSupport", package: "GeoContacts"),
+                .product(name: "GeoDataGeneration", package: "GeoContacts"),
                 .product(name: "Geodesy", package: "GeoContacts"),
             ],
             swiftSettings: [.enableUpcomingFeature("InternalImportsByDefault")]

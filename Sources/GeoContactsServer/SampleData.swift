@@ -1,6 +1,6 @@
 public import GeoContacts
 import Geodesy
-import GeoContactsTestSupport
+import GeoDataGeneration
 
 /// A deterministic sample data set for a newcomer's first `make run`: three customers, each
 /// with groups (head office, regions, sites, depots), two custom fields, and a

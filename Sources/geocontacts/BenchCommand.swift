@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GeoContacts
-import GeoContactsTestSupport
+import GeoContactsInterchange
+import GeoDataGeneration
 import Geodesy
 import SpatialIndex
 
@@ -29,11 +30,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     enum MixChoice: String, ExpressibleByArgument, CaseIterable {
         case uniform, skewed, both
-        var mixes: [GeoDataMix] { self == .both ? [.uniform, .skewed] : [GeoDataMix(rawValue: rawValue)!] }
-    }
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, table
+        var mixes: [GeoDataMix] { self == .both ? [.uniform, .skewed] : GeoDataMix(rawValue: rawValue).map { [$0] } ?? [] }
     }
 
     @Option(help: "CSV of points to index (header with latitude/lat and longitude/lon/lng).")
@@ -52,7 +49,7 @@ struct BenchCommand: AsyncParsableCommand {
     var seed: UInt64 = 1
 
     @Option(help: "Output format: json or table.")
-    var format: Format = .json
+    var format: OutputFormat = .json
 
     @Option(name: .customLong("repeat"), help: "Runs per measurement; the median is reported.")
     var repetitions: Int = 3
@@ -85,8 +82,8 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         guard let pointsPath = self.points, let queriesPath = self.queries else { return }
-        let points = try CoordinateCSV.read(path: pointsPath)
-        let queries = try CoordinateCSV.read(path: queriesPath)
+        let points = try PointTable(csv: readFile(pointsPath), name: pointsPath).points
+        let queries = try PointTable(csv: readFile(queriesPath), name: queriesPath).points
         guard !points.isEmpty else { throw ValidationError("\(pointsPath) has no points") }
         guard !queries.isEmpty else { throw ValidationError("\(queriesPath) has no queries") }
         try await measure(points: points, queries: queries, progress: progress)

@@ -1,4 +1,10 @@
+import ArgumentParser
 import Foundation
+
+/// How a command prints what it found: JSON (lines, or one document) or an aligned table.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, table
+}
 
 /// A command failure shown as one line on stderr (ArgumentParser prints `Error: ` and the
 /// description, exit status 1); never a stack trace.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GeoContactsTestSupport
+import GeoDataGeneration
 
 /// `geocontacts generate`: writes the benchmarks' deterministic points or queries as CSV,
 /// so `geocontacts bench` can be run on exactly the data the benchmarks use.

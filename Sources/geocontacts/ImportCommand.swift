@@ -77,7 +77,7 @@ struct ImportCommand: AsyncParsableCommand {
         // A chunk is read (parsed and decoded) on another thread while the one before it is
         // created and stored.
         var chunker = ContactFileChunker(format: format, chunkSize: chunkSize)
-        var progress = ProgressBar(label: "importing", total: input.size ?? 0, enabled: input.size != nil && standardErrorIsTerminal)
+        let progress = Progress(enabled: input.size != nil && standardErrorIsTerminal)
         var reading: Task<ParsedChunk, any Error>?
         func next(_ chunk: ContactFileChunker.Chunk) async throws {
             let parse = Task.detached { try parser.parse(chunk) }
@@ -88,7 +88,7 @@ struct ImportCommand: AsyncParsableCommand {
         while !block.isEmpty {
             for chunk in chunker.feed(block) { try await next(chunk) }
             consumed += block.count
-            progress.update(consumed)
+            progress.update("importing", consumed, of: input.size ?? 0)
             block = try input.read()
         }
         if let chunk = chunker.finish() { try await next(chunk) }

@@ -3,11 +3,6 @@ import Foundation
 import GeoContacts
 import GeoContactsInterchange
 
-/// How a query command prints contacts.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case json, table
-}
-
 /// Prints contacts (with distances when given) as JSON lines or an aligned table.
 func printContacts(_ contacts: [(contact: Contact, distance: Double?)], format: OutputFormat) {
     var out = StandardOutput()

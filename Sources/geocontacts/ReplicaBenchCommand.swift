@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoContacts
 import GeoContactsPostgres
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 import Logging
 import Synchronization

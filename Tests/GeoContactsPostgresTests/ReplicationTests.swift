@@ -3,7 +3,7 @@ import PostgresNIO
 import Testing
 @testable import GeoContacts
 @testable import GeoContactsPostgres
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 
 /// Two replicas (two `PostgresContactStorage`s, each with its own client, directory and

@@ -3,6 +3,7 @@ import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
 import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 
 /// The `geocontacts` binary run as a subprocess: import, export, knn, query commands.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 
 /// A child process (`geocontacts durability-probe`) writes contacts from many concurrent

@@ -1,7 +1,7 @@
 import Foundation
 import GeoContacts
 import GeoContactsInterchange
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Testing
 
 /// An import reads its file in chunks of whole records: whatever the chunk and block sizes,

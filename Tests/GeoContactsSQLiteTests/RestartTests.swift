@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import GeoContacts
 @testable import GeoContactsSQLite
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 import GRDB
 

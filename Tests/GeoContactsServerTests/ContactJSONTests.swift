@@ -2,7 +2,7 @@ import Foundation
 import GeoContacts
 @testable import GeoContactsServer
 import Geodesy
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Testing
 
 /// `ContactJSON` must write exactly what `JSONEncoder` (sorted keys, unescaped slashes) writes.

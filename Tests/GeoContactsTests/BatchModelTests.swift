@@ -1,5 +1,5 @@
 import Geodesy
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Synchronization
 import Testing
 @testable import GeoContacts

@@ -1,4 +1,4 @@
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Testing
 @testable import GeoContacts
 

@@ -1,5 +1,5 @@
 import Geodesy
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Testing
 @testable import GeoContacts
 

@@ -1,6 +1,5 @@
 import Foundation
 import Geodesy
-import GeoContactsTestSupport
 @testable import GeoContacts
 
 enum Fixture {

@@ -1,5 +1,5 @@
 import Foundation
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 @testable import SpatialIndex
 import Testing

@@ -1,4 +1,5 @@
 import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 import SpatialIndex
 

@@ -1,4 +1,4 @@
-import GeoContactsTestSupport
+import GeoDataGeneration
 import Geodesy
 import SpatialIndex
 import Testing

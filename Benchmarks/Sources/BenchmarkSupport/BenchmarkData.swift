@@ -1,5 +1,5 @@
 public import Geodesy
-public import GeoContactsTestSupport
+public import GeoDataGeneration
 
 #if canImport(Glibc)
 import Glibc
