@@ -150,7 +150,7 @@ extension ContactFileReader {
                         continue
                     }
                     for (k, v) in properties {
-                        body.append(Array("\(quote(k)):".utf8) + bytes[v])
+                        body.append(Array("\(JSONWriter.quoted(k)):".utf8) + bytes[v])
                         if k == "location", location != nil || members.contains(where: { $0.key == "geometry" && raw($0.value) != "null" }) {
                             problems["location", default: []].append("is given both as the geometry and as a property")
                         }
@@ -207,7 +207,7 @@ extension ContactFileReader {
                         let raw = String(decoding: line[value], as: UTF8.self)
                         if raw != "null" { fileID = Self.fileID(raw, problems: &problems) }
                     } else {
-                        kept.append(Array("\(quote(key)):".utf8) + line[value])
+                        kept.append(Array("\(JSONWriter.quoted(key)):".utf8) + line[value])
                     }
                 }
                 line = object(kept)

@@ -57,25 +57,6 @@ public enum ContactFileReader {
         return ImportRecord(line: line, fileID: fileID, draft: nil, problems: problems)
     }
 
-    /// A JSON string literal.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// `text` as a JSON number if it is one, else as a JSON string (so that the strict
     /// decoder reports a wrong type with the API's message).
     static func numberOrString(_ text: String) -> JSONValue {

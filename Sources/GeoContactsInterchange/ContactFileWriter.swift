@@ -78,7 +78,7 @@ public enum ContactFileWriter {
     ) -> [String] {
         var members: [String] = []
         func add(_ key: String, _ value: String?) {
-            if let value { members.append("\"\(key)\":\(ContactFileReader.quote(value))") }
+            if let value { members.append("\"\(key)\":\(JSONWriter.quoted(value))") }
         }
         add("reference", reference)
         add("name", name)
@@ -93,7 +93,7 @@ public enum ContactFileWriter {
     }
 
     static func customFieldsJSON(_ c: Contact) -> String {
-        "[" + c.customFields.map { "{\"definitionId\":\($0.definitionId.rawValue),\"value\":\(ContactFileReader.quote($0.value))}" }
+        "[" + c.customFields.map { "{\"definitionId\":\($0.definitionId.rawValue),\"value\":\(JSONWriter.quoted($0.value))}" }
             .joined(separator: ",") + "]"
     }
 
@@ -107,14 +107,14 @@ public enum ContactFileWriter {
             var location: [String] = []
             if let latitude = l.latitude { location.append("\"latitude\":\(latitude)") }
             if let longitude = l.longitude { location.append("\"longitude\":\(longitude)") }
-            if let crs = l.crs { location.append("\"crs\":\(ContactFileReader.quote(crs))") }
+            if let crs = l.crs { location.append("\"crs\":\(JSONWriter.quoted(crs))") }
             members.append("\"location\":{\(location.joined(separator: ","))}")
         }
         if let fields = d.customFields {
             let items = fields.map { f in
                 var item: [String] = []
                 if let id = f.definitionId { item.append("\"definitionId\":\(id.rawValue)") }
-                item.append("\"value\":" + (f.value.map { ContactFileReader.quote($0) } ?? "null"))
+                item.append("\"value\":" + (f.value.map { JSONWriter.quoted($0) } ?? "null"))
                 return "{" + item.joined(separator: ",") + "}"
             }
             members.append("\"customFields\":[\(items.joined(separator: ","))]")

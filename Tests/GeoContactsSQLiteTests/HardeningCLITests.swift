@@ -201,7 +201,7 @@ struct HardeningCLITests {
         let ws = try Workspace(customers: [1, 2])
         defer { ws.remove() }
         let names = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTab", "'t Hooft", "'=quoted", "''", "'", "plain", "a=b"]
-        let ndjson = names.map { #"{"name":\#(ContactFileReader.quote($0)),"groupId":1,"street":\#(ContactFileReader.quote($0)),"location":{"latitude":1,"longitude":2}}"# }
+        let ndjson = names.map { #"{"name":\#(JSONWriter.quoted($0)),"groupId":1,"street":\#(JSONWriter.quoted($0)),"location":{"latitude":1,"longitude":2}}"# }
             .joined(separator: "\n") + "\n"
         try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("names.ndjson", ndjson)])
         let csv = try CLITests.expectSuccess(["export", "--data", ws.data, "--customer", "1", "--format", "csv"]).stdout

@@ -1,70 +1,13 @@
 import GeoContacts
 import Hummingbird
 
-/// Writes contact responses as JSON bytes directly: the same text Foundation's `JSONEncoder`
-/// produces with `.sortedKeys` and `.withoutEscapingSlashes` (a test compares the two on
-/// random contacts), at a fraction of the cost — encoding ten contacts through `JSONEncoder`
-/// cost as much as the nearest search itself.
-struct ContactJSON {
-    private(set) var bytes: [UInt8] = []
+/// Contact responses written as JSON bytes directly (``JSONWriter``): the same text
+/// Foundation's `JSONEncoder` produces with `.sortedKeys` and `.withoutEscapingSlashes` (a test
+/// compares the two on random contacts), at a fraction of the cost — encoding ten contacts
+/// through `JSONEncoder` cost as much as the nearest search itself.
+typealias ContactJSON = JSONWriter
 
-    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
-
-    mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Runs of bytes that need no escape are appended whole.
-            var start = 0
-            for i in utf8.indices {
-                let byte = utf8[i]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
-                escape(byte)
-                start = i + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// A quote, backslash or control character, escaped as `JSONEncoder` escapes it.
-    private mutating func escape(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): raw("\\\"")
-        case UInt8(ascii: "\\"): raw("\\\\")
-        case 0x0A: raw("\\n")
-        case 0x0D: raw("\\r")
-        case 0x09: raw("\\t")
-        case 0x08: raw("\\b")
-        case 0x0C: raw("\\f")
-        default:
-            raw("\\u00")
-            let hex: StaticString = "0123456789abcdef"
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0xF)])
-        }
-    }
-
-    mutating func optional(_ text: String?) {
-        if let text { string(text) } else { raw("null") }
-    }
-
-    mutating func int(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
-
-    mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
-
-    /// As `JSONEncoder`: the shortest round-trip form, without a trailing `.0`.
-    mutating func double(_ value: Double) {
-        var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
-    }
-
+extension JSONWriter {
     /// One contact, keys sorted; `distance` between `customFields` and `extraInformation` when given.
     mutating func contact(_ c: Contact, distance: Double? = nil) {
         raw("{\"country\":")

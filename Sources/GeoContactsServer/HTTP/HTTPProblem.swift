@@ -1,3 +1,4 @@
+import GeoContacts
 public import Hummingbird
 
 #if canImport(FoundationEssentials)
@@ -10,7 +11,8 @@ import Foundation
 /// rendered as an RFC 9457 problem (`application/problem+json`) like every other error.
 ///
 /// Problems from the contacts library (`ContactProblem`) are rendered by the same
-/// ``ProblemMiddleware``; both use the `urn:geocontacts:problem:` type prefix.
+/// ``ProblemMiddleware``; both are written as the library's `ProblemDetails` (one body, one
+/// `urn:geocontacts:problem:` type prefix, one media type).
 public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     /// A stable code; the problem `type` is ``typePrefix`` followed by it.
     public var code: String
@@ -21,11 +23,6 @@ public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     public var errors: [String: [String]]?
     /// Extra response headers (`WWW-Authenticate`, `Allow`).
     public var headers: HTTPFields
-
-    /// The prefix of every problem `type` URI.
-    public static let typePrefix = "urn:geocontacts:problem:"
-    /// The problem media type.
-    public static let mediaType = "application/problem+json"
 
     public init(code: String, status: HTTPResponse.Status, title: String, detail: String,
                 errors: [String: [String]]? = nil, headers: HTTPFields = [:]) {
@@ -38,8 +35,8 @@ public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = ProblemBody(type: Self.typePrefix + code, title: title, status: Int(status.code), detail: detail,
-                                   instance: request.uri.path, errors: errors).response()
+        var response = ProblemDetails(type: ProblemDetails.typePrefix + code, title: title, status: Int(status.code),
+                                      detail: detail, instance: request.uri.path, errors: errors).response()
         response.headers.append(contentsOf: headers)
         return response
     }
@@ -107,23 +104,14 @@ public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     }
 }
 
-/// The wire form of a problem (RFC 9457), keys sorted for stable bodies.
-struct ProblemBody: Encodable, Sendable {
-    var type: String
-    var title: String
-    var status: Int
-    var detail: String
-    var instance: String?
-    var errors: [String: [String]]?
-    /// Present only when `errors` was cut to ``ProblemDetails/maximumErrorCount`` properties.
-    var errorCount: Int? = nil
-
+extension ProblemDetails {
+    /// The problem as an `application/problem+json` response (keys sorted, for stable bodies).
     func response() -> Response {
         let data = (try? JSONCoding.encoder.encode(self)) ?? Data()
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
-        let status = HTTPResponse.Status(code: status)
-        return Response(status: status, headers: [.contentType: HTTPProblem.mediaType], body: .init(byteBuffer: buffer))
+        return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: Self.mediaType],
+                        body: .init(byteBuffer: buffer))
     }
 }
 

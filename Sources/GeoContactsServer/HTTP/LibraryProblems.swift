@@ -12,8 +12,6 @@ import Foundation
 enum LibraryProblems {
     static func response(for error: any Error, request: Request) -> Response? {
         guard let problem = error as? ContactProblem else { return nil }
-        let details = ProblemDetails(problem, instance: request.uri.path)
-        return ProblemBody(type: details.type, title: details.title, status: details.status, detail: details.detail,
-                           instance: details.instance, errors: details.errors, errorCount: details.errorCount).response()
+        return ProblemDetails(problem, instance: request.uri.path).response()
     }
 }

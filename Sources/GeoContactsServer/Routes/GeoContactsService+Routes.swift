@@ -9,13 +9,14 @@ extension GeoContactsService {
         router.get("/health") { _, _ in
             try JSONCoding.response(["status": "ok"])
         }
-        // Readiness: the store accepts writes (503 while its last commit failed).
+        // Readiness: the store accepts writes (503 while its last commit or read failed).
         router.get("/health/ready") { request, _ in
             let health = directory.storageHealth
             guard health.isHealthy else {
-                return ProblemBody(type: HTTPProblem.typePrefix + "storage-failing", title: "The store is failing",
-                                   status: 503, detail: "The last commit failed; writes are refused until one succeeds (\(health.failedBatches) failed so far).",
-                                   instance: request.uri.path).response()
+                return ProblemDetails(type: ProblemDetails.typePrefix + "storage-failing", title: "The store is failing",
+                                      status: 503,
+                                      detail: "The last commit or read of the store failed (\(health.failedBatches) commits failed so far); writes may be refused until one succeeds.",
+                                      instance: request.uri.path).response()
             }
             return try JSONCoding.response(["status": "ready"])
         }
