@@ -18,7 +18,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             try caller.require(.admin)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
-            let input = try StrictJSON.decode(GroupInput.self, from: body, allowed: ["name"])
+            let input = try GroupDraft(json: body)
             let id = try admin.nextGroupID(for: caller.customer, after: directory.snapshot(of: caller.customer).groups.last?.id.rawValue ?? 0)
             try await directory.defineGroup(ContactGroup(id: GroupID(id), name: input.name), as: caller)
             return try JSONCoding.response(["id": id], status: .created)
@@ -35,12 +35,12 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             try caller.require(.admin)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
-            let input = try StrictJSON.decode(DefinitionInput.self, from: body, allowed: ["name", "type", "options", "groupIds"])
+            let input = try DefinitionDraft(json: body)
             let after = directory.snapshot(of: caller.customer).customFieldDefinitions.last?.id.rawValue ?? 0
             let id = try admin.nextDefinitionID(for: caller.customer, after: after)
             let definition = CustomFieldDefinition(
-                id: DefinitionID(id), name: input.name, type: .init(rawValue: input.type), options: input.options ?? [],
-                groupIds: Set((input.groupIds ?? []).map { GroupID($0) }))
+                id: DefinitionID(id), name: input.name, type: .init(rawValue: input.type), options: input.options,
+                groupIds: Set(input.groupIds.map { GroupID($0) }))
             try await directory.defineCustomField(definition, as: caller)
             return try JSONCoding.response(["id": id], status: .created)
         }
@@ -52,19 +52,6 @@ extension GeoContactsService {
         return Page(items: Array(all[start..<min(all.count, start + page.pageSize)]), pageNumber: page.pageNumber,
                     pageSize: page.pageSize)
     }
-}
-
-/// `POST /v1/contactGroups` body.
-struct GroupInput: Decodable {
-    var name: String
-}
-
-/// `POST /v1/customFieldDefinitions` body.
-struct DefinitionInput: Decodable {
-    var name: String
-    var type: String
-    var options: [String]?
-    var groupIds: [Int64]?
 }
 
 /// A custom-field definition as the API answers it (`groupIds` ascending).
