@@ -1,39 +1,39 @@
-public import GeoContacts
+package import GeoContacts
 import Geodesy
 import GeoDataGeneration
 
 /// A deterministic sample data set for a newcomer's first `make run`: three customers, each
 /// with groups (head office, regions, sites, depots), two custom fields, and a
 /// customer → region → site hierarchy around real cities (26,068 contacts in all).
-public enum SampleData {
+package enum SampleData {
     /// One sample customer: its id, name, and how many cities and sites per city it has.
-    public struct Customer: Sendable {
-        public var id: Int64
-        public var name: String
-        public var cities: Int
-        public var sitesPerCity: Int
+    package struct Customer: Sendable {
+        package var id: Int64
+        package var name: String
+        package var cities: Int
+        package var sitesPerCity: Int
     }
 
-    public static let customers: [Customer] = [
+    package static let customers: [Customer] = [
         Customer(id: 1, name: "Acme Field Services", cities: 50, sitesPerCity: 400),
         Customer(id: 2, name: "Northwind Utilities", cities: 10, sitesPerCity: 500),
         Customer(id: 3, name: "Globex Lifts", cities: 5, sitesPerCity: 200),
     ]
 
     /// Group ids of every sample customer.
-    public static let headOfficeGroup = GroupID(1), regionGroup = GroupID(2), siteGroup = GroupID(3), depotGroup = GroupID(4)
+    package static let headOfficeGroup = GroupID(1), regionGroup = GroupID(2), siteGroup = GroupID(3), depotGroup = GroupID(4)
 
     /// One customer's sample data.
-    public struct CustomerSet: Sendable {
-        public var customer: CustomerID
-        public var groups: [ContactGroup]
-        public var definitions: [CustomFieldDefinition]
+    package struct CustomerSet: Sendable {
+        package var customer: CustomerID
+        package var groups: [ContactGroup]
+        package var definitions: [CustomFieldDefinition]
         /// Parents before children.
-        public var contacts: [Contact]
+        package var contacts: [Contact]
 
         /// The same data as journal changes (groups, definitions, then contacts parent-first),
         /// for a storage layer to persist.
-        public var changes: [ContactChange] {
+        package var changes: [ContactChange] {
             groups.map { .groupDefined($0) } + definitions.map { .definitionDefined($0) } + contacts.map { .created($0) }
         }
     }
@@ -42,7 +42,7 @@ public enum SampleData {
     /// handing each customer's changes to `persist` (durable storage) when given.
     /// - Returns: how many contacts were loaded.
     @discardableResult
-    public static func load(into directory: ContactDirectory,
+    package static func load(into directory: ContactDirectory,
                             persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil) throws -> Int {
         var total = 0
         for set in sets() {
@@ -54,7 +54,7 @@ public enum SampleData {
     }
 
     /// Every sample customer's data; deterministic.
-    public static func sets() -> [CustomerSet] {
+    package static func sets() -> [CustomerSet] {
         var result: [CustomerSet] = []
         for customer in customers {
             let groups = [

@@ -63,24 +63,24 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3), maxIterations: 1_000, thresholds: mallocGuard)
 
     Benchmark("Descendants.Subtree100kFirstPage", configuration: whole) { benchmark in
-        let snapshot = HierarchyFixtures.directory.snapshot(of: HierarchyFixtures.customer)
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         let page = try PageRequest(pageNumber: 1, pageSize: 1000)
         benchmark.startMeasurement()
         blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, page: page))
     }
     Benchmark("Descendants.Subtree100kLastPage", configuration: whole) { benchmark in
-        let snapshot = HierarchyFixtures.directory.snapshot(of: HierarchyFixtures.customer)
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         let page = try PageRequest(pageNumber: 100, pageSize: 1000)
         benchmark.startMeasurement()
         blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, page: page))
     }
     Benchmark("SubtreeSize.Subtree100k", configuration: whole) { benchmark in
-        let snapshot = HierarchyFixtures.directory.snapshot(of: HierarchyFixtures.customer)
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         benchmark.startMeasurement()
         blackHole(try snapshot.subtreeSize(of: HierarchyFixtures.subtreeRoot))
     }
     Benchmark("Ancestors.Chain100k", configuration: whole) { benchmark in
-        let snapshot = HierarchyFixtures.directory.snapshot(of: HierarchyFixtures.customer)
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         benchmark.startMeasurement()
         blackHole(try snapshot.ancestors(of: HierarchyFixtures.chainLeaf))
     }
@@ -88,7 +88,7 @@ let benchmarks: @Sendable () -> Void = {
     for (name, filter) in [("Nearest10.SmallGroup", SpatialFilter(groupId: HierarchyFixtures.small)),
                            ("Nearest10.AllContacts", SpatialFilter.none)] {
         Benchmark(name, configuration: perOperation) { benchmark in
-            let snapshot = HierarchyFixtures.directory.snapshot(of: HierarchyFixtures.customer)
+            let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
             let queries = BenchmarkData.shared.queries
             let start = HierarchyFixtures.cursor
             HierarchyFixtures.cursor += benchmark.scaledIterations.count

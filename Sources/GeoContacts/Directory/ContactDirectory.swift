@@ -76,8 +76,9 @@ public final class ContactDirectory: Sendable {
         return snapshot(of: caller.customer)
     }
 
-    /// The current state of `customer`, without a scope check: for storage, export and tests.
-    public func snapshot(of customer: CustomerID) -> CustomerSnapshot {
+    /// The current state of `customer`, without a scope check: for the package's storage
+    /// layers, server and tests only (a service calls ``snapshot(as:)``).
+    package func snapshot(of customer: CustomerID) -> CustomerSnapshot {
         if let tenant = tenants.withLock({ $0[customer] }) { return tenant.snapshot }
         return CustomerSnapshot(customer: customer, policy: defaultPolicy)
     }

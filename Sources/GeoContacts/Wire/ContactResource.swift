@@ -6,27 +6,27 @@
 ///  "street":null,"town":"Leeds","postalCode":null,"country":null,
 ///  "location":{"latitude":53.8,"longitude":-1.55},"customFields":[{"definitionId":3,"value":"true"}]}
 /// ```
-public struct ContactResource: Hashable, Sendable, Codable {
+package struct ContactResource: Hashable, Sendable, Codable {
     /// `{"latitude": …, "longitude": …}` in WGS84 degrees.
-    public struct Location: Hashable, Sendable, Codable {
-        public var latitude: Double
-        public var longitude: Double
+    package struct Location: Hashable, Sendable, Codable {
+        package var latitude: Double
+        package var longitude: Double
     }
 
-    public var id: ContactID
-    public var reference: String?
-    public var name: String
-    public var groupId: GroupID
-    public var parentId: ContactID?
-    public var extraInformation: String?
-    public var street: String?
-    public var town: String?
-    public var postalCode: String?
-    public var country: String?
-    public var location: Location
-    public var customFields: [CustomFieldValue]
+    package var id: ContactID
+    package var reference: String?
+    package var name: String
+    package var groupId: GroupID
+    package var parentId: ContactID?
+    package var extraInformation: String?
+    package var street: String?
+    package var town: String?
+    package var postalCode: String?
+    package var country: String?
+    package var location: Location
+    package var customFields: [CustomFieldValue]
 
-    public init(_ contact: Contact) {
+    package init(_ contact: Contact) {
         id = contact.id
         reference = contact.reference
         name = contact.name
@@ -48,7 +48,7 @@ public struct ContactResource: Hashable, Sendable, Codable {
         case distance
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(ContactID.self, forKey: .id)
         reference = try c.decodeIfPresent(String.self, forKey: .reference)
@@ -64,7 +64,7 @@ public struct ContactResource: Hashable, Sendable, Codable {
         customFields = try c.decodeIfPresent([CustomFieldValue].self, forKey: .customFields) ?? []
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try encodeFields(into: &c)
     }
@@ -87,16 +87,16 @@ public struct ContactResource: Hashable, Sendable, Codable {
 
 /// A spatial query's answer item: the contact's properties plus `distance` in metres
 /// (WGS84 geodesic from the query point; 0 for box queries).
-public struct ContactHitResource: Hashable, Sendable, Encodable {
-    public var contact: ContactResource
-    public var distance: Double
+package struct ContactHitResource: Hashable, Sendable, Encodable {
+    package var contact: ContactResource
+    package var distance: Double
 
-    public init(_ hit: ContactHit) {
+    package init(_ hit: ContactHit) {
         contact = ContactResource(hit.contact)
         distance = hit.distance
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: ContactResource.CodingKeys.self)
         try contact.encodeFields(into: &c)
         try c.encode(distance, forKey: .distance)
@@ -104,7 +104,7 @@ public struct ContactHitResource: Hashable, Sendable, Encodable {
 }
 
 /// The body of `201 Created`: `{"id": <int64>}`.
-public struct CreatedResource: Hashable, Sendable, Codable {
-    public var id: ContactID
-    public init(id: ContactID) { self.id = id }
+package struct CreatedResource: Hashable, Sendable, Codable {
+    package var id: ContactID
+    package init(id: ContactID) { self.id = id }
 }

@@ -1,17 +1,17 @@
-public import Hummingbird
+package import Hummingbird
 import Logging
 
 /// Turns every error into an `application/problem+json` response: the HTTP layer's
 /// ``HTTPProblem``s, the library's problems, Hummingbird's own errors (unknown route → 404 or,
 /// when the path exists with other methods, 405 with `Allow`; body over the limit → 413), and
 /// anything else → 500 without details (the error is logged).
-public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes, to tell a 405 from a 404.
     let routes: RouteTable
 
-    public init(routes: RouteTable) { self.routes = routes }
+    package init(routes: RouteTable) { self.routes = routes }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         do {

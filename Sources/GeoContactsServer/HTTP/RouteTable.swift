@@ -1,21 +1,21 @@
-public import Hummingbird
+package import Hummingbird
 
 /// The service's routes as (method, path template) pairs, e.g. `GET /v1/contacts/{id}`:
 /// what the router registers, what ``ProblemMiddleware`` consults to answer 405 rather than
 /// 404, and what the OpenAPI test compares with the document.
-public struct RouteTable: Sendable {
+package struct RouteTable: Sendable {
     /// One route; `{name}` segments match any one non-empty segment.
-    public struct Route: Hashable, Sendable, CustomStringConvertible {
-        public var method: HTTPRequest.Method
-        public var path: String
-        public var description: String { "\(method.rawValue) \(path)" }
+    package struct Route: Hashable, Sendable, CustomStringConvertible {
+        package var method: HTTPRequest.Method
+        package var path: String
+        package var description: String { "\(method.rawValue) \(path)" }
     }
 
-    public private(set) var routes: [Route] = []
+    package private(set) var routes: [Route] = []
     /// The body limit in force, for the 413 detail.
-    public var maximumBodySize: Int
+    package var maximumBodySize: Int
 
-    public init(maximumBodySize: Int) { self.maximumBodySize = maximumBodySize }
+    package init(maximumBodySize: Int) { self.maximumBodySize = maximumBodySize }
 
     mutating func add(_ method: HTTPRequest.Method, _ path: String) {
         routes.append(Route(method: method, path: path))
@@ -24,7 +24,7 @@ public struct RouteTable: Sendable {
     /// The methods of the route template that the router would pick for `path`: like
     /// Hummingbird's trie, a constant segment wins over a `{capture}` at the same place, so
     /// `/v1/contacts/nearest` is not `/v1/contacts/{id}`.
-    public func methods(matching path: String) -> [HTTPRequest.Method] {
+    package func methods(matching path: String) -> [HTTPRequest.Method] {
         let segments = Self.segments(path)
         var best: [Bool]?  // per segment: matched a constant
         var result: [HTTPRequest.Method] = []
