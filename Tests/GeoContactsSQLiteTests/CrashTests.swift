@@ -32,7 +32,8 @@ struct CrashTests {
     func killAtRandomMoments() throws {
         let folder = Support.temporaryFolder()
         defer { Support.remove(folder) }
-        let seed = UInt64(Date().timeIntervalSince1970)
+        // A fixed seed (GEOCONTACTS_CRASH_SEED to try others): a failure can be replayed.
+        let seed = ProcessInfo.processInfo.environment["GEOCONTACTS_CRASH_SEED"].flatMap { UInt64($0) } ?? 20_261_204
         var rng = SeededGenerator(seed: seed)
         // At least 3 kills; no new round after 15 s (each round is well under 5 s).
         let deadline = Date().addingTimeInterval(15)
