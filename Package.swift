@@ -127,7 +127,7 @@ let package = Package(
         // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
         // brute-force oracles, for tests and benchmarks only.
         // Generated locations (uniform and skewed mixes, city centres, a seeded generator): the
-        // sample data, `geocontacts generate` and the benchmarks.
+        // sample data, `geocontacts dev generate` and the benchmarks.
         .target(name: "GeoDataGeneration", dependencies: ["Geodesy"], swiftSettings: strict),
         // Test-only: the brute-force oracles the randomized tests compare against.
         .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),

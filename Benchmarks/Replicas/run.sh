@@ -3,7 +3,7 @@
 # same generated contacts, in one run on one machine:
 #
 #   - cold start: a replica opening the database with every contact loaded and indexed
-#     (`geocontacts replica-bench`) vs the SQLite restart of the same contacts (`geocontacts
+#     (`geocontacts dev replica-bench`) vs the SQLite restart of the same contacts (`geocontacts
 #     stats` on a data folder imported from the same file): goal within 2×;
 #   - nearest-10: the replica's in-memory answer (library call, one thread) vs PostGIS answering
 #     the same kind of query itself (pgbench, one client, prepared, on loopback; query points
@@ -13,7 +13,7 @@
 #   - catch-up lag: a second replica writes single creates at a steady rate; the time from each
 #     acknowledgement until the first replica holds that version (p50/p99).
 #
-# The data is the skewed mix of `geocontacts generate` (Zipf-weighted cities, poles,
+# The data is the skewed mix of `geocontacts dev generate` (Zipf-weighted cities, poles,
 # antimeridian, duplicates), seed 42, loaded into PostgreSQL with COPY. Starts PostgreSQL with
 # Scripts/postgres-test-server.sh --durable and stops it at the end. Prints a Markdown table.
 #
@@ -38,7 +38,7 @@ calc() { python3 -c "print($1)"; }
 say "building geocontacts (release)"
 swift build -c release --product geocontacts >&2
 say "generating $ROWS contacts (skewed mix, seed 42)"
-"$BIN" generate --count "$ROWS" --mix skewed --seed 42 -o "$WORK/points.csv" 2>/dev/null
+"$BIN" dev generate --count "$ROWS" --mix skewed --seed 42 -o "$WORK/points.csv" 2>/dev/null
 python3 Benchmarks/Store/datasets.py "$WORK/points.csv" "$WORK" >&2
 chmod 644 "$WORK/contacts.csv"
 say "starting PostgreSQL (durable)"
@@ -69,7 +69,7 @@ say "SQLite: import into a data folder, then its restart (stats)"
 SQLITE_S=$(awk '/back and queryable after/ { print $5 }' "$WORK/sqlite.stats")
 
 say "replica: cold start, nearest-10, catch-up lag"
-"$BIN" replica-bench --postgres "$PG" --customer 1 --queries 20000 --writes 1000 --rate 200 | tee "$WORK/replica.out" >&2
+"$BIN" dev replica-bench --postgres "$PG" --customer 1 --queries 20000 --writes 1000 --rate 200 | tee "$WORK/replica.out" >&2
 COLD_S=$(awk '/^cold start:/ { print $3 }' "$WORK/replica.out")
 NEAREST_US=$(awk '/^nearest-10:/ { print $3 }' "$WORK/replica.out")
 LAG_P50=$(awk '/^catch-up lag:/ { print $4 }' "$WORK/replica.out")

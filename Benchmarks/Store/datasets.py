@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The store benchmark's inputs, made from one file of generated points (`geocontacts generate`):
+"""The store benchmark's inputs, made from one file of generated points (`geocontacts dev generate`):
 
     datasets.py POINTS.csv OUT_DIR
 

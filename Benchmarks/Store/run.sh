@@ -15,7 +15,7 @@
 #     prepared, Benchmarks/Store/pgbench-insert.sql);
 #   - the bulk endpoint: `geocontacts import --server` of the whole file into a fresh service.
 #
-# The data is the skewed mix of `geocontacts generate` (Zipf-weighted cities, poles,
+# The data is the skewed mix of `geocontacts dev generate` (Zipf-weighted cities, poles,
 # antimeridian, duplicates), seed 42. Installs and starts the peers with Scripts/postgres-test-
 # server.sh --durable and Scripts/redis-server.sh, and stops them at the end. Prints a Markdown
 # table of the figures and their ratios, with the load average before and after.
@@ -61,7 +61,7 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=; }
 say "building geocontacts (release)"
 swift build -c release --product geocontacts >&2
 say "generating $ROWS contacts (skewed mix, seed 42)"
-"$BIN" generate --count "$ROWS" --mix skewed --seed 42 -o "$WORK/points.csv" 2>/dev/null
+"$BIN" dev generate --count "$ROWS" --mix skewed --seed 42 -o "$WORK/points.csv" 2>/dev/null
 python3 Benchmarks/Store/datasets.py "$WORK/points.csv" "$WORK" >&2
 say "starting PostgreSQL (durable) and Redis"
 eval "$(Scripts/postgres-test-server.sh start --durable)"

@@ -7,7 +7,7 @@ import Darwin
 #endif
 public import Geodesy
 
-/// Which generated data set a test, benchmark or `geocontacts generate` uses.
+/// Which generated data set a test, benchmark or `geocontacts dev generate` uses.
 public enum GeoDataMix: String, CaseIterable, Hashable, Sendable {
     /// ``GeoDataGenerator``'s standard mix: ~50 equally weighted clusters plus uniform points,
     /// poles, antimeridian and duplicates.

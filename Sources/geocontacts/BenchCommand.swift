@@ -6,7 +6,7 @@ import GeoDataGeneration
 import Geodesy
 import SpatialIndex
 
-/// `geocontacts bench`: measures the spatial index on anyone's points and queries.
+/// `geocontacts dev bench`: measures the spatial index on anyone's points and queries.
 ///
 /// Reads two CSV files (a header naming `latitude`/`lat` and `longitude`/`lon`/`lng`
 /// columns; WGS84 degrees), then times, on one core: one-by-one insertion of every point,
@@ -21,11 +21,11 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the spatial index (insert, bulk load, nearest-1/10, bytes) on CSV points and queries.",
         discussion: """
             Build in release for meaningful figures:
-              swift run -c release geocontacts generate --count 1000000 --seed 1 --kind points > points.csv
-              swift run -c release geocontacts generate --count 10000 --seed 1 --kind queries > queries.csv
-              swift run -c release geocontacts bench --points points.csv --queries queries.csv
+              swift run -c release geocontacts dev generate --count 1000000 --seed 1 --kind points > points.csv
+              swift run -c release geocontacts dev generate --count 10000 --seed 1 --kind queries > queries.csv
+              swift run -c release geocontacts dev bench --points points.csv --queries queries.csv
             or on generated data (no files; `both` runs the uniform then the skewed mix):
-              swift run -c release geocontacts bench --mix both --count 1000000
+              swift run -c release geocontacts dev bench --mix both --count 1000000
             """)
 
     enum MixChoice: String, ExpressibleByArgument, CaseIterable {
@@ -69,7 +69,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let progress = Progress()
         #if DEBUG
-        progress.warn("warning: debug build; use `swift run -c release geocontacts bench …` for real figures")
+        progress.warn("warning: debug build; use `swift run -c release geocontacts dev bench …` for real figures")
         #endif
         if let mix {
             for m in mix.mixes {

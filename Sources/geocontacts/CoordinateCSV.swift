@@ -1,7 +1,7 @@
 import Foundation
 import Geodesy
 
-/// Writing WGS84 points as CSV (`geocontacts generate`); reading them back is
+/// Writing WGS84 points as CSV (`geocontacts dev generate`); reading them back is
 /// `PointTable` (GeoContactsInterchange), for every command.
 enum CoordinateCSV {
     /// Writes the header and one `latitude,longitude` line per point, each double in its

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import GeoDataGeneration
 
-/// `geocontacts generate`: writes the benchmarks' deterministic points or queries as CSV,
-/// so `geocontacts bench` can be run on exactly the data the benchmarks use.
+/// `geocontacts dev generate`: writes the benchmarks' deterministic points or queries as CSV,
+/// so `geocontacts dev bench` can be run on exactly the data the benchmarks use.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",

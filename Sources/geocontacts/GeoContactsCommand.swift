@@ -6,9 +6,9 @@ struct GeoContactsCommand: AsyncParsableCommand {
         commandName: "geocontacts",
         abstract: "In-memory geospatial contacts: service, import/export and queries.",
         subcommands: [
-            ServeCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, KnnCommand.self, NearestCommand.self,
-            DescendantsCommand.self, AncestorsCommand.self, WithinCommand.self, StatsCommand.self, DefineGroupCommand.self, DefineFieldCommand.self, DurabilityProbeCommand.self,
-            BenchCommand.self, GenerateCommand.self, ReplicaBenchCommand.self,
+            ServeCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, NearestCommand.self,
+            WithinCommand.self, DescendantsCommand.self, AncestorsCommand.self, StatsCommand.self,
+            DefineGroupCommand.self, DefineFieldCommand.self, DevCommand.self,
         ]
     )
 

@@ -18,10 +18,10 @@ struct KnnCommand: ParsableCommand {
 
     @Option(help: "CSV of the points to index.") var points: String
     @Option(help: "CSV of the query points.") var queries: String
-    @Option(help: "How many neighbours per query.") var k: Int = 10
+    @Option(help: "How many neighbours per query.") var count: Int = 10
 
     func validate() throws {
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
     func run() throws {
@@ -30,7 +30,7 @@ struct KnnCommand: ParsableCommand {
         let tree = RTree<Int64>(bulkLoading: indexed.enumerated().lazy.map { (Int64($0.offset + 1), $0.element) })
         var out = StandardOutput()
         for query in asked {
-            let hits = tree.nearest(to: query, count: k)
+            let hits = tree.nearest(to: query, count: count)
             var line = "{\"ids\": ["
             line += hits.map { String($0.element) }.joined(separator: ", ")
             line += "], \"distances\": ["

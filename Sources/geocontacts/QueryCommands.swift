@@ -55,18 +55,18 @@ struct NearestCommand: ParsableCommand {
     @Option(help: "Latitude (or y / northing with --crs).") var latitude: Double
     @Option(help: "Longitude (or x / easting with --crs).") var longitude: Double
     @Option(help: "The CRS of the point (default WGS84).") var crs: String?
-    @Option(help: "How many contacts.") var k: Int = 10
+    @Option(help: "How many contacts.") var count: Int = 10
     @Option(help: "Only within this many metres.") var maxDistance: Double?
     @Option(help: "Only members of this group.") var group: Int64?
-    @Option(help: "Only the subtree of this contact.") var within: Int64?
+    @Option(help: "Only the subtree of this contact (its descendants).") var subtree: Int64?
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
         try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
             let point = try directory.point(latitude: latitude, longitude: longitude, crs: crs)
-            let hits = try snapshot.nearest(to: point, count: k, maxDistance: maxDistance ?? .infinity,
+            let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance ?? .infinity,
                                             filter: SpatialFilter(groupId: group.map { GroupID($0) },
-                                                                  ancestorId: within.map { ContactID($0) }))
+                                                                  ancestorId: subtree.map { ContactID($0) }))
             printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
         }
     }

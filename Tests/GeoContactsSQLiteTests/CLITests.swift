@@ -298,7 +298,7 @@ struct CLITests {
         }
         let pointsPath = try ws.file("points.csv", csv(points, header: "latitude,longitude"))
         let queriesPath = try ws.file("queries.csv", csv(queries, header: "lat,lng"))
-        let output = try Self.expectSuccess(["knn", "--points", pointsPath, "--queries", queriesPath, "--k", "7"])
+        let output = try Self.expectSuccess(["dev", "knn", "--points", pointsPath, "--queries", queriesPath, "--count", "7"])
         let lines = output.stdout.split(separator: "\n")
         #expect(lines.count == queries.count)
         let oracle = BruteForceOracle(entries: points.enumerated().map { (Int64($0.offset + 1), $0.element) })
@@ -319,7 +319,7 @@ struct CLITests {
         defer { ws.remove() }
         try Self.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("s.csv", Self.sampleCSV)])
         let json = try Self.expectSuccess(["nearest", "--data", ws.data, "--customer", "1", "--latitude", "51",
-                                           "--longitude", "0", "--k", "2", "--format", "json"]).stdout
+                                           "--longitude", "0", "--count", "2", "--format", "json"]).stdout
         let ids = json.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             .map { $0["id"] as! Int }
         #expect(ids == [30, 4])

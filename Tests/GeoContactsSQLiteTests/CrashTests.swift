@@ -52,7 +52,7 @@ struct CrashTests {
             let out = try FileHandle(forWritingTo: outURL)
             let process = Process()
             process.executableURL = Support.binary
-            process.arguments = ["durability-probe", "--data", folder.url.path, "--customer", "1",
+            process.arguments = ["dev", "durability-probe", "--data", folder.url.path, "--customer", "1",
                                  "--writers", "16", "--prefix", String(rounds)]
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
