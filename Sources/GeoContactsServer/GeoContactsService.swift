@@ -10,7 +10,6 @@ public struct GeoContactsService: Sendable {
     public let authenticator: Authenticator
     public let configuration: ServerConfiguration
     /// Serializes group and field-definition creation, which allocate ids.
-    let admin = AdminIDAllocator()
 
     public init(directory: ContactDirectory, tokens: TokenAuthority, configuration: ServerConfiguration) {
         self.directory = directory

@@ -241,6 +241,31 @@ struct ReplicationTests {
         await b.close()
     }
 
+    @Test("groups created at once on both replicas get distinct ids (allocated against the caught-up state)")
+    func groupIDsAcrossReplicas() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        let ids = try await withThrowingTaskGroup(of: GroupID.self) { tasks in
+            for i in 0..<20 {
+                let replica = i % 2 == 0 ? a : b
+                tasks.addTask { try await replica.directory.createGroup(named: "G\(i)", as: c) }
+            }
+            var ids: [GroupID] = []
+            for try await id in tasks { ids.append(id) }
+            return ids
+        }
+        #expect(Set(ids).count == 20, "a group id was handed out twice (one group renamed the other)")
+        let version = try await PG.withClient(url) { try await PG.count("SELECT version FROM customer_versions WHERE customer_id = 1", $0) }
+        _ = try await a.directory.snapshot(as: c, minimumVersion: version)
+        _ = try await b.directory.snapshot(as: c, minimumVersion: version)
+        #expect(a.directory.snapshot(of: CustomerID(1)).groups.map(\.name).sorted() == (0..<20).map { "G\($0)" }.sorted())
+        #expect(a.directory.snapshot(of: CustomerID(1)).groups == b.directory.snapshot(of: CustomerID(1)).groups)
+        await a.close()
+        await b.close()
+    }
+
     @Test("a database dropped and created again is detected: the replica rebuilds from the new one by itself")
     func recreatedDatabase() async throws {
         let url = try await PG.freshDatabase()

@@ -46,4 +46,28 @@ struct AdminDraftTests {
         #expect(missing?.code == .validationFailed)
         #expect(missing?.errors?.keys.sorted() == ["name", "type"])
     }
+
+    @Test("concurrent group and definition creates get distinct ids, above every id in use")
+    func concurrentCreatesGetDistinctIDs() async throws {
+        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        let caller = Fixture.caller()
+        let groups = try await withThrowingTaskGroup(of: GroupID.self) { tasks in
+            for i in 0..<40 { tasks.addTask { try await directory.createGroup(named: "G\(i)", as: caller) } }
+            var ids: [GroupID] = []
+            for try await id in tasks { ids.append(id) }
+            return ids
+        }
+        #expect(Set(groups).count == 40)
+        #expect(groups.allSatisfy { $0 > Fixture.sites })
+        let snapshot = directory.snapshot(of: Fixture.customer)
+        #expect(snapshot.groups.count == 42)
+        let definition = try await directory.createCustomField(DefinitionDraft(name: "New", type: "text"), as: caller)
+        #expect(definition.rawValue == Fixture.definitions.map(\.id.rawValue).max()! + 1)
+        // A refused definition uses no id.
+        await #expect(throws: ContactProblem.self) {
+            try await directory.createCustomField(DefinitionDraft(name: "Bad", type: "colour"), as: caller)
+        }
+        let next = try await directory.createCustomField(DefinitionDraft(name: "Next", type: "text"), as: caller)
+        #expect(next.rawValue == definition.rawValue + 1)
+    }
 }

@@ -173,8 +173,7 @@ extension ContactDirectory {
     /// - Throws: 403; 422 on `name` when empty or holding NUL.
     public func defineGroup(_ group: ContactGroup, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
-        guard !group.name.allSatisfy(\.isWhitespace) else { throw .validation(["name": ["must not be empty"]]) }
-        if let message = TextRules.problem(with: group.name, limit: nil) { throw .validation(["name": [message]]) }
+        try Self.checkGroupName(group.name)
         try await write(caller.customer) { snapshot throws(ContactProblem) in
             (snapshot.groupsByID[group.id] == group ? [] : [.groupDefined(group)], ())
         }
@@ -188,21 +187,68 @@ extension ContactDirectory {
     public func defineCustomField(_ definition: CustomFieldDefinition, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
         try await write(caller.customer) { snapshot throws(ContactProblem) in
-            var problems = ProblemCollector()
-            if definition.name.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
-            if let message = TextRules.problem(with: definition.name, limit: nil) { problems.add("name", message) }
-            for (i, option) in definition.options.enumerated() {
-                if let message = TextRules.problem(with: option, limit: nil) { problems.add("options[\(i)]", message) }
-            }
-            let known: Set<CustomFieldDefinition.FieldType> = [.boolean, .integer, .decimal, .text, .note, .date, .time, .list, .statement, .systemList]
-            if !known.contains(definition.type) { problems.add("type", "is not a known field type") }
-            if definition.type == .list && definition.options.isEmpty { problems.add("options", "a list needs at least one option") }
-            for group in definition.groupIds.sorted() where snapshot.groupsByID[group] == nil {
-                problems.add("groupIds", "no contact group \(group) exists")
-            }
-            try problems.throwIfAny()
+            try Self.check(definition, in: snapshot)
             return (snapshot.definitionsByID[definition.id] == definition ? [] : [.definitionDefined(definition)], ())
         }
+    }
+
+    /// Creates a contact group with the next id (above every group id the customer has),
+    /// allocated in turn with the customer's other writes: concurrent calls, and replicas
+    /// over a ``SharedJournal``, never hand out one id twice (scope `contacts:admin`).
+    ///
+    /// - Returns: the new group's id.
+    /// - Throws: 403; 422 on `name`; 409 `ids-exhausted`.
+    public func createGroup(named name: String, as caller: Caller) async throws(ContactProblem) -> GroupID {
+        try caller.require(.admin)
+        try Self.checkGroupName(name)
+        return try await write(caller.customer) { snapshot throws(ContactProblem) in
+            let id = try Self.nextID(after: snapshot.groupsByID.keys.max()?.rawValue ?? 0, kind: "contact group")
+            return ([.groupDefined(ContactGroup(id: GroupID(id), name: name))], GroupID(id))
+        }
+    }
+
+    /// Creates a custom-field definition with the next id, allocated like
+    /// ``createGroup(named:as:)``'s (scope `contacts:admin`).
+    ///
+    /// - Returns: the new definition's id.
+    /// - Throws: as ``defineCustomField(_:as:)``; 409 `ids-exhausted`.
+    public func createCustomField(_ draft: DefinitionDraft, as caller: Caller) async throws(ContactProblem) -> DefinitionID {
+        try caller.require(.admin)
+        return try await write(caller.customer) { snapshot throws(ContactProblem) in
+            let id = try Self.nextID(after: snapshot.definitionsByID.keys.max()?.rawValue ?? 0, kind: "custom-field definition")
+            let definition = CustomFieldDefinition(
+                id: DefinitionID(id), name: draft.name, type: .init(rawValue: draft.type), options: draft.options,
+                groupIds: Set(draft.groupIds.map { GroupID($0) }))
+            try Self.check(definition, in: snapshot)
+            return ([.definitionDefined(definition)], definition.id)
+        }
+    }
+
+    /// The id after `highest`; `Int64.max` stays unused, so that `id + 1` never overflows.
+    private static func nextID(after highest: Int64, kind: String) throws(ContactProblem) -> Int64 {
+        guard highest < Int64.max - 1 else { throw ContactProblem(.idsExhausted, detail: "No \(kind) id is left for this customer.") }
+        return max(highest, 0) + 1
+    }
+
+    private static func checkGroupName(_ name: String) throws(ContactProblem) {
+        guard !name.allSatisfy(\.isWhitespace) else { throw .validation(["name": ["must not be empty"]]) }
+        if let message = TextRules.problem(with: name, limit: nil) { throw .validation(["name": [message]]) }
+    }
+
+    private static func check(_ definition: CustomFieldDefinition, in snapshot: CustomerSnapshot) throws(ContactProblem) {
+        var problems = ProblemCollector()
+        if definition.name.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
+        if let message = TextRules.problem(with: definition.name, limit: nil) { problems.add("name", message) }
+        for (i, option) in definition.options.enumerated() {
+            if let message = TextRules.problem(with: option, limit: nil) { problems.add("options[\(i)]", message) }
+        }
+        let known: Set<CustomFieldDefinition.FieldType> = [.boolean, .integer, .decimal, .text, .note, .date, .time, .list, .statement, .systemList]
+        if !known.contains(definition.type) { problems.add("type", "is not a known field type") }
+        if definition.type == .list && definition.options.isEmpty { problems.add("options", "a list needs at least one option") }
+        for group in definition.groupIds.sorted() where snapshot.groupsByID[group] == nil {
+            problems.add("groupIds", "no contact group \(group) exists")
+        }
+        try problems.throwIfAny()
     }
 
     /// Sets a customer's validation policy (scope `contacts:admin`). Not journaled: a service

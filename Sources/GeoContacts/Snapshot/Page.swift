@@ -88,7 +88,7 @@ extension PageRequest {
         for id in ids {
             if heap.count < keep {
                 heap.insert(id)
-            } else if id < heap.max! {
+            } else if let largest = heap.max, id < largest {
                 _ = heap.replaceMax(with: id)
             }
         }
