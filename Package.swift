@@ -169,6 +169,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "GeoContactsInterchangeTests",
+            dependencies: ["GeoContactsInterchange", "GeoContacts", "GeoDataGeneration", "Geodesy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GeoContactsTests",
             dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex"],
             swiftSettings: strict
