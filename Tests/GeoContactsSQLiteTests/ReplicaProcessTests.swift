@@ -31,6 +31,20 @@ struct ReplicaProcessTests {
         }
     }
 
+    /// The test server's URL, a workspace (its signing key), a customer of the test's own (the
+    /// database is shared with other tests) and a token for it with every scope.
+    static func setUp() throws -> (url: String, ws: CLITests.Workspace, customer: Int64, token: String) {
+        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw MissingServer()
+        }
+        let ws = try CLITests.Workspace(customers: [])
+        let customer = Int64.random(in: 1_000_000...9_000_000)
+        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
+                                                "--scope", "contacts:read contacts:write contacts:admin"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (url, ws, customer, token)
+    }
+
     /// Starts `serve --postgres url` with the workspace's signing key; returns once it
     /// printed its banner (after binding its own port).
     static func start(_ ws: CLITests.Workspace, _ url: String) async throws -> Replica {
@@ -82,16 +96,8 @@ struct ReplicaProcessTests {
 
     @Test("a write on A is read on B with GeoContacts-Min-Version; SIGKILL of either loses no acknowledged write")
     func twoProcesses() async throws {
-        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw MissingServer()
-        }
-        let ws = try CLITests.Workspace(customers: [])
+        let (url, ws, customer, token) = try Self.setUp()
         defer { ws.remove() }
-        // A customer of its own: the test database is shared with other runs.
-        let customer = Int64.random(in: 1_000_000...9_000_000)
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
-                                                "--scope", "contacts:read contacts:write contacts:admin"])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let a = try await Self.start(ws, url)
         var b = try await Self.start(ws, url)
         defer {
@@ -154,15 +160,8 @@ struct ReplicaProcessTests {
 
     @Test("import --postgres reaches a running replica; export --postgres reads it back in import's form")
     func importAndExportAgainstPostgres() async throws {
-        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw MissingServer()
-        }
-        let ws = try CLITests.Workspace(customers: [])
+        let (url, ws, customer, token) = try Self.setUp()
         defer { ws.remove() }
-        let customer = Int64.random(in: 1_000_000...9_000_000)
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
-                                                "--scope", "contacts:read contacts:write contacts:admin"])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let replica = try await Self.start(ws, url)
         defer { replica.kill() }
         let group = try await Self.call(replica.port, "POST", "/v1/contactGroups", token: token, customer: customer,
@@ -237,15 +236,8 @@ struct ReplicaProcessTests {
 
     @Test("concurrent writers on both processes, listeners killed meanwhile: gap-free versions, distinct ids, no cycle, one state")
     func concurrentWritersOnTwoProcesses() async throws {
-        guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw MissingServer()
-        }
-        let ws = try CLITests.Workspace(customers: [])
+        let (url, ws, customer, token) = try Self.setUp()
         defer { ws.remove() }
-        let customer = Int64.random(in: 1_000_000...9_000_000)
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
-                                                "--scope", "contacts:read contacts:write contacts:admin"])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let a = try await Self.start(ws, url)
         var b = try await Self.start(ws, url)
         defer {
