@@ -75,11 +75,11 @@ public final class PostgresContactStorage: Service, Sendable {
             password: components.password, database: database.isEmpty ? nil : database, tls: tls)
     }
 
-    /// Connects to `url`, migrates, loads every customer (or only those in `only`, the only
-    /// ones it then follows; another is loaded on its first write) (each from one consistent snapshot,
-    /// every index built in bulk), and starts replicating: what other processes commit to the
-    /// database reaches this directory within `pollInterval` at most (at once when the
-    /// `NOTIFY` hint arrives).
+    /// Connects to `url`, migrates, loads every customer, each from one consistent snapshot
+    /// with every index built in bulk, and starts replicating: what other processes commit
+    /// reaches this directory within `pollInterval` at most (at once when the `NOTIFY` hint
+    /// arrives). With `only`, loads and follows only those customers (another one is loaded on
+    /// its first write): for tools such as `import`.
     ///
     /// - Throws: ``PostgresStorageError`` (`cannot-open`, `newer-schema`, `corrupt`).
     public static func open(url: String, normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
