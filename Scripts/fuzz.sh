@@ -26,7 +26,7 @@ BIN=$BUILD/debug/geocontacts-fuzz
 echo "== building the parsers with -sanitize=fuzzer,address in $BUILD" >&2
 swift build --build-path "$BUILD" --target GeoContactsInterchange -Xswiftc -sanitize=fuzzer,address >&2
 objects=()
-for target in GeoContacts GeoContactsInterchange Geodesy SpatialIndex HashTreeCollections HeapModule InternalCollectionsUtilities; do
+for target in GeoContacts GeoContactsInterchange Geodesy SpatialIndex HashTreeCollections HeapModule InternalCollectionsUtilities CoreMetrics Metrics; do
   while IFS= read -r -d '' object; do objects+=("$object"); done < <(find "$BUILD/debug/$target.build" -name '*.o' -print0)
 done
 # ld.gold warns "Cannot export local symbol" for the sanitizer's symbols: harmless.

@@ -38,14 +38,18 @@ public final class PostgresJournal: SharedJournal {
                              _ prepare: (CustomerDelta?) async throws -> [ContactChange]) async throws -> Int64? {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
         do {
+            let started = ContinuousClock.now
+            var count = 0
             let version = try await client.withTransaction(logger: logger) { connection -> Int64? in
                 let stored = try await PostgresRows.lockVersion(of: customer, on: connection, logger: logger)
                 let delta = stored == base ? nil
                     : try await PostgresRows.delta(customer, since: base, on: connection, logger: logger)
                 let changes = try await prepare(delta)
                 guard !changes.isEmpty else { return nil }
+                count = changes.count
                 return try await PostgresRows.write(changes, customer: customer, base: stored, on: connection, logger: logger)
             }
+            if version != nil { JournalMetrics.committed(store: "postgres", changes: count, in: ContinuousClock.now - started) }
             succeeded()
             return version
         } catch let error as PostgresTransactionError where error.closureError is ContactProblem {
@@ -93,9 +97,11 @@ public final class PostgresJournal: SharedJournal {
     private func commit(_ changes: [ContactChange], customer: CustomerID, guardedBy base: Int64?) async throws -> Int64 {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
         do {
+            let started = ContinuousClock.now
             let version = try await client.withTransaction(logger: logger) { connection in
                 try await PostgresRows.write(changes, customer: customer, base: base, on: connection, logger: logger)
             }
+            JournalMetrics.committed(store: "postgres", changes: changes.count, in: ContinuousClock.now - started)
             succeeded()
             return version
         } catch let error as PostgresTransactionError where error.closureError is VersionConflict {

@@ -108,7 +108,9 @@ public final class SQLiteJournal: ContactJournal {
             let range = batch[0].sequence...batch[batch.count - 1].sequence
             var result: (continuations: [CheckedContinuation<Void, any Error>], failure: StorageError?)
             do {
+                let started = ContinuousClock.now
                 try store.write(batch.map { ($0.customer, $0.changes) })
+                JournalMetrics.committed(store: "sqlite", changes: batch.reduce(0) { $0 + $1.changes.count }, in: ContinuousClock.now - started)
                 result = state.withLock { state in
                     state.durable = range.upperBound
                     state.commits += 1
@@ -147,3 +149,4 @@ extension SQLiteJournal.State {
         return ready
     }
 }
+

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// is closed after it (`serve --request-timeout`). It bounds clients that trickle a request
     /// a few bytes at a time, which the idle timeout does not.
     public var requestTimeout: Duration = .seconds(60)
+    /// The port of the Prometheus `/metrics` listener (`serve --metrics-port`); none when `nil`.
+    public var metricsPort: Int?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "data",
                 maximumBodySize: Int = 1 << 20, loadsSampleData: Bool = true) {

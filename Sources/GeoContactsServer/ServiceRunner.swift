@@ -24,6 +24,8 @@ public enum ServiceRunner {
     public static func run(configuration: ServerConfiguration, directory: ContactDirectory? = nil,
                            persist: ((CustomerID, [ContactChange]) throws -> Void)? = nil,
                            services: [any Service] = [], logger: Logger) async throws {
+        // First, so that every metric made from here on reaches it.
+        let metrics = configuration.metricsPort.map { MetricsEndpoint.bootstrap(host: configuration.host, port: $0, logger: logger) }
         let (key, keySource) = try SigningKeyStore.load(dataDirectory: configuration.dataDirectory)
         logger.info("signing key loaded", metadata: ["source": "\(keySource)"])
         let tokens = await TokenAuthority(secret: key)
@@ -53,7 +55,9 @@ public enum ServiceRunner {
             fflush(nil)  // all streams: stdout may be a pipe or file
         })
         let monitor = StorageHealthMonitor(directory: directory, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: services + [app, monitor], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var all = services + [app, monitor] as [any Service]
+        if let metrics { all.append(metrics) }
+        let group = ServiceGroup(configuration: .init(services: all, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 

@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout: Double = 30
     @Option(help: "Seconds a request may take to arrive whole (head and body) once the connection is ready for it.")
     var requestTimeout: Double = 60
+    @Option(help: "Serve Prometheus metrics at /metrics on this port (same host; default: none).") var metricsPort: Int?
     @Flag(help: "Keep everything in memory only (no database; the signing key still lives in the data folder).")
     var inMemory = false
     @OptionGroup var postgres: PostgresOption
@@ -52,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         guard requestTimeout > 0, requestTimeout <= 86_400 else { throw ValidationError("--request-timeout must be between 0 and 86400 seconds") }
         configuration.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        if let metricsPort {
+            guard (1...65_535).contains(metricsPort), metricsPort != port else {
+                throw ValidationError("--metrics-port must be a port from 1 to 65535 other than --port")
+            }
+            configuration.metricsPort = metricsPort
+        }
         let normalizer = try Self.normalizer(allowing: allowedCRS)
         // StreamLogHandler's format, buffered (one line per request is written in batches).
         var logger = Logger(label: "geocontacts", factory: { BufferedLogHandler(label: $0) })
