@@ -68,6 +68,22 @@ enum ContactRows {
             .execute(arguments: [customer, id.rawValue])
     }
 
+    /// A range of contact keys (customer, id): from `lower` (included) to `upper` (excluded);
+    /// an absent bound is open.
+    struct KeyRange: Sendable {
+        var lower: (customer: Int64, id: Int64)?
+        var upper: (customer: Int64, id: Int64)?
+
+        /// `filter` (a `WHERE …` or nothing) narrowed to the range on `key`.
+        func clause(_ filter: String, key: String) -> String {
+            var conditions: [String] = []
+            if let lower { conditions.append("\(key) >= (\(lower.customer), \(lower.id))") }
+            if let upper { conditions.append("\(key) < (\(upper.customer), \(upper.id))") }
+            guard !conditions.isEmpty else { return filter }
+            return (filter.isEmpty ? "WHERE " : filter + " AND ") + conditions.joined(separator: " AND ")
+        }
+    }
+
     /// Everything one customer has stored.
     struct CustomerData: Sendable {
         var customer: CustomerID
@@ -82,7 +98,14 @@ enum ContactRows {
     /// values merged into their contacts on the way.
     ///
     /// - Complexity: O(rows).
-    static func loadAll(from db: Database, only customer: CustomerID? = nil) throws -> [CustomerData] {
+    ///
+    /// - Parameters:
+    ///   - range: only the contacts whose (customer, id) lies in it (and their field values);
+    ///     groups, definitions and sequences are read whole. For reading one table in parts on
+    ///     several connections at once.
+    static func loadAll(from db: Database, only customer: CustomerID? = nil, range: KeyRange = KeyRange()) throws
+        -> [CustomerData]
+    {
         let filter = customer.map { "WHERE customer = \($0.rawValue)" } ?? ""
         var byCustomer: [Int64: CustomerData] = [:]
         func data(_ c: Int64) -> CustomerData { byCustomer[c] ?? CustomerData(customer: CustomerID(c)) }
@@ -123,7 +146,8 @@ enum ContactRows {
 
         // Contacts and their custom-field values, both in (customer, id) order: a merge join.
         let fields = try Row.fetchCursor(db, sql: """
-            SELECT customer, contact_id, definition_id, value FROM contact_custom_field \(filter)
+            SELECT customer, contact_id, definition_id, value FROM contact_custom_field
+            \(range.clause(filter, key: "(customer, contact_id)"))
             ORDER BY customer, contact_id, definition_id
             """)
         var pendingField: (customer: Int64, contact: Int64, value: CustomFieldValue)?
@@ -137,7 +161,7 @@ enum ContactRows {
         let contacts = try Row.fetchCursor(db, sql: """
             SELECT customer, id, reference, name, group_id, parent_id, extra_information, street, town,
                    postal_code, country, latitude, longitude
-            FROM contact \(filter) ORDER BY customer, id
+            FROM contact \(range.clause(filter, key: "(customer, id)")) ORDER BY customer, id
             """)
         var currentCustomer: Int64?
         var current = CustomerData(customer: CustomerID(0))

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GeoContacts
+import Synchronization
 
 /// The SQLite file of one data folder: opened in WAL mode with `synchronous = FULL` (a
 /// commit returns only after the WAL is fsynced), migrated to the newest schema, and held
@@ -72,9 +73,53 @@ final class SQLiteContactStore: Sendable {
     }
 
     /// Every customer's stored data.
-    func loadAll() throws -> [ContactRows.CustomerData] {
-        try queue.read { try ContactRows.loadAll(from: $0) }
+    ///
+    /// A large file's contacts are read in two halves at once, on this connection and on a
+    /// second, read-only one (the folder is locked or read-only, so both see the same state):
+    /// decoding rows is most of the read, and it is CPU-bound.
+    func loadAll(parallelAbove minimum: Int = parallelReadMinimum) throws -> [ContactRows.CustomerData] {
+        let (count, middle) = try queue.read { db -> (Int, (Int64, Int64)?) in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM contact") ?? 0
+            guard count >= minimum else { return (count, nil) }
+            let row = try Row.fetchOne(db, sql: "SELECT customer, id FROM contact ORDER BY customer, id LIMIT 1 OFFSET ?",
+                                       arguments: [count / 2])
+            return (count, row.map { ($0[0], $0[1]) })
+        }
+        guard count >= minimum, let middle else {
+            return try queue.read { try ContactRows.loadAll(from: $0) }
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let second = try DatabaseQueue(path: folder.databaseURL.path, configuration: configuration)
+        let upperHalf = Mutex<Result<[ContactRows.CustomerData], any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let result = Result {
+                try second.read { try ContactRows.loadAll(from: $0, range: .init(lower: middle, upper: nil)) }
+            }
+            upperHalf.withLock { $0 = result }
+            done.signal()
+        }
+        let lower = try queue.read { try ContactRows.loadAll(from: $0, range: .init(lower: nil, upper: middle)) }
+        done.wait()
+        guard let upper = try upperHalf.withLock({ $0 })?.get() else { return lower }
+        // Both halves hold every customer's groups, definitions and sequence; the contacts
+        // of a customer cut in two are the lower half's, then the upper half's.
+        var merged = Dictionary(uniqueKeysWithValues: lower.map { ($0.customer, $0) })
+        for part in upper {
+            // Taken out first, so that the append does not copy the lower half (copy-on-write).
+            if var whole = merged.removeValue(forKey: part.customer) {
+                whole.contacts.append(contentsOf: part.contacts)
+                merged[part.customer] = whole
+            } else {
+                merged[part.customer] = part
+            }
+        }
+        return merged.keys.sorted().compactMap { merged[$0] }
     }
+
+    /// The fewest contacts read in two halves at once.
+    static let parallelReadMinimum = 100_000
 
     /// One customer's stored data.
     func load(_ customer: CustomerID) throws -> ContactRows.CustomerData {

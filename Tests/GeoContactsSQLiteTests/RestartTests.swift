@@ -106,6 +106,32 @@ struct RestartTests {
         }
     }
 
+    @Test("reading the contacts in two halves on two connections gives exactly the one-connection read")
+    func twoHalvesReadEqualsOneRead() async throws {
+        let folder = Support.temporaryFolder()
+        defer { Support.remove(folder) }
+        do {
+            let storage = try ContactStorage.open(folder, journaling: .recording)
+            // Two customers: the middle contact falls inside the second, which is cut in two.
+            try await Self.populate(storage.directory, customer: 7, count: 800, seed: 31)
+            try await Self.populate(storage.directory, customer: 8, count: 2200, seed: 32)
+            try storage.commitRecorded()
+            storage.close()
+        }
+        let store = try SQLiteContactStore(folder: folder, readOnly: true)
+        defer { store.close() }
+        let whole = try store.loadAll(parallelAbove: .max)
+        let halves = try store.loadAll(parallelAbove: 1)
+        #expect(whole.map(\.customer) == [CustomerID(7), CustomerID(8)])
+        #expect(halves.map(\.customer) == whole.map(\.customer))
+        for (a, b) in zip(whole, halves) {
+            #expect(a.contacts.count > 500)
+            #expect(a.contacts == b.contacts, "customer \(a.customer)")
+            #expect(a.groups == b.groups && a.definitions == b.definitions && a.nextContactID == b.nextContactID)
+            #expect(a.contacts.contains { !$0.customFields.isEmpty })
+        }
+    }
+
     @Test("concurrent writers share batches and commits, and every acknowledged write is stored")
     func groupCommit() async throws {
         let folder = Support.temporaryFolder()
