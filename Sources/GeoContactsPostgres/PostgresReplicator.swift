@@ -49,10 +49,16 @@ final class PostgresReplicator: Sendable {
                     try await connection.listen(on: Self.channel) { notifications in
                         try await self.synchronize()
                         try await withThrowingTaskGroup(of: Void.self) { group in
+                            // A failed poll is reported and the next one tried: hints keep
+                            // coming on this connection meanwhile.
                             group.addTask {
                                 while true {
                                     try await Task.sleep(for: self.pollInterval)
-                                    try await self.synchronize()
+                                    do {
+                                        try await self.synchronize()
+                                    } catch {
+                                        self.journal.failed(PostgresStorageError(.readFailed, "replication poll: \(String(reflecting: error))"))
+                                    }
                                 }
                             }
                             for try await notification in notifications {
