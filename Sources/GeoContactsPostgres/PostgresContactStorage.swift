@@ -4,6 +4,7 @@ public import Geodesy
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// A PostgreSQL database opened into a ready ``ContactDirectory``: the counterpart of the
 /// SQLite `ContactStorage` behind the same journal seam.
@@ -186,9 +187,25 @@ public final class PostgresContactStorage: Service, Sendable {
     /// Refuses later writes, stops replicating, then stops the client. Idempotent.
     public func close() async {
         journal.close()
-        for task in tasks {
-            task.cancel()
-            await task.value
+        // All cancelled first: the replicator may be waiting for a connection lease, which
+        // only the client's shutdown ends. The wait is bounded: a task that does not end
+        // (a connection that never answers) is logged and left behind rather than hanging
+        // the caller's shutdown.
+        for task in tasks { task.cancel() }
+        let ended = Atomic<Bool>(false)
+        let tasks = self.tasks
+        Task {
+            for task in tasks { await task.value }
+            ended.store(true, ordering: .releasing)
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while !ended.load(ordering: .acquiring) {
+            guard clock.now < deadline else {
+                logger.warning("the PostgreSQL client did not stop within 10 s; leaving it behind")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 }

@@ -266,7 +266,7 @@ struct ReplicaProcessTests {
             }
             // Meanwhile, the replicators' listening connections are killed.
             try await Task.sleep(for: .milliseconds(300))
-            let killed = try Self.psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'geocontacts-replicator'")
+            let killed = try Self.psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'geocontacts-replicator'")
             #expect(killed.split(separator: "\n").filter { $0 == "t" }.count >= 2, "both replicators' connections: \(killed)")
             var all: [(Int, Int64)] = []
             for try await made in tasks { all += made }

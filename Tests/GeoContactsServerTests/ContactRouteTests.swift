@@ -114,7 +114,7 @@ import Testing
             let cascade = try await c.call(.delete, "/v1/contacts/1?children=cascade")
             #expect(cascade.status == 204)
             let list = try await c.call(.get, "/v1/contacts")
-            #expect(list.body == #"{"items":[],"pageItemCount":0,"pageNumber":1,"pageSize":50}"#)
+            #expect(list.body == #"{"items":[],"next":null,"pageItemCount":0,"pageNumber":1,"pageSize":50}"#)
         }
     }
 

@@ -309,7 +309,7 @@ import Testing
         #expect(encodeJSON(one) == """
         {"items":[{"country":null,"customFields":[],"extraInformation":null,"groupId":7,"id":1,\
         "location":{"latitude":53.8,"longitude":-1.55},"name":"c0","parentId":null,"postalCode":null,\
-        "reference":"r0","street":null,"town":null}],"pageItemCount":1,"pageNumber":1,"pageSize":1}
+        "reference":"r0","street":null,"town":null}],"next":1,"pageItemCount":1,"pageNumber":1,"pageSize":1}
         """)
         let hit = try snapshot.nearest(to: Coordinate(latitude: 53.8, longitude: -1.55), count: 1)[0]
         #expect(encodeJSON(ContactHitResource(hit)).hasSuffix(#""distance":0,"extraInformation":null,"groupId":7,"id":1,"location":{"latitude":53.8,"longitude":-1.55},"name":"c0","parentId":null,"postalCode":null,"reference":"r0","street":null,"town":null}"#))

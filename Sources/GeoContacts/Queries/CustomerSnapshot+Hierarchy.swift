@@ -24,7 +24,10 @@ extension CustomerSnapshot {
 
     /// A page of the contacts without a parent, ascending by id.
     public func roots(page: PageRequest) -> Page<Contact> {
-        Page(items: page.slice(ofSorted: rootIDs, count: rootIDs.count).map { contacts[$0]! }, request: page)
+        let ids = page.slice(ofSorted: rootIDs, count: rootIDs.count)
+        var result = Page(items: ids.map { contacts[$0]! }, request: page)
+        result.next = ids.count == page.pageSize ? ids.last : nil
+        return result
     }
 
     /// The path from `id`'s parent up to its root (empty for a root).
@@ -45,6 +48,7 @@ extension CustomerSnapshot {
     /// - Throws: 404 for an unknown contact.
     /// - Complexity: O(`pageNumber × pageSize`) at most, iterative.
     public func ancestors(of id: ContactID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
+        try page.requireNumberedPaging()
         var current = try contact(id)
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
@@ -120,6 +124,7 @@ extension CustomerSnapshot {
         throws(ContactProblem) -> Page<Contact>
     {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
+        try page.requireNumberedPaging()
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
         var items: [Contact] = []

@@ -33,7 +33,8 @@ extension CustomerSnapshot {
     /// - Throws: 404 for an unknown `groupId` or `parentId` in the filter.
     /// - Complexity: O(m log(p·s)) where m is the size of the smallest named index when that is
     ///   under 1/8 of the customer; otherwise (and without a filter) O(p·s) id probes while ids
-    ///   are dense, as they are unless imported with ids of their own.
+    ///   are dense, as they are unless imported with ids of their own. After a cursor
+    ///   (``PageRequest/after``) p is 1: O(m log s), or O(s + gaps) probes, at any depth.
     public func contacts(matching filter: ContactFilter = ContactFilter(), page: PageRequest) throws(ContactProblem)
         -> Page<Contact>
     {
@@ -63,7 +64,9 @@ extension CustomerSnapshot {
         } else {
             ids = page.slice(ofSorted: contacts.keys, count: contacts.count)
         }
-        return Page(items: ids.map { contacts[$0]! }, request: page)
+        var result = Page(items: ids.map { contacts[$0]! }, request: page)
+        result.next = ids.count == page.pageSize ? ids.last : nil
+        return result
     }
 
     /// A filtered set at least 1/`denseListingFactor` of the customer is listed by probing
@@ -81,7 +84,13 @@ extension CustomerSnapshot {
         var ids: [ContactID] = []
         ids.reserveCapacity(page.pageSize)
         var skipped = 0
+        // After a cursor: from the id above it (none when there is none).
         var id: Int64 = 1
+        if let after = page.after {
+            let (above, overflow) = after.rawValue.addingReportingOverflow(1)
+            guard !overflow else { return [] }
+            id = max(1, above)
+        }
         while id <= span && ids.count < page.pageSize {
             if let contact = contacts[ContactID(id)], matches(contact) {
                 if skipped < offset { skipped += 1 } else { ids.append(ContactID(id)) }

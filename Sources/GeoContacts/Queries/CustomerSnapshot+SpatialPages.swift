@@ -17,6 +17,7 @@ extension CustomerSnapshot {
     {
         try Self.check(point)
         guard radius >= 0, radius.isFinite else { throw .parameter("radius", "must be a non-negative number of metres") }
+        try page.requireNumberedPaging()
         let plan = try candidatePlan(for: filter)
         guard let offset = page.offset, offset < contacts.count else { return Page(items: [], request: page) }
         let count = min(offset + page.pageSize, contacts.count)
@@ -53,9 +54,12 @@ extension CustomerSnapshot {
         case .tree(let tree, let isIncluded):
             ids = tree.elements(in: box, where: isIncluded).map(\.element)
         }
+        if let after = page.after { ids.removeAll { $0 <= after } }
         guard offset < ids.count else { return Page(items: [], request: page) }
         ids.sort()
         let slice = ids[offset..<min(ids.count, offset + page.pageSize)]
-        return Page(items: slice.map { ContactHit(contact: contacts[$0]!, distance: 0) }, request: page)
+        var result = Page(items: slice.map { ContactHit(contact: contacts[$0]!, distance: 0) }, request: page)
+        result.next = slice.count == page.pageSize ? slice.last : nil
+        return result
     }
 }

@@ -1,6 +1,8 @@
 import HeapModule
 
-/// Which page of a listing to return: `pageNumber` from 1, `pageSize` 1…1000.
+/// Which page of a listing to return: `pageNumber` from 1, `pageSize` 1…1000 — or, for the
+/// contact listings ordered by id, the page after a cursor (``after``, the `next` of the page
+/// before), whose cost does not grow with how far the listing has come.
 public struct PageRequest: Hashable, Sendable {
     /// The largest page size allowed.
     public static let maximumPageSize = 1000
@@ -9,6 +11,8 @@ public struct PageRequest: Hashable, Sendable {
 
     public let pageNumber: Int
     public let pageSize: Int
+    /// Keyset paging: the page holds the items ordered after this id (`pageNumber` is then 1).
+    public let after: ContactID?
 
     /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
     public init(pageNumber: Int = 1, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
@@ -19,13 +23,32 @@ public struct PageRequest: Hashable, Sendable {
         self.init(checkedPageNumber: pageNumber, pageSize: pageSize)
     }
 
-    private init(checkedPageNumber pageNumber: Int, pageSize: Int) {
+    /// The page of `pageSize` items ordered after `after` (a listing's `next` cursor).
+    ///
+    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageSize`.
+    public init(after: ContactID, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
+        guard (1...Self.maximumPageSize).contains(pageSize) else {
+            throw .parameter("pageSize", "must be between 1 and \(Self.maximumPageSize)")
+        }
+        self.init(checkedPageNumber: 1, pageSize: pageSize, after: after)
+    }
+
+    private init(checkedPageNumber pageNumber: Int, pageSize: Int, after: ContactID? = nil) {
         self.pageNumber = pageNumber
         self.pageSize = pageSize
+        self.after = after
     }
 
     /// The first page of the largest size.
     public static let all = PageRequest(checkedPageNumber: 1, pageSize: maximumPageSize)
+
+    /// Refuses a cursor: for the listings not ordered by contact id (nearest first, hierarchy
+    /// order), which page by number only.
+    ///
+    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `after`.
+    func requireNumberedPaging() throws(ContactProblem) {
+        if after != nil { throw .parameter("after", "applies only to listings ordered by contact id; use pageNumber") }
+    }
 
     /// How many items precede the page, or `nil` if that overflows.
     var offset: Int? {
@@ -34,11 +57,15 @@ public struct PageRequest: Hashable, Sendable {
     }
 }
 
-/// One page of a listing: `{"items": [...], "pageNumber": n, "pageSize": n, "pageItemCount": n}`.
+/// One page of a listing: `{"items": [...], "pageNumber": n, "pageSize": n, "pageItemCount": n}`,
+/// and `"next"` for the contact listings ordered by id.
 public struct Page<Item> {
     public var items: [Item]
     public var pageNumber: Int
     public var pageSize: Int
+    /// For listings ordered by contact id: the cursor of the next page (the last item's id)
+    /// when this page is full, `nil` when it is the last one. Pass it as ``PageRequest/after``.
+    public var next: ContactID?
     /// How many items this page holds (≤ `pageSize`).
     public var pageItemCount: Int { items.count }
 
@@ -54,7 +81,9 @@ public struct Page<Item> {
 
     /// The same page with each item transformed (e.g. to a wire representation).
     public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
-        Page<T>(items: try items.map(transform), pageNumber: pageNumber, pageSize: pageSize)
+        var page = Page<T>(items: try items.map(transform), pageNumber: pageNumber, pageSize: pageSize)
+        page.next = next
+        return page
     }
 }
 
@@ -62,7 +91,7 @@ extension Page: Sendable where Item: Sendable {}
 extension Page: Equatable where Item: Equatable {}
 
 extension Page: Encodable where Item: Encodable {
-    enum CodingKeys: String, CodingKey { case items, pageNumber, pageSize, pageItemCount }
+    enum CodingKeys: String, CodingKey { case items, pageNumber, pageSize, pageItemCount, next }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -70,6 +99,7 @@ extension Page: Encodable where Item: Encodable {
         try c.encode(pageNumber, forKey: .pageNumber)
         try c.encode(pageSize, forKey: .pageSize)
         try c.encode(pageItemCount, forKey: .pageItemCount)
+        try c.encodeIfPresent(next?.rawValue, forKey: .next)
     }
 }
 
@@ -79,10 +109,15 @@ extension PageRequest {
     /// - Complexity: O(m log(p·s)) for m ids: only the first `pageNumber · pageSize` ids are
     ///   kept in a bounded heap, never a full sort of a large set.
     func slice<S: Sequence>(ofSorted ids: S, count: Int) -> [ContactID] where S.Element == ContactID {
+        if let after {
+            // Keyset: the smallest ids above the cursor, whatever page the listing is at.
+            return PageRequest(checkedPageNumber: 1, pageSize: pageSize).slice(ofSorted: ids.lazy.filter { $0 > after },
+                                                                               count: Int.max)
+        }
         guard let offset, offset < count else { return [] }
         let keep = min(count, offset + pageSize)
         if keep == count {
-            return Array(ids.sorted()[offset..<keep])
+            return Array(ids.sorted().dropFirst(offset).prefix(pageSize))
         }
         var heap = Heap<ContactID>()
         for id in ids {
@@ -95,7 +130,8 @@ extension PageRequest {
         var smallest: [ContactID] = []
         smallest.reserveCapacity(keep)
         while let id = heap.popMin() { smallest.append(id) }
-        return Array(smallest[offset..<keep])
+        // Bounded by what the heap holds: `count` may be an upper bound only (after a cursor).
+        return Array(smallest.dropFirst(offset))
     }
 }
 

@@ -76,15 +76,21 @@ extension JSONWriter {
         return w
     }
 
-    /// A page of contacts: `{"items":[…],"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
-    static func page(_ page: Page<Contact>) -> ContactJSON {
+    /// A page of contacts: `{"items":[…],"pageItemCount":n,"pageNumber":n,"pageSize":n}`, with
+    /// `"next":n|null` after the items for the listings ordered by id (`withCursor`).
+    static func page(_ page: Page<Contact>, withCursor: Bool = false) -> ContactJSON {
         var w = ContactJSON(capacity: 96 + page.items.count * 300)
         w.raw("{\"items\":[")
         for (i, contact) in page.items.enumerated() {
             if i > 0 { w.raw(",") }
             w.contact(contact)
         }
-        w.pageEnd(page)
+        w.raw("]")
+        if withCursor {
+            w.raw(",\"next\":")
+            if let next = page.next { w.int(next.rawValue) } else { w.raw("null") }
+        }
+        w.pageCounts(page)
         return w
     }
 
@@ -101,7 +107,13 @@ extension JSONWriter {
 
     /// Closes a page's items and writes its counts: `],"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
     private mutating func pageEnd(_ page: Page<some Any>) {
-        raw("],\"pageItemCount\":")
+        raw("]")
+        pageCounts(page)
+    }
+
+    /// `,"pageItemCount":n,"pageNumber":n,"pageSize":n}`.
+    private mutating func pageCounts(_ page: Page<some Any>) {
+        raw(",\"pageItemCount\":")
         int(page.pageItemCount)
         raw(",\"pageNumber\":")
         int(page.pageNumber)

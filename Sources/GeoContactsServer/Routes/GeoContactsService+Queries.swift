@@ -67,9 +67,9 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let id = try input.contactID()
-            let page = try input.page()
+            let page = try input.page(allowingCursor: true)
             let snapshot = try await snapshot(as: caller, request)
-            return try ContactJSON.page(snapshot.children(of: id, page: page)).response()
+            return try ContactJSON.page(snapshot.children(of: id, page: page), withCursor: true).response()
         }
         router.get("/v1/contacts/{id}/ancestors") { request, context in
             let caller = try await authenticator.caller(for: request)

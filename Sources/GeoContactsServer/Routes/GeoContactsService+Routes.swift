@@ -57,10 +57,10 @@ extension GeoContactsService {
             let parentId = try input.int64("parentId").map { ContactID($0) }
             let reference = try input.string("reference")
             let filter = ContactFilter(groupId: groupId, parentId: parentId, reference: reference)
-            let page = try input.page()
+            let page = try input.page(allowingCursor: true)
             let snapshot = try await snapshot(as: caller, request)
             let contacts: Page<Contact> = try snapshot.contacts(matching: filter, page: page)
-            return ContactJSON.page(contacts).response()
+            return ContactJSON.page(contacts, withCursor: true).response()
         }
         router.get("/v1/contacts/{id}") { request, context in
             let caller = try await authenticator.caller(for: request)

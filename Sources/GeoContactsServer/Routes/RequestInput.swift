@@ -64,8 +64,20 @@ struct RequestInput {
     }
 
     /// `pageNumber` (default 1) and `pageSize` (default 50, at most 1000).
-    func page() throws -> PageRequest {
-        try PageRequest(pageNumber: int("pageNumber", default: 1), pageSize: int("pageSize", default: PageRequest.defaultPageSize))
+    /// `pageNumber` and `pageSize`, or — where `allowingCursor` (the listings ordered by contact
+    /// id) — `after` (the `next` of the page before) and `pageSize`.
+    func page(allowingCursor: Bool = false) throws -> PageRequest {
+        let size = try int("pageSize", default: PageRequest.defaultPageSize)
+        guard let after = try int64("after") else {
+            return try PageRequest(pageNumber: int("pageNumber", default: 1), pageSize: size)
+        }
+        guard allowingCursor else {
+            throw HTTPProblem.invalidParameter("after", "applies only to the contact listings ordered by id; use pageNumber")
+        }
+        guard query["pageNumber"] == nil else {
+            throw HTTPProblem.invalidParameter("after", "cannot be combined with pageNumber")
+        }
+        return try PageRequest(after: ContactID(after), pageSize: size)
     }
 
     /// The body of a POST or PATCH: `application/json` (or a `+json` type), at most `limit` bytes.
