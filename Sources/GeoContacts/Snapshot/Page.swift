@@ -11,7 +11,7 @@ public struct PageRequest: Hashable, Sendable {
 
     public let pageNumber: Int
     public let pageSize: Int
-    /// Keyset paging: the page holds the items ordered after this id (`pageNumber` is then 1).
+    /// Keyset paging: the pages count from the items ordered after this id.
     public let after: ContactID?
 
     /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
@@ -23,14 +23,16 @@ public struct PageRequest: Hashable, Sendable {
         self.init(checkedPageNumber: pageNumber, pageSize: pageSize)
     }
 
-    /// The page of `pageSize` items ordered after `after` (a listing's `next` cursor).
+    /// The page of `pageSize` items ordered after `after` (a listing's `next` cursor);
+    /// `pageNumber` counts pages from the cursor on (1: the one right after it).
     ///
-    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageSize`.
-    public init(after: ContactID, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
+    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
+    public init(after: ContactID, pageNumber: Int = 1, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
+        guard pageNumber >= 1 else { throw .parameter("pageNumber", "must be at least 1") }
         guard (1...Self.maximumPageSize).contains(pageSize) else {
             throw .parameter("pageSize", "must be between 1 and \(Self.maximumPageSize)")
         }
-        self.init(checkedPageNumber: 1, pageSize: pageSize, after: after)
+        self.init(checkedPageNumber: pageNumber, pageSize: pageSize, after: after)
     }
 
     private init(checkedPageNumber pageNumber: Int, pageSize: Int, after: ContactID? = nil) {
@@ -111,8 +113,8 @@ extension PageRequest {
     func slice<S: Sequence>(ofSorted ids: S, count: Int) -> [ContactID] where S.Element == ContactID {
         if let after {
             // Keyset: the smallest ids above the cursor, whatever page the listing is at.
-            return PageRequest(checkedPageNumber: 1, pageSize: pageSize).slice(ofSorted: ids.lazy.filter { $0 > after },
-                                                                               count: Int.max)
+            return PageRequest(checkedPageNumber: pageNumber, pageSize: pageSize)
+                .slice(ofSorted: ids.lazy.filter { $0 > after }, count: Int.max)
         }
         guard let offset, offset < count else { return [] }
         let keep = min(count, offset + pageSize)

@@ -64,8 +64,8 @@ struct RequestInput {
     }
 
     /// `pageNumber` (default 1) and `pageSize` (default 50, at most 1000).
-    /// `pageNumber` and `pageSize`, or — where `allowingCursor` (the listings ordered by contact
-    /// id) — `after` (the `next` of the page before) and `pageSize`.
+    /// `pageNumber` and `pageSize`, and — where `allowingCursor` (the listings ordered by contact
+    /// id) — `after` (the `next` of the page before), from which `pageNumber` then counts.
     func page(allowingCursor: Bool = false) throws -> PageRequest {
         let size = try int("pageSize", default: PageRequest.defaultPageSize)
         guard let after = try int64("after") else {
@@ -74,10 +74,7 @@ struct RequestInput {
         guard allowingCursor else {
             throw HTTPProblem.invalidParameter("after", "applies only to the contact listings ordered by id; use pageNumber")
         }
-        guard query["pageNumber"] == nil else {
-            throw HTTPProblem.invalidParameter("after", "cannot be combined with pageNumber")
-        }
-        return try PageRequest(after: ContactID(after), pageSize: size)
+        return try PageRequest(after: ContactID(after), pageNumber: int("pageNumber", default: 1), pageSize: size)
     }
 
     /// The body of a POST or PATCH: `application/json` (or a `+json` type), at most `limit` bytes.
