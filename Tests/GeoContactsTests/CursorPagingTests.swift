@@ -59,6 +59,13 @@ struct CursorPagingTests {
         // Past the end, before the start, at the very top of Int64.
         #expect(try snapshot.contacts(page: PageRequest(after: ContactID(Int64.max), pageSize: 10)).items.isEmpty)
         #expect(try snapshot.contacts(page: PageRequest(after: ContactID(-5), pageSize: 3)).items.map(\.id) == Array(all.prefix(3)))
+        // pageNumber counts from the cursor; a huge one is an empty page, not a huge allocation.
+        #expect(try snapshot.contacts(page: PageRequest(after: all[2], pageNumber: 2, pageSize: 3)).items.map(\.id)
+            == Array(all[6..<9]))
+        for number in [2_035_937_745_903, Int.max / 2, Int.max] {
+            #expect(try snapshot.children(of: root, page: PageRequest(after: ContactID(31), pageNumber: number, pageSize: 24)).items.isEmpty)
+            #expect(try snapshot.contacts(page: PageRequest(after: ContactID(31), pageNumber: number, pageSize: 24)).items.isEmpty)
+        }
         // Listings not ordered by id refuse a cursor.
         let cursor = try PageRequest(after: root, pageSize: 10)
         #expect(throws: ContactProblem.self) { try snapshot.descendants(of: root, page: cursor) }

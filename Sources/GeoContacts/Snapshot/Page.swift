@@ -113,8 +113,8 @@ extension PageRequest {
     func slice<S: Sequence>(ofSorted ids: S, count: Int) -> [ContactID] where S.Element == ContactID {
         if let after {
             // Keyset: the smallest ids above the cursor, whatever page the listing is at.
-            return PageRequest(checkedPageNumber: pageNumber, pageSize: pageSize)
-                .slice(ofSorted: ids.lazy.filter { $0 > after }, count: Int.max)
+            let remaining = Array(ids.lazy.filter { $0 > after })
+            return PageRequest(checkedPageNumber: pageNumber, pageSize: pageSize).slice(ofSorted: remaining, count: remaining.count)
         }
         guard let offset, offset < count else { return [] }
         let keep = min(count, offset + pageSize)
@@ -132,7 +132,6 @@ extension PageRequest {
         var smallest: [ContactID] = []
         smallest.reserveCapacity(keep)
         while let id = heap.popMin() { smallest.append(id) }
-        // Bounded by what the heap holds: `count` may be an upper bound only (after a cursor).
         return Array(smallest.dropFirst(offset))
     }
 }
