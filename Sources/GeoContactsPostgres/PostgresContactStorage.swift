@@ -153,9 +153,9 @@ public final class PostgresContactStorage: Service, Sendable {
     @discardableResult
     public func store(_ changes: [ContactChange], customer: CustomerID) async throws(PostgresStorageError) -> Int64 {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await PostgresRows.write(changes, customer: customer, on: connection, logger: logger)
-            }
+            return try await journal.commit(changes, customer: customer, guardedBy: nil)
+        } catch let error as PostgresStorageError {
+            throw error
         } catch {
             throw PostgresStorageError(.commitFailed, "cannot store the changes: \(String(reflecting: error))")
         }

@@ -36,27 +36,14 @@ public final class PostgresJournal: SharedJournal {
 
     public func commitLocked(customer: CustomerID, base: Int64,
                              _ prepare: (CustomerDelta?) async throws -> [ContactChange]) async throws -> Int64? {
-        if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
-        do {
-            let started = ContinuousClock.now
-            var count = 0
-            let version = try await client.withTransaction(logger: logger) { connection -> Int64? in
-                let stored = try await PostgresRows.lockVersion(of: customer, on: connection, logger: logger)
-                let delta = stored == base ? nil
-                    : try await PostgresRows.delta(customer, since: base, on: connection, logger: logger)
-                let changes = try await prepare(delta)
-                guard !changes.isEmpty else { return nil }
-                count = changes.count
-                return try await PostgresRows.write(changes, customer: customer, base: stored, on: connection, logger: logger)
-            }
-            if version != nil { JournalMetrics.committed(store: "postgres", changes: count, in: ContinuousClock.now - started) }
-            succeeded()
-            return version
-        } catch let error as PostgresTransactionError where error.closureError is ContactProblem {
-            throw error.closureError ?? error
-        } catch {
-            throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),
-                         batch: true)
+        try await transaction(customer) { connection in
+            let stored = try await PostgresRows.lockVersion(of: customer, on: connection, logger: logger)
+            let delta = stored == base ? nil
+                : try await PostgresRows.delta(customer, since: base, on: connection, logger: logger)
+            let changes = try await prepare(delta)
+            guard !changes.isEmpty else { return nil }
+            return (try await PostgresRows.write(changes, customer: customer, base: stored, on: connection, logger: logger),
+                    changes.count)
         }
     }
 
@@ -94,17 +81,32 @@ public final class PostgresJournal: SharedJournal {
     ///
     /// - Throws: ``VersionConflict``; ``PostgresStorageError`` `closed` or `commit-failed`
     ///   (logged, and counted in ``health``).
-    private func commit(_ changes: [ContactChange], customer: CustomerID, guardedBy base: Int64?) async throws -> Int64 {
+    func commit(_ changes: [ContactChange], customer: CustomerID, guardedBy base: Int64?) async throws -> Int64 {
+        let version = try await transaction(customer) { connection in
+            (try await PostgresRows.write(changes, customer: customer, base: base, on: connection, logger: logger), changes.count)
+        }
+        guard let version else { throw PostgresStorageError(.commitFailed, "no version for customer \(customer)") }
+        return version
+    }
+
+    /// Runs one write transaction of `customer`: `body` returns the version it wrote and how
+    /// many changes, or `nil` when it wrote nothing. Records the commit's metrics and the
+    /// journal's health.
+    ///
+    /// - Throws: what `body` throws as a ``VersionConflict`` or ``ContactProblem`` (for the
+    ///   directory); any other failure as ``PostgresStorageError`` `commit-failed`, logged and
+    ///   counted; `closed` after ``close()``. Nothing was stored.
+    private func transaction(_ customer: CustomerID,
+                             _ body: (PostgresConnection) async throws -> (version: Int64, changes: Int)?) async throws -> Int64? {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
         do {
             let started = ContinuousClock.now
-            let version = try await client.withTransaction(logger: logger) { connection in
-                try await PostgresRows.write(changes, customer: customer, base: base, on: connection, logger: logger)
-            }
-            JournalMetrics.committed(store: "postgres", changes: changes.count, in: ContinuousClock.now - started)
+            let written = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            if let written { JournalMetrics.committed(store: "postgres", changes: written.changes, in: ContinuousClock.now - started) }
             succeeded()
-            return version
-        } catch let error as PostgresTransactionError where error.closureError is VersionConflict {
+            return written?.version
+        } catch let error as PostgresTransactionError
+                    where error.closureError is VersionConflict || error.closureError is ContactProblem {
             throw error.closureError ?? error
         } catch {
             throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),

@@ -4,7 +4,7 @@ import Synchronization
 /// that wait for a version.
 extension ContactDirectory {
     /// Whether the journal is shared with other replicas (versions are then meaningful).
-    public var isReplicated: Bool { journal is any SharedJournal }
+    public var isReplicated: Bool { sharedJournal != nil }
 
     /// Applies `batch` over a shared journal: catches the customer up first when asked to,
     /// validates the batch on the published state and commits it on top of that state's

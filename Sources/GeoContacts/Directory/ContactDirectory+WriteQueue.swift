@@ -146,7 +146,7 @@ extension ContactDirectory {
         }
         if let immediate = journal as? any ImmediateJournal {
             apply(batch, to: tenant, recordingIn: immediate)
-        } else if let shared = journal as? any SharedJournal {
+        } else if let shared = sharedJournal {
             await apply(batch, to: tenant, sharing: shared)
         } else {
             await apply(batch, to: tenant)

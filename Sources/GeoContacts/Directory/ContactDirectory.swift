@@ -34,6 +34,8 @@ public final class ContactDirectory: Sendable {
 
     private let tenants = Mutex<[CustomerID: Tenant]>([:])
     let journal: any ContactJournal
+    /// The journal when several processes share it (looked up once, not per batch).
+    let sharedJournal: (any SharedJournal)?
     let normalizer: SharedCoordinateNormalizer
     /// The policy of a customer that has none of its own.
     public let defaultPolicy: ContactPolicy
@@ -45,6 +47,7 @@ public final class ContactDirectory: Sendable {
     public init(journal: any ContactJournal = NoJournal(), normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
                 defaultPolicy: ContactPolicy = .default) {
         self.journal = journal
+        sharedJournal = journal as? any SharedJournal
         self.normalizer = normalizer
         self.defaultPolicy = defaultPolicy
     }
@@ -54,7 +57,7 @@ public final class ContactDirectory: Sendable {
             if let tenant = tenants[customer] { return tenant }
             let tenant = Tenant(CustomerSnapshot(customer: customer, policy: defaultPolicy))
             // A replica loads a customer it does not hold yet before its first write.
-            if journal is any SharedJournal { tenant.catchUpRequested.store(true, ordering: .relaxed) }
+            if sharedJournal != nil { tenant.catchUpRequested.store(true, ordering: .relaxed) }
             tenants[customer] = tenant
             return tenant
         }

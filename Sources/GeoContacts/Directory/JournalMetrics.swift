@@ -8,9 +8,7 @@ import Metrics
 /// bootstrapped would otherwise keep no-op ones. A commit costs far more than the lookup.
 package enum JournalMetrics {
     package static func committed(store: String, changes: Int, in duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        Timer(label: "geocontacts_journal_commit_seconds", dimensions: [("store", store)])
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        Timer(label: "geocontacts_journal_commit_seconds", dimensions: [("store", store)]).record(duration: duration)
         Recorder(label: "geocontacts_journal_batch_changes", dimensions: [("store", store)]).record(changes)
     }
 }
