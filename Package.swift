@@ -147,7 +147,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: strict),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "GeoDataGeneration"], swiftSettings: strict),
         .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport", "GeoDataGeneration"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsTestSupportTests",

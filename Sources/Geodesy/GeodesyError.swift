@@ -20,6 +20,9 @@ public struct GeodesyError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let longitudeOutOfRange = Code(rawValue: "longitude-out-of-range")
         /// The coordinate lies outside the area where the CRS's transformation is defined.
         public static let outsideCRSDomain = Code(rawValue: "outside-crs-domain")
+        /// A polygon is malformed (a ring not closed, too few vertices, an edge too long, a
+        /// vertex at a pole, …); the message says which ring and position.
+        public static let invalidPolygon = Code(rawValue: "invalid-polygon")
         /// PROJ failed to transform for another reason.
         public static let transformationFailed = Code(rawValue: "transformation-failed")
     }
