@@ -97,11 +97,13 @@ extension GeoPolygon {
             var inside = containsNorthPole
             for i in index.edges(near: point.longitude) {
                 let edge = edges[Int(i)]
-                let d = Self.normalized(point.longitude - edge.start.longitude)
-                let span = edge.span
-                guard span >= 0 ? (d >= 0 && d <= span) : (d >= span && d <= 0) else { continue }
-                // Half-open in longitude, so that a vertex on the meridian counts once.
-                let crosses = span > 0 ? d < span : (span < 0 && d < 0)
+                // Each vertex's side of the point's meridian, computed the same way for both of
+                // its edges (a vertex on the meridian counts as east), so that a vertex near
+                // the meridian is crossed exactly once whatever the rounding.
+                let a = Self.normalized(edge.start.longitude - point.longitude)
+                let b = Self.normalized(edge.end.longitude - point.longitude)
+                guard abs(a - b) < 180, min(a, b) <= 0, max(a, b) >= 0 else { continue }
+                let crosses = (a >= 0) != (b >= 0)
                 if point.latitude > edge.north { continue }
                 if point.latitude < edge.south {
                     if crosses { inside.toggle() }
@@ -109,7 +111,7 @@ extension GeoPolygon {
                 }
                 let inverse = Geodesic.wgs84.inverse(from: edge.start, to: point)
                 if inverse.distance <= GeoPolygon.boundaryTolerance { return .boundary }
-                if span == 0 {
+                if edge.span == 0 {
                     // A meridian edge, and the point on its meridian.
                     let low = min(edge.start.latitude, edge.end.latitude), high = max(edge.start.latitude, edge.end.latitude)
                     if point.latitude >= low && point.latitude <= high { return .boundary }

@@ -161,13 +161,24 @@ extension RTree {
         where isIncluded: ((Element) -> Bool)? = nil
     ) -> [Neighbor<Element>] {
         guard count > 0, !isEmpty, !(maxDistance < 0), point.isValid else { return [] }
-        return withExtendedLifetime(root) { root in
+        return _nearest(to: point, count: count, maxDistance: maxDistance, region: nil, where: isIncluded)
+    }
+
+    /// The search behind both public `nearest` calls; `region`, when given, prunes nodes by its
+    /// bounds and admits only entries it contains.
+    @inlinable func _nearest(
+        to point: Coordinate, count: Int, maxDistance: Double, region: _PolygonRegion?,
+        where isIncluded: ((Element) -> Bool)?
+    ) -> [Neighbor<Element>] {
+        withExtendedLifetime(root) { root in
             guard let isIncluded else {
-                var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance, filter: nil)
+                var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance,
+                                                     filter: nil, region: region)
                 return search.run(root)
             }
             return withoutActuallyEscaping(isIncluded) { filter in
-                var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance, filter: filter)
+                var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance,
+                                                     filter: filter, region: region)
                 return search.run(root)
             }
         }
@@ -182,6 +193,8 @@ extension RTree {
     /// The query's ECEF position in metres.
     @usableFromInline let origin: (x: Double, y: Double, z: Double)
     @usableFromInline let filter: ((Element) -> Bool)?
+    /// Only entries in this region, and only nodes its bounds meet.
+    @usableFromInline let region: _PolygonRegion?
     @usableFromInline var ranking: _Ranking<Element>
     @usableFromInline var nodes: Heap<_NodeItem<Element>>
     /// The nearest child of the node expanded last, held out of `nodes`: best-first, the
@@ -194,13 +207,15 @@ extension RTree {
     /// The query's unit vector in Float, for the hot loops.
     @usableFromInline let qf: SIMD4<Float>
 
-    @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?) {
+    @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
+                    region: _PolygonRegion? = nil) {
         self.point = point
         let vectors = _Geometry.vectors(point)
         self.q = vectors.unit
         self.qf = _Geometry.floatVector(q)
         self.origin = vectors.ecef
         self.filter = filter
+        self.region = region
         // A nearest-1 search's queues start as large as glibc serves from its per-thread
         // cache (requests up to 1,032 bytes: a 32-byte array header and the items), rarely
         // outgrown; larger k start at 64 items, which its slower general path serves.
@@ -229,6 +244,7 @@ extension RTree {
             guard d2 <= reachSquared else { continue }
             let entry = leaf.entries[index]
             if let filter, !filter(entry.element) { continue }
+            if let region, !region.contains(entry.location) { continue }
             // A point coincident with the query is exactly 0 m away (both poles and the
             // antimeridian included): an answer now, without the queues. Common at a pole.
             if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location) {
@@ -274,6 +290,7 @@ extension RTree {
             guard _Boxes.minimum(d2) <= reachSquared else { continue }
             let first = chunk * _Boxes.width
             for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reachSquared {
+                if let region, !region.mayHold(node.boxes[first + lane]) { continue }
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
                                      node: Unmanaged.passUnretained(node.children[first + lane]))
                 if let best = next {
@@ -347,6 +364,7 @@ extension RTree {
                         for i in 0..<parent.children.count {
                             let d2 = bounds[l * chunks + i / _Boxes.width][i % _Boxes.width]
                             guard d2 <= reachSquared else { continue }
+                            if let region, !region.mayHold(parent.boxes[i]) { continue }
                             let child = Unmanaged.passUnretained(parent.children[i])
                             guard child.toOpaque() != taken.toOpaque() else { continue }
                             nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2), node: child))

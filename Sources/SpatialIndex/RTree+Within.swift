@@ -48,19 +48,26 @@ extension RTree {
         in box: GeoBox, where isIncluded: ((Element) -> Bool)? = nil
     ) -> [Neighbor<Element>] {
         guard !isEmpty, box.south <= box.north else { return [] }
-        let query = _Geometry.vectorBounds(of: box)
+        return _elements(in: _BoxRegion(box: box), where: isIncluded)
+    }
+
+    /// Every entry in `region`, ascending by element, with distance 0: the nodes whose boxes
+    /// the region's bounds miss are skipped, the entries in the rest tested exactly.
+    @inlinable func _elements<Region: _Region>(
+        in region: Region, where isIncluded: ((Element) -> Bool)?
+    ) -> [Neighbor<Element>] {
         var out: [Neighbor<Element>] = []
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
-                for e in node.entries where query.intersects(e.box) {
+                for e in node.entries where region.mayHold(e.box) {
                     let location = e.location
-                    if box.contains(location) && isIncluded?(e.element) != false {
+                    if region.contains(location) && isIncluded?(e.element) != false {
                         out.append(Neighbor(element: e.element, location: location, distance: 0))
                     }
                 }
             } else {
-                for i in node.children.indices where query.intersects(node.boxes[i]) {
+                for i in node.children.indices where region.mayHold(node.boxes[i]) {
                     stack.append(node.children[i])
                 }
             }
@@ -68,6 +75,28 @@ extension RTree {
         out.sort { $0.element < $1.element }
         return out
     }
+}
+
+/// A query region: bounds on its unit vectors that prune the traversal, and the exact test.
+@usableFromInline protocol _Region {
+    /// Whether the region may hold a point of a node or entry whose unit vectors `box` bounds.
+    func mayHold(_ box: _Box) -> Bool
+    /// Whether `location` is in the region.
+    func contains(_ location: Coordinate) -> Bool
+}
+
+/// A latitude/longitude box as a query region.
+@usableFromInline struct _BoxRegion: _Region {
+    @usableFromInline let box: GeoBox
+    @usableFromInline let bounds: _Box
+
+    @inlinable init(box: GeoBox) {
+        self.box = box
+        bounds = _Geometry.vectorBounds(of: box)
+    }
+
+    @inlinable @inline(__always) func mayHold(_ other: _Box) -> Bool { bounds.intersects(other) }
+    @inlinable func contains(_ location: Coordinate) -> Bool { box.contains(location) }
 }
 
 extension _Geometry {

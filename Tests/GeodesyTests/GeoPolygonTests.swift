@@ -47,6 +47,9 @@ struct GeoPolygonTests {
         #expect(!north.contains(c(70, 17)))
         #expect(!north.contains(c(-90, 0)))
         #expect(north.bounds[0].north == 90)
+        // 3e-14° west of the antimeridian, where a vertex sits: crossed once, not twice.
+        #expect(!north.contains(c(13.5, 179.99999999999997)))
+        #expect(north.contains(c(85, 179.99999999999997)))
         let westward = try GeoPolygon(rings: [Array(eastward.reversed())])
         #expect(!westward.contains(c(90, 0)))
         #expect(!westward.contains(c(85, 17)))
@@ -237,10 +240,8 @@ struct GeoPolygonTests {
             let meridianNormal = SIMD3(-sin(lambda), cos(lambda), 0)
             for i in vectors.indices {
                 let u = vectors[i], v = vectors[(i + 1) % vectors.count]
-                let lu = atan2(u.y, u.x), lv = atan2(v.y, v.x)
-                let span = Self.delta((lv - lu) * 180 / .pi), d = Self.delta((lambda - lu) * 180 / .pi)
-                let crosses = span > 0 ? (d >= 0 && d < span) : (span < 0 && d >= span && d < 0)
-                guard crosses else { continue }
+                let a = Self.delta((atan2(u.y, u.x) - lambda) * 180 / .pi), b = Self.delta((atan2(v.y, v.x) - lambda) * 180 / .pi)
+                guard abs(a - b) < 180, (a >= 0) != (b >= 0) else { continue }
                 var x = Self.cross(Self.cross(u, v), meridianNormal)
                 x /= (x * x).sum().squareRoot()
                 if (x.x * cos(lambda) + x.y * sin(lambda)) < 0 { x = -x }
