@@ -33,7 +33,8 @@ public struct GeoContactsService: Sendable {
     static let routeList: [(HTTPRequest.Method, String)] = [
         (.get, "/health"), (.get, "/health/ready"), (.get, "/openapi.yaml"),
         (.post, "/v1/contacts"), (.get, "/v1/contacts"), (.post, "/v1/contactBatches"),
-        (.get, "/v1/contacts/nearest"), (.get, "/v1/contacts/within"),
+        (.get, "/v1/contacts/nearest"), (.post, "/v1/contacts/nearest"),
+        (.get, "/v1/contacts/within"), (.post, "/v1/contacts/within"),
         (.get, "/v1/contacts/{id}"), (.patch, "/v1/contacts/{id}"), (.delete, "/v1/contacts/{id}"),
         (.get, "/v1/contacts/{id}/children"), (.get, "/v1/contacts/{id}/ancestors"),
         (.get, "/v1/contacts/{id}/descendants"),

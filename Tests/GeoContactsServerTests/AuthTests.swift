@@ -14,6 +14,8 @@ import Foundation
         (.get, "/v1/contacts", nil),
         (.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12", nil),
         (.get, "/v1/contacts/within?latitude=51.5&longitude=-0.12&radius=1000", nil),
+        (.post, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12", PolygonRouteTests.south),
+        (.post, "/v1/contacts/within", PolygonRouteTests.south),
         (.get, "/v1/contacts/1", nil),
         (.patch, "/v1/contacts/1", #"{"name":"Changed"}"#),
         (.delete, "/v1/contacts/1?children=cascade", nil),
@@ -27,7 +29,7 @@ import Foundation
     ]
 
     static func scope(for method: HTTPRequest.Method, _ uri: String) -> String {
-        if method == .get { return "contacts:read" }
+        if method == .get || uri.hasPrefix("/v1/contacts/nearest") || uri.hasPrefix("/v1/contacts/within") { return "contacts:read" }
         return uri.hasPrefix("/v1/contactGroups") || uri.hasPrefix("/v1/customFieldDefinitions") ? "contacts:admin" : "contacts:write"
     }
 

@@ -68,6 +68,7 @@ import Testing
             (filter.groupId.map { c.groupId == $0 } ?? true)
                 && (filter.customField.map { c.customField($0.definitionId) == $0.value } ?? true)
                 && (filter.ancestorId.map { inSubtree(c.id, of: $0, in: byID) } ?? true)
+                && (filter.polygon.map { $0.contains(c.location) } ?? true)
         }
     }
 
@@ -99,7 +100,26 @@ import Testing
         SpatialFilter(groupId: small, ancestorId: ContactID(1)),
         SpatialFilter(groupId: big, ancestorId: ContactID(1), customField: CustomFieldValue(definitionId: size.id, value: "M")),
         SpatialFilter(groupId: small, customField: CustomFieldValue(definitionId: size.id, value: "XL")),
+        SpatialFilter(polygon: europe),
+        SpatialFilter(polygon: acrossTheAntimeridian),
+        SpatialFilter(polygon: southPolarCap),
+        SpatialFilter(groupId: big, polygon: europe),
+        SpatialFilter(groupId: remote, polygon: southPolarCap),
+        SpatialFilter(ancestorId: ContactID(1), polygon: acrossTheAntimeridian),
+        SpatialFilter(ancestorId: ContactID(4999), polygon: europe),
+        SpatialFilter(customField: CustomFieldValue(definitionId: size.id, value: "XL"), polygon: europe),
     ]
+
+    static func ring(_ points: [(Double, Double)]) -> [Coordinate] {
+        (points + [points[0]]).map { Coordinate(latitude: $0.0, longitude: $0.1) }
+    }
+    static let europe = try! GeoPolygon(rings: [ring([(40, -10), (40, 20), (48, 25), (55, 20), (55, -10)])])
+    static let acrossTheAntimeridian = try! GeoPolygon(polygons: [
+        [ring([(-60, 170), (-60, -170), (10, -170), (10, 170)]), ring([(-10, 175), (-10, -175), (0, -175), (0, 175)])],
+        [ring([(50, 0), (50, 5), (52, 5), (52, 0)])],
+    ])
+    /// Westward around the South pole: the cap south of 85° S.
+    static let southPolarCap = try! GeoPolygon(rings: [ring((0..<8).map { (-85.0, 180 - Double($0) * 45) })])
 
     @Test func combinedQueriesMatchBruteForce() throws {
         print("SpatialQueryTests seed: \(Self.seed)")
@@ -128,6 +148,16 @@ import Testing
                 let got = try world.snapshot.contacts(in: box, filter: filter)
                 #expect(got.map(\.contact.id) == expected, "filter \(filter) box \(box)")
                 #expect(got.allSatisfy { $0.distance == 0 })
+            }
+            for polygon in [Self.europe, Self.acrossTheAntimeridian, Self.southPolarCap] {
+                let expected = candidates.filter { polygon.contains($0.location) }.map(\.id).sorted()
+                var got: [ContactID] = []
+                for n in 1... {
+                    let page = try world.snapshot.contacts(inside: polygon, filter: filter, page: PageRequest(pageNumber: n, pageSize: 1000))
+                    got += page.items.map(\.contact.id)
+                    if page.items.count < 1000 { break }
+                }
+                #expect(got == expected, "filter \(filter) polygon \(polygon)")
             }
         }
     }

@@ -10,11 +10,15 @@ public struct SpatialFilter: Hashable, Sendable {
     public var ancestorId: ContactID?
     /// Only contacts whose custom field `definitionId` has exactly `value`.
     public var customField: CustomFieldValue?
+    /// Only contacts inside this polygon (geodesic edges, boundary included; see ``GeoPolygon``).
+    public var polygon: GeoPolygon?
 
-    public init(groupId: GroupID? = nil, ancestorId: ContactID? = nil, customField: CustomFieldValue? = nil) {
+    public init(groupId: GroupID? = nil, ancestorId: ContactID? = nil, customField: CustomFieldValue? = nil,
+                polygon: GeoPolygon? = nil) {
         self.groupId = groupId
         self.ancestorId = ancestorId
         self.customField = customField
+        self.polygon = polygon
     }
 
     /// No restriction.
@@ -53,7 +57,11 @@ extension CustomerSnapshot {
             neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
                                             among: small.lazy.map { ($0, self.contacts[$0]!.location) })
         case .tree(let tree, let isIncluded):
-            neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
+            if let polygon = filter.polygon {
+                neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, inside: polygon, where: isIncluded)
+            } else {
+                neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
+            }
         }
         return hits(neighbors)
     }
@@ -74,7 +82,7 @@ extension CustomerSnapshot {
             neighbors = SpatialScan.neighbors(within: radius, of: point,
                                               among: small.lazy.map { ($0, self.contacts[$0]!.location) })
         case .tree(let tree, let isIncluded):
-            neighbors = tree.neighbors(within: radius, of: point, where: isIncluded)
+            neighbors = tree.neighbors(within: radius, of: point, where: isIncluded).filter { filter.admits($0.location) }
         }
         return hits(neighbors)
     }
@@ -97,7 +105,7 @@ extension CustomerSnapshot {
                 return box.contains(location) ? Neighbor(element: id, location: location, distance: 0) : nil
             }
         case .tree(let tree, let isIncluded):
-            neighbors = tree.elements(in: box, where: isIncluded)
+            neighbors = tree.elements(in: box, where: isIncluded).filter { filter.admits($0.location) }
         }
         return hits(neighbors)
     }
@@ -114,9 +122,10 @@ extension CustomerSnapshot {
         neighbors.map { ContactHit(contact: contacts[$0.element]!, distance: $0.distance) }
     }
 
-    /// How a filter is evaluated: scan a small explicit candidate set (already filtered), or
-    /// search an R-tree (the group's own when a group is named) with an optional predicate
-    /// evaluated during the traversal.
+    /// How a filter is evaluated: scan a small explicit candidate set (already filtered, the
+    /// polygon included), or search an R-tree (the group's own when a group is named) with an
+    /// optional predicate evaluated during the traversal (the polygon is left to the caller:
+    /// the tree prunes by it, or the caller tests the locations it finds).
     enum CandidatePlan {
         case scan([ContactID])
         case tree(RTree<ContactID>, ((ContactID) -> Bool)?)
@@ -172,9 +181,17 @@ extension CustomerSnapshot {
         default: isIncluded = { id in predicates.allSatisfy { $0(id) } }
         }
         if let driver, driver.count <= max(Self.scanThreshold, tree.count / 16) {
-            return .scan(isIncluded.map { driver.filter($0) } ?? driver)
+            let included = isIncluded.map { driver.filter($0) } ?? driver
+            return .scan(filter.polygon == nil ? included : included.filter { filter.admits(contacts[$0]!.location) })
         }
         return .tree(tree, filter.groupId == nil || predicates.count > 1 ? isIncluded : nil)
+    }
+}
+
+extension SpatialFilter {
+    /// Whether a location passes the filter's polygon (every location does without one).
+    func admits(_ location: Coordinate) -> Bool {
+        polygon?.contains(location) ?? true
     }
 }
 

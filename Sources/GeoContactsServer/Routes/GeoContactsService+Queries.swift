@@ -19,6 +19,32 @@ extension GeoContactsService {
             let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
             return ContactJSON.items(hits, withDistance: true).response()
         }
+        // Nearest inside a polygon: the GET's parameters, and the polygon (GeoJSON) as the body.
+        router.post("/v1/contacts/nearest") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let snapshot = try await snapshot(as: caller, request)  // the scope before any PROJ work
+            var filter = try spatialFilter(input)
+            filter.polygon = try GeoPolygon(geoJSON: await input.jsonBody(limit: configuration.maximumBodySize))
+            let crs = try input.string("crs")
+            await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
+            let point = try directory.point(latitude: input.requiredDouble("latitude"),
+                                            longitude: input.requiredDouble("longitude"), crs: crs)
+            let count = try input.int("count", default: 10)
+            let maxDistance = try input.double("maxDistance") ?? .infinity
+            let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
+            return ContactJSON.items(hits, withDistance: true).response()
+        }
+        // Every contact inside a polygon (GeoJSON body), ascending by id, paged like a box.
+        router.post("/v1/contacts/within") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            let input = RequestInput(request, context: context)
+            let filter = try spatialFilter(input)
+            let page = try input.page()
+            let snapshot = try await snapshot(as: caller, request)
+            let polygon = try GeoPolygon(geoJSON: await input.jsonBody(limit: configuration.maximumBodySize))
+            return try ContactJSON.page(snapshot.contacts(inside: polygon, filter: filter, page: page), withDistance: false).response()
+        }
         router.get("/v1/contacts/within") { request, context in
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
