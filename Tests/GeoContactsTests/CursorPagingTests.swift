@@ -101,3 +101,54 @@ struct CursorPagingTests {
         #expect(pages == 12)
     }
 }
+
+/// Depth-first descendants with a cursor: following `next` lists exactly the pre-order of
+/// numbered pages, on a random forest with deep chains and wide fans.
+@Suite("Descendant cursors")
+struct DescendantCursorTests {
+    @Test func followingNextListsThePreOrder() async throws {
+        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        let caller = Fixture.caller()
+        var rng = SeededGenerator(seed: 11)
+        var ids: [ContactID] = [try await directory.create(Fixture.draft("root"), as: caller)]
+        for i in 0..<1_500 {
+            // Mostly under recent contacts (deep chains), sometimes under the root (a wide fan).
+            let parent = i % 5 == 0 ? ids[0] : ids[max(0, ids.count - Int.random(in: 1...8, using: &rng))]
+            ids.append(try await directory.create(Fixture.draft("c\(i)", parent: parent), as: caller))
+        }
+        let snapshot = directory.snapshot(of: Fixture.customer)
+        for root in [ids[0], ids[7], ids[500]] {
+            var expected: [ContactID] = []
+            var n = 1
+            while true {
+                let page = try snapshot.descendants(of: root, order: .depthFirst, page: PageRequest(pageNumber: n, pageSize: 1000))
+                expected += page.items.map(\.id)
+                if page.items.count < 1000 { break }
+                n += 1
+            }
+            for size in [1, 7, 100] {
+                let (got, _) = try CursorPagingTests.follow(pageSize: size) { (page) throws(ContactProblem) in
+                    try snapshot.descendants(of: root, order: .depthFirst, page: page)
+                }
+                #expect(got == expected, "root \(root) page size \(size)")
+            }
+            // pageNumber counts from the cursor.
+            if expected.count > 30 {
+                let third = try snapshot.descendants(of: root, order: .depthFirst, page: PageRequest(after: expected[9], pageNumber: 3, pageSize: 5))
+                #expect(third.items.map(\.id) == Array(expected[20..<25]))
+            }
+        }
+        // A cursor that is not a descendant, the root itself, or breadth-first order: refused.
+        for bad in [ids[0], ids[7]] {
+            #expect(syncProblem { () throws(ContactProblem) in
+                _ = try snapshot.descendants(of: ids[7], order: .depthFirst, page: PageRequest(after: bad, pageSize: 5))
+            }?.errors?["after"] != nil)
+        }
+        #expect(syncProblem { () throws(ContactProblem) in
+            _ = try snapshot.descendants(of: ids[0], order: .breadthFirst, page: PageRequest(after: ids[3], pageSize: 5))
+        }?.status == 400)
+        #expect(syncProblem { () throws(ContactProblem) in
+            _ = try snapshot.descendants(of: ids[0], order: .depthFirst, page: PageRequest(after: ContactID(999_999), pageSize: 5))
+        }?.status == 400)
+    }
+}

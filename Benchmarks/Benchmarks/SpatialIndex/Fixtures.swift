@@ -67,6 +67,12 @@ enum Fixtures {
         return start
     }
 
+    /// The benchmark polygons' rings as flat arrays, for Boost.
+    nonisolated(unsafe) static var polygonRings: [(latitudes: [Double], longitudes: [Double])] = data.polygonRings.map {
+        ($0.map(\.latitude), $0.map(\.longitude))
+    }
+    nonisolated(unsafe) static var geographicPeer = GeographicPeer(data)
+
     static func currentLocations(_ name: String) -> [Coordinate] {
         locations[name] ?? data.points
     }

@@ -234,6 +234,43 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Polygons: every point inside a 24-vertex star of ~5 km around a query (geodesic edges).
+    // The RTree answers the ids (sorted); Boost counts, testing each candidate in the polygon's
+    // envelope with bg::within on geographic coordinates.
+    // Both report `answers` (points inside, averaged over the polygons measured): equal counts
+    // show that they answer the same question.
+    let answers = BenchmarkMetric.custom("answers", polarity: .prefersLarger, useScalingFactor: false)
+    var polygonConfiguration = perOperation
+    polygonConfiguration.metrics.append(answers)
+    Benchmark("Polygon.RTree", configuration: guarded(polygonConfiguration)) { benchmark in
+        let polygons = Fixtures.data.polygons
+        let tree = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Polygon.RTree", by: n, modulo: polygons.count)
+        var total = 0
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            let count = tree.elements(inside: polygons[(start + j) % polygons.count]).count
+            total &+= count
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(answers, total / max(1, n))
+    }
+    Benchmark("Polygon.BoostGeographic", configuration: polygonConfiguration) { benchmark in
+        let rings = Fixtures.polygonRings
+        let peer = Fixtures.geographicPeer
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Polygon.BoostGeographic", by: n, modulo: rings.count)
+        var total = 0
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            let ring = rings[(start + j) % rings.count]
+            total &+= peer.countInside(latitudes: ring.latitudes, longitudes: ring.longitudes)
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(answers, total / max(1, n))
+    }
+
     // MARK: Memory (one iteration; reports the index's heap bytes per point)
 
     let memory = Benchmark.Configuration(

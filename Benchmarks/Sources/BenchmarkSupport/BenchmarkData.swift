@@ -28,6 +28,11 @@ public struct BenchmarkData: Sendable {
     /// near it, clamped at the poles).
     public let boxes: [GeoBox]
 
+    /// A polygon around each of the first 1,000 queries: a 24-vertex star (concave: each vertex
+    /// 60–100% of ``radius`` from the query, in clockwise order), its closed ring as given.
+    public let polygonRings: [[Coordinate]]
+    public let polygons: [GeoPolygon]
+
     /// The radius, metres, of the radius benchmarks.
     public static let radius = 5_000.0
 
@@ -42,6 +47,22 @@ public struct BenchmarkData: Sendable {
         latitudes = points.map(\.latitude)
         longitudes = points.map(\.longitude)
         boxes = queries.map { Self.box(around: $0, halfWidth: 0.1) }
+        var generator = SeededGenerator(seed: seed &+ 7)
+        var rings: [[Coordinate]] = []
+        var polygons: [GeoPolygon] = []
+        for q in queries.prefix(1_000) {
+            let centre = Coordinate(latitude: min(89.9, max(-89.9, q.latitude)), longitude: q.longitude)
+            var ring = (0..<24).map { k in
+                Geodesic.wgs84.destination(from: centre, azimuth: Double(k) * 15,
+                                           distance: Self.radius * Double.random(in: 0.6...1, using: &generator))
+            }
+            ring.append(ring[0])
+            guard let polygon = try? GeoPolygon(rings: [ring]) else { continue }
+            rings.append(ring)
+            polygons.append(polygon)
+        }
+        polygonRings = rings
+        self.polygons = polygons
     }
 
     public var count: Int { points.count }

@@ -84,3 +84,29 @@ public final class Peer {
     /// Heap bytes the index holds (counting allocator for Boost, `SpaceUsed()` for S2).
     public var bytes: Int { peer_index_bytes(handle) }
 }
+
+/// Boost.Geometry's rtree over geographic points, for the polygon benchmark
+/// (`peer_geographic_index`). Owns its handle; not `Sendable` (see ``Peer``).
+public final class GeographicPeer {
+    private let handle: OpaquePointer
+
+    /// Bulk-loads every point of `data` (ids are positions).
+    public init(_ data: BenchmarkData) {
+        handle = data.latitudes.withUnsafeBufferPointer { lat in
+            data.longitudes.withUnsafeBufferPointer { lon in
+                peer_geographic_index_create(lat.baseAddress, lon.baseAddress, lat.count)
+            }
+        }
+    }
+
+    deinit { peer_geographic_index_destroy(handle) }
+
+    /// How many points lie inside the closed clockwise ring (flat latitude and longitude arrays).
+    public func countInside(latitudes: [Double], longitudes: [Double]) -> Int {
+        latitudes.withUnsafeBufferPointer { lat in
+            longitudes.withUnsafeBufferPointer { lon in
+                peer_geographic_index_count_inside(handle, lat.baseAddress, lon.baseAddress, lat.count)
+            }
+        }
+    }
+}

@@ -284,3 +284,47 @@ size_t peer_index_count(const peer_index *index) { return index->count(); }
 size_t peer_index_bytes(const peer_index *index) { return index->bytes(); }
 
 } // extern "C"
+
+// ---------------------------------------------------------------------------------------
+// Boost.Geometry on geographic coordinates, for polygons
+
+namespace {
+using GeoPoint = bg::model::point<double, 2, bg::cs::geographic<bg::degree>>;
+using GeoBox = bg::model::box<GeoPoint>;
+using GeoPolygon = bg::model::polygon<GeoPoint>;  // clockwise, closed
+using GeoValue = std::pair<GeoPoint, int32_t>;
+} // namespace
+
+struct peer_geographic_index {
+    bgi::rtree<GeoValue, bgi::rstar<16>> tree;
+    GeoPolygon polygon;
+};
+
+extern "C" {
+
+peer_geographic_index *peer_geographic_index_create(const double *latitudes, const double *longitudes, size_t count) {
+    std::vector<GeoValue> v;
+    v.reserve(count);
+    for (size_t i = 0; i < count; ++i) v.emplace_back(GeoPoint(longitudes[i], latitudes[i]), static_cast<int32_t>(i));
+    auto *index = new peer_geographic_index();
+    index->tree = bgi::rtree<GeoValue, bgi::rstar<16>>(v.begin(), v.end());
+    return index;
+}
+
+void peer_geographic_index_destroy(peer_geographic_index *index) { delete index; }
+
+size_t peer_geographic_index_count_inside(peer_geographic_index *index, const double *latitudes,
+                                          const double *longitudes, size_t count) {
+    GeoPolygon &polygon = index->polygon;
+    polygon.clear();
+    for (size_t i = 0; i < count; ++i) polygon.outer().push_back(GeoPoint(longitudes[i], latitudes[i]));
+    GeoBox envelope;
+    bg::envelope(polygon, envelope);
+    size_t n = 0;
+    index->tree.query(bgi::intersects(envelope) &&
+                          bgi::satisfies([&](const GeoValue &v) { return bg::within(v.first, polygon); }),
+                      boost::make_function_output_iterator([&](const GeoValue &) { ++n; }));
+    return n;
+}
+
+} // extern "C"

@@ -116,15 +116,21 @@ extension CustomerSnapshot {
     /// A page of the descendants of `id` (the subtree without `id` itself), in breadth-first or
     /// depth-first (pre-order) order, siblings ascending by id.
     ///
-    /// - Throws: 404 for an unknown contact.
+    /// Depth-first pages also take a cursor (``PageRequest/after``, a descendant: the page's
+    /// ``Page/next``): the traversal resumes right after it, rebuilt from its path to `id`, so a
+    /// page costs the path's siblings and the page, never the pages before it. Breadth-first
+    /// pages are numbered only.
+    ///
+    /// - Throws: 404 for an unknown contact; 400 `invalid-parameter` (`after`) for a cursor with
+    ///   breadth-first order or one that is not a descendant of `id`.
     /// - Complexity: O(v + Σ c log c) where v is the number of contacts visited before the
     ///   page ends (at most the subtree): never the customer's size, and iterative, so a chain
-    ///   a million deep is fine.
+    ///   a million deep is fine. With a cursor, v counts from the cursor, plus its depth.
     public func descendants(of id: ContactID, order: TraversalOrder = .breadthFirst, page: PageRequest)
         throws(ContactProblem) -> Page<Contact>
     {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
-        try page.requireNumberedPaging()
+        if order == .breadthFirst { try page.requireNumberedPaging() }
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
         var items: [Contact] = []
@@ -147,13 +153,41 @@ extension CustomerSnapshot {
                 }
             }
         case .depthFirst:
-            var stack = Array(sortedChildren(of: id).reversed())
+            var stack = try depthFirstStack(under: id, after: page.after)
             while let next = stack.popLast() {
                 guard visit(next) else { break }
                 stack.append(contentsOf: sortedChildren(of: next).reversed())
             }
         }
-        return Page(items: items, request: page)
+        var result = Page(items: items, request: page)
+        if order == .depthFirst { result.next = items.count == page.pageSize ? items.last?.id : nil }
+        return result
+    }
+
+    /// The pre-order traversal's stack (next on top) right after `cursor`, or at the start of
+    /// `root`'s descendants without one: the cursor's children, then the later siblings of
+    /// each contact on its path up to `root`.
+    private func depthFirstStack(under root: ContactID, after cursor: ContactID?) throws(ContactProblem) -> [ContactID] {
+        guard let cursor else { return Array(sortedChildren(of: root).reversed()) }
+        var path: [ContactID] = []  // the cursor up to a child of root
+        var current = cursor
+        while current != root {
+            guard let contact = contacts[current], let parent = contact.parentId else {
+                throw .parameter("after", "must be a descendant of contact \(root)")
+            }
+            path.append(current)
+            current = parent
+        }
+        guard !path.isEmpty else { throw .parameter("after", "must be a descendant of contact \(root)") }
+        var stack: [ContactID] = []
+        for node in path.reversed() {
+            guard let parent = contacts[node]?.parentId else { continue }
+            let siblings = sortedChildren(of: parent)
+            let later = siblings[(siblings.firstIndex { $0 > node } ?? siblings.endIndex)...]
+            stack.append(contentsOf: later.reversed())
+        }
+        stack.append(contentsOf: sortedChildren(of: cursor).reversed())
+        return stack
     }
 
     func sortedChildren(of id: ContactID) -> [ContactID] {

@@ -49,7 +49,7 @@ public struct PageRequest: Hashable, Sendable {
     ///
     /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `after`.
     func requireNumberedPaging() throws(ContactProblem) {
-        if after != nil { throw .parameter("after", "applies only to listings ordered by contact id; use pageNumber") }
+        if after != nil { throw .parameter("after", "applies only to listings ordered by contact id and to depth-first descendants; use pageNumber") }
     }
 
     /// How many items precede the page, or `nil` if that overflows.

@@ -110,7 +110,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let id = try input.contactID()
-            let page = try input.page()
+            let page = try input.page(allowingCursor: true)
             let order: TraversalOrder
             switch try input.string("order") {
             case nil, "breadthFirst": order = .breadthFirst
@@ -119,7 +119,8 @@ extension GeoContactsService {
                 throw HTTPProblem.invalidParameter("order", "must be breadthFirst or depthFirst, not \"\(other.prefix(40))\"")
             }
             let snapshot = try await snapshot(as: caller, request)
-            return try ContactJSON.page(snapshot.descendants(of: id, order: order, page: page)).response()
+            let descendants = try snapshot.descendants(of: id, order: order, page: page)
+            return ContactJSON.page(descendants, withCursor: order == .depthFirst).response()
         }
     }
 }

@@ -65,6 +65,21 @@ size_t peer_index_count(const peer_index *index);
 /// Heap bytes the index holds: a counting allocator for Boost, SpaceUsed() for S2.
 size_t peer_index_bytes(const peer_index *index);
 
+/// Boost.Geometry's rtree (rstar<16>) over geographic points (bg::cs::geographic<degree>,
+/// WGS84), bulk-loaded from points 0..<count, for polygon queries.
+typedef struct peer_geographic_index peer_geographic_index;
+
+peer_geographic_index *peer_geographic_index_create(const double *latitudes, const double *longitudes, size_t count);
+
+void peer_geographic_index_destroy(peer_geographic_index *index);
+
+/// How many points lie inside a polygon given as one closed clockwise ring of `count`
+/// positions: the rtree's candidates within the polygon's geographic envelope, each tested
+/// with bg::within and Boost's default geographic strategy (edges are geodesics, by Andoyer's
+/// formula).
+size_t peer_geographic_index_count_inside(peer_geographic_index *index, const double *latitudes,
+                                          const double *longitudes, size_t count);
+
 #ifdef __cplusplus
 }
 #endif
