@@ -7,7 +7,7 @@ struct GeoContactsCommand: AsyncParsableCommand {
         abstract: "In-memory geospatial contacts: service, import/export and queries.",
         subcommands: [
             ServeCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, NearestCommand.self,
-            WithinCommand.self, DescendantsCommand.self, AncestorsCommand.self, StatsCommand.self,
+            WithinCommand.self, InsideCommand.self, DescendantsCommand.self, AncestorsCommand.self, StatsCommand.self,
             DefineGroupCommand.self, DefineFieldCommand.self, DevCommand.self,
         ]
     )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoContacts
+import Geodesy
 import GeoContactsInterchange
 
 /// Prints contacts (with distances when given) as JSON lines or an aligned table.
@@ -59,16 +60,59 @@ struct NearestCommand: ParsableCommand {
     @Option(help: "Only within this many metres.") var maxDistance: Double?
     @Option(help: "Only members of this group.") var group: Int64?
     @Option(help: "Only the subtree of this contact (its descendants).") var subtree: Int64?
+    @Option(help: "Only inside this GeoJSON Polygon or MultiPolygon (a file; edges are geodesics).") var polygon: String?
     @Option(help: "json or table.") var format: OutputFormat = .table
 
     func run() throws {
+        let area = try polygon.map(readPolygon)
         try data.query(as: customer) { directory, snapshot throws(ContactProblem) in
             let point = try directory.point(latitude: latitude, longitude: longitude, crs: crs)
             let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance ?? .infinity,
                                             filter: SpatialFilter(groupId: group.map { GroupID($0) },
-                                                                  ancestorId: subtree.map { ContactID($0) }))
+                                                                  ancestorId: subtree.map { ContactID($0) }, polygon: area))
             printContacts(hits.map { ($0.contact, $0.distance) }, format: format)
         }
+    }
+}
+
+/// `inside`: every contact inside a polygon.
+struct InsideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inside", abstract: "The contacts inside a GeoJSON Polygon or MultiPolygon (geodesic edges), by id.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var customer: CustomerOption
+    @Option(help: "A file holding the GeoJSON Polygon or MultiPolygon geometry.") var polygon: String
+    @Option(help: "Only members of this group.") var group: Int64?
+    @Option(help: "Only the subtree of this contact (its descendants).") var subtree: Int64?
+    @Option(help: "json or table.") var format: OutputFormat = .table
+
+    func run() throws {
+        let area = try readPolygon(polygon)
+        try data.query(as: customer) { _, snapshot throws(ContactProblem) in
+            let filter = SpatialFilter(groupId: group.map { GroupID($0) }, ancestorId: subtree.map { ContactID($0) })
+            var contacts: [Contact] = []
+            var page = PageRequest.all
+            while true {
+                let result = try snapshot.contacts(inside: area, filter: filter, page: page)
+                contacts += result.items.map(\.contact)
+                guard let next = result.next else { break }
+                page = try PageRequest(after: next, pageSize: PageRequest.maximumPageSize)
+            }
+            printContacts(contacts.map { ($0, nil) }, format: format)
+        }
+    }
+}
+
+/// A GeoJSON polygon from a file; an unreadable file or a bad polygon is one line on stderr.
+func readPolygon(_ path: String) throws -> GeoPolygon {
+    guard let bytes = FileManager.default.contents(atPath: path) else {
+        throw CommandFailure("cannot read the polygon file \(path)")
+    }
+    do {
+        return try GeoPolygon(geoJSON: bytes)
+    } catch {
+        throw CommandFailure("\(path): \(error.description)")
     }
 }
 

@@ -338,6 +338,31 @@ struct CLITests {
         let within = try Self.expectSuccess(["within", "--data", ws.data, "--customer", "1", "--latitude", "50",
                                              "--longitude", "1", "--radius", "400000", "--format", "json"]).stdout
         #expect(within.split(separator: "\n").count == 2)
+        // A polygon from a GeoJSON file: `inside` lists by id, `nearest --polygon` nearest first,
+        // both exactly the contacts `GeoPolygon.contains`.
+        let ring = "[[-10,40],[10,40],[10,60],[-10,60],[-10,40]]"
+        let polygonPath = try ws.file("area.geojson", #"{"type":"Polygon","coordinates":["# + ring + "]}")
+        let polygon = try GeoPolygon(rings: [[(40.0, -10.0), (40, 10), (60, 10), (60, -10), (40, -10)].map {
+            Coordinate(latitude: $0.0, longitude: $0.1)
+        }])
+        let everything = try Self.expectSuccess(["nearest", "--data", ws.data, "--customer", "1", "--latitude", "51",
+                                                 "--longitude", "0", "--count", "1000", "--format", "json"]).stdout
+            .split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let insideByDistance = everything.filter { c in
+            let location = c["location"] as! [String: Any]
+            return polygon.contains(Coordinate(latitude: location["latitude"] as! Double, longitude: location["longitude"] as! Double))
+        }.map { $0["id"] as! Int }
+        #expect(!insideByDistance.isEmpty && insideByDistance.count < everything.count)
+        let inside = try Self.expectSuccess(["inside", "--data", ws.data, "--customer", "1", "--polygon", polygonPath,
+                                             "--format", "json"]).stdout
+        #expect(inside.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! Int }
+                == insideByDistance.sorted())
+        let nearestInside = try Self.expectSuccess(["nearest", "--data", ws.data, "--customer", "1", "--latitude", "51",
+                                                    "--longitude", "0", "--count", "2", "--polygon", polygonPath, "--format", "json"]).stdout
+        #expect(nearestInside.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! Int }
+                == Array(insideByDistance.prefix(2)))
+        let badPolygon = try Support.run(["inside", "--data", ws.data, "--customer", "1", "--polygon", try ws.file("bad.geojson", "{}")])
+        #expect(badPolygon.status != 0 && badPolygon.stderr.split(separator: "\n").count == 1)
         let missing = try Support.run(["descendants", "--data", ws.data, "--customer", "1", "--id", "999"])
         #expect(missing.status != 0)
         #expect(missing.stderr.hasPrefix("Error: contact-not-found"))

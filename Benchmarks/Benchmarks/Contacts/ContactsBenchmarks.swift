@@ -137,5 +137,24 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(try snapshot.contacts(matching: filter, page: page))
             }
         }
+        // A deep page of 100 — page 1,000 at 1M contacts; at smaller sizes the last full page
+        // of the group — by number and from the cursor of the page before (the `next` a client
+        // following the listing holds): the cursor's page costs what page 1 does.
+        let deepPage = min(1000, BenchmarkData.shared.count * 999 / 1000 / 100)
+        Benchmark("List.\(label)DeepPage", configuration: perCall) { benchmark in
+            let page = try PageRequest(pageNumber: deepPage, pageSize: 100)
+            benchmark.startMeasurement()
+            let snapshot = try ContactsFixtures.directory.snapshot(as: ContactsFixtures.caller)
+            blackHole(try snapshot.contacts(matching: filter, page: page))
+        }
+        Benchmark("List.\(label)DeepCursorPage", configuration: perCall) { benchmark in
+            let snapshot = try ContactsFixtures.directory.snapshot(as: ContactsFixtures.caller)
+            let before = try snapshot.contacts(matching: filter, page: PageRequest(pageNumber: deepPage - 1, pageSize: 100))
+            guard let cursor = before.next else { return }
+            let page = try PageRequest(after: cursor, pageSize: 100)
+            benchmark.startMeasurement()
+            let current = try ContactsFixtures.directory.snapshot(as: ContactsFixtures.caller)
+            blackHole(try current.contacts(matching: filter, page: page))
+        }
     }
 }

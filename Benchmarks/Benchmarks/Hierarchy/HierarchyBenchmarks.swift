@@ -74,6 +74,23 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, page: page))
     }
+    // Depth-first, the last page of 1,000 by number and from the cursor of the page before
+    // (found outside the measurement, as a client following `next` holds it).
+    Benchmark("Descendants.Subtree100kDepthFirstLastPage", configuration: whole) { benchmark in
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
+        let page = try PageRequest(pageNumber: 100, pageSize: 1000)
+        benchmark.startMeasurement()
+        blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, order: .depthFirst, page: page))
+    }
+    Benchmark("Descendants.Subtree100kDepthFirstCursorLastPage", configuration: whole) { benchmark in
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
+        let before = try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, order: .depthFirst,
+                                              page: PageRequest(pageNumber: 99, pageSize: 1000))
+        guard let cursor = before.next else { return }
+        let page = try PageRequest(after: cursor, pageSize: 1000)
+        benchmark.startMeasurement()
+        blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, order: .depthFirst, page: page))
+    }
     Benchmark("SubtreeSize.Subtree100k", configuration: whole) { benchmark in
         let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         benchmark.startMeasurement()
