@@ -4,6 +4,7 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Already in the graph through HummingbirdTesting; `import --server` posts with it.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),  // NIOHTTP1: the client's request types
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -95,7 +97,6 @@ let package = Package(
             dependencies: [
                 "GeoContacts",
                 "Geodesy",
-                "SpatialIndex",
                 "GeoDataGeneration",  // the sample data
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -104,11 +105,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: strict
         ),
-        // The command-line tool: serve, token, import, export, knn, bench, demo.
+        // The command-line tool: serve, token, import, export, queries (nearest, within, inside,
+        // descendants, ancestors), stats, define; developer tools under `dev`.
         .executableTarget(
             name: "geocontacts",
             dependencies: [
@@ -123,12 +126,11 @@ let package = Package(
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        // Deterministic data (clusters, uniform, poles, antimeridian, duplicates) and exact
-        // brute-force oracles, for tests and benchmarks only.
         // Generated locations (uniform and skewed mixes, city centres, a seeded generator): the
         // sample data, `geocontacts dev generate` and the benchmarks.
         .target(name: "GeoDataGeneration", dependencies: ["Geodesy"], swiftSettings: strict),
@@ -159,6 +161,7 @@ let package = Package(
             dependencies: [
                 "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
             ],
             swiftSettings: strict
         ),
@@ -167,6 +170,7 @@ let package = Package(
             dependencies: [
                 "GeoContactsPostgres", "GeoContacts", "Geodesy", "GeoDataGeneration",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -178,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsTests",
-            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex"],
+            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", .product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
     ],

@@ -1,4 +1,5 @@
 public import GeoContacts
+import Geodesy
 
 /// Writes contacts in an import format so that importing the output into an empty customer
 /// (with the same groups and definitions) and exporting again gives the same bytes: ids

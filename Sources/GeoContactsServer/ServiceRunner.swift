@@ -2,6 +2,7 @@ public import GeoContacts
 import Hummingbird
 public import Logging
 public import ServiceLifecycle
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc

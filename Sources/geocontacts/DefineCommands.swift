@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoContacts
+import GeoContactsSQLite
 
 /// `define-group`: defines or renames a contact group of a customer.
 struct DefineGroupCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import GeoContacts
 import Geodesy
 import GeoContactsInterchange
+import GeoContactsSQLite
 
 /// Prints contacts (with distances when given) as JSON lines or an aligned table.
 func printContacts(_ contacts: [(contact: Contact, distance: Double?)], format: OutputFormat) {

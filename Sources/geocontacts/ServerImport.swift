@@ -3,6 +3,7 @@ import Foundation
 import GeoContacts
 import GeoContactsInterchange
 import NIOCore
+import NIOHTTP1
 
 /// An import into a running service through its bulk endpoint (`POST /v1/contactBatches`,
 /// NDJSON bodies, durable before it answers): requests of at most ``requestSize`` rows, with

@@ -68,7 +68,7 @@ struct StatsCommand: ParsableCommand {
     /// Bytes the allocator has handed out and not taken back (small chunks and mmapped ones).
     private static func heapInUse() -> Int {
         #if canImport(Glibc)
-        let info = mallinfo2()
+        let info = geocontacts_heap_statistics()
         return Int(info.uordblks) + Int(info.hblkhd)
         #else
         return 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoContactsServer
+import GeoContactsSQLite
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

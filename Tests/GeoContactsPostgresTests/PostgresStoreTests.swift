@@ -6,6 +6,7 @@ import Testing
 @testable import GeoContacts
 @testable import GeoContactsPostgres
 import Geodesy
+import HashTreeCollections
 
 /// The throwaway server's URL (Scripts/postgres-test-server.sh, started by `make test`).
 /// Without it these tests fail, unless GEOCONTACTS_SKIP_POSTGRES_TESTS=1 disables them.

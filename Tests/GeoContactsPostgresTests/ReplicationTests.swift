@@ -5,6 +5,7 @@ import Testing
 @testable import GeoContactsPostgres
 import GeoDataGeneration
 import Geodesy
+import HashTreeCollections
 
 /// Two replicas (two `PostgresContactStorage`s, each with its own client, directory and
 /// replicator) on one database.

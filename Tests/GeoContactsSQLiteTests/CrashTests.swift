@@ -4,6 +4,7 @@ import Testing
 import GeoContactsSQLite
 import GeoDataGeneration
 import Geodesy
+import HashTreeCollections
 
 /// A child process (`geocontacts durability-probe`) writes contacts from many concurrent
 /// writers and prints each acknowledged id; the test SIGKILLs it at random moments,

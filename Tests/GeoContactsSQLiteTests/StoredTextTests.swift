@@ -3,6 +3,7 @@ import Testing
 @testable import GeoContacts
 @testable import GeoContactsSQLite
 import Geodesy
+import HashTreeCollections
 
 /// What is acknowledged is what comes back after a restart (issue 17, items 4–6): NUL is
 /// refused, lengths count Unicode scalars, -0 is stored as +0.

@@ -2,6 +2,7 @@ import Foundation
 @testable import GeoContacts
 import GeoContactsSQLite
 import Geodesy
+import HashTreeCollections
 
 enum Support {
     static let everything: Set<Scope> = [.read, .write, .admin]

@@ -4,6 +4,7 @@ import GeoContacts
 import Hummingbird
 import HTTPTypes
 import Testing
+import HummingbirdTesting
 
 @Suite("Bulk create route") struct BatchRouteTests {
     static let valid = #"{"name":"N1","groupId":1,"location":{"latitude":51.5,"longitude":-0.1}}"#

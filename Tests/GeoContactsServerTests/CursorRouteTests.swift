@@ -2,6 +2,7 @@ import Foundation
 import GeoContacts
 @testable import GeoContactsServer
 import Testing
+import HTTPTypes
 
 /// `after` and `next` on the listings ordered by id.
 @Suite("Cursor paging over HTTP") struct CursorRouteTests {

@@ -3,6 +3,7 @@ import GeoContacts
 import Testing
 
 import Foundation
+import HTTPTypes
 
 /// Ids defined near the top of Int64 (through the library, as `geocontacts define-group --id`
 /// does) must make the next allocation a 409, never an arithmetic trap.

@@ -2,6 +2,7 @@
 import Hummingbird
 import HTTPTypes
 import Testing
+import Foundation
 
 @Suite("OpenAPI document") struct OpenAPITests {
     /// (method, path) pairs of the document: path keys at two spaces under `paths:`, method

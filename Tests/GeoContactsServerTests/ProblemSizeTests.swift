@@ -2,6 +2,7 @@ import Foundation
 import GeoContacts
 @testable import GeoContactsServer
 import Testing
+import HTTPTypes
 
 /// A 422 lists at most `ProblemDetails.maximumErrorCount` properties, with `errorCount` when
 /// there were more (issue 17, item 10): one request cannot make an answer of megabytes.

@@ -4,6 +4,7 @@ import JWTKit
 import Testing
 
 import Foundation
+import HTTPTypes
 
 /// Tokens signed with the right key that must still be refused (issue 17, item 15): another
 /// header `alg`, `nbf` or `iat` ahead of the clock beyond the leeway, no `exp`.

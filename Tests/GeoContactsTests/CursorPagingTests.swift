@@ -2,6 +2,7 @@ import Geodesy
 import GeoDataGeneration
 import Testing
 @testable import GeoContacts
+import HashTreeCollections
 
 /// Keyset paging (`PageRequest(after:)`): following `next` from the first page lists exactly
 /// what numbered pages list, on every path (dense ids walked, small sets sliced, sparse ids).

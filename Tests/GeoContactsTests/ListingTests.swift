@@ -2,6 +2,7 @@ import Geodesy
 import GeoDataGeneration
 import Testing
 @testable import GeoContacts
+import HashTreeCollections
 
 @Suite("Listing pages")
 struct ListingTests {

@@ -1,6 +1,7 @@
 import GeoDataGeneration
 import Testing
 @testable import GeoContacts
+import HashTreeCollections
 
 /// A replica catching up applies a *delta* (the touched rows as they are now) to the state it
 /// has: ``CustomerSnapshot/applying(_:)-delta`` must order the changes so that each is valid,

@@ -1,3 +1,4 @@
+import HashTreeCollections
 extension ContactDirectory {
     /// Creates a contact ("Create a contact", 201 with the new id).
     ///

@@ -1,3 +1,4 @@
+import HashTreeCollections
 
 /// The order in which ``CustomerSnapshot/descendants(of:order:page:)`` visits a subtree.
 public enum TraversalOrder: String, Hashable, Sendable, CaseIterable {

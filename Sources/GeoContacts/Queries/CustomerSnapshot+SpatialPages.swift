@@ -1,5 +1,6 @@
 public import Geodesy
 import SpatialIndex
+import HashTreeCollections
 
 extension CustomerSnapshot {
     /// One page of the contacts within `radius` metres of `point` (WGS84 geodesic), in the

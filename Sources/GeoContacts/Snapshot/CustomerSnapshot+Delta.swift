@@ -1,3 +1,4 @@
+import HashTreeCollections
 extension CustomerSnapshot {
     /// This state moved to a later version of a shared store: `delta`'s rows (as they are at
     /// that version) turned into changes in an order where each one is valid, each re-checked

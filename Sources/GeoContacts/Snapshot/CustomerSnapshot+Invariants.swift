@@ -1,3 +1,6 @@
+import Geodesy
+import HashTreeCollections
+import SpatialIndex
 /// A failed consistency check of a ``CustomerSnapshot``: a bug, never a user error.
 public struct SnapshotInvariantError: Error, CustomStringConvertible {
     public var message: String

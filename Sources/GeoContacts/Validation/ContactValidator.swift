@@ -1,4 +1,5 @@
 import Geodesy
+import HashTreeCollections
 
 /// Validates a create or a patch against one snapshot and builds the resulting contact,
 /// collecting *every* failure before throwing one 422.

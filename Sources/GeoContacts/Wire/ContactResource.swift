@@ -1,3 +1,4 @@
+import Geodesy
 /// A contact as the API answers it: the contract's JSON names plus `id`, with every nullable
 /// property present (as `null` when unset) and `customFields` sorted by `definitionId`.
 ///

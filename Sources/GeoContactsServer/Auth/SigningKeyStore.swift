@@ -6,10 +6,9 @@ import Musl
 import Darwin
 #endif
 
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
 public import Foundation
+#if canImport(CoreFoundation)
+import CoreFoundation  // `stat`'s members, as Foundation re-exports them
 #endif
 
 /// Where the token signing key comes from: `GEOCONTACTS_JWT_KEY` in the environment, or

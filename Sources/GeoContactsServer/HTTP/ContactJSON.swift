@@ -1,5 +1,6 @@
 import GeoContacts
 import Hummingbird
+import Geodesy
 
 /// Contact responses written as JSON bytes directly (``JSONWriter``): the same text
 /// Foundation's `JSONEncoder` produces with `.sortedKeys` and `.withoutEscapingSlashes` (a test
