@@ -147,9 +147,9 @@ struct DescendantCursorTests {
         }
         #expect(syncProblem { () throws(ContactProblem) in
             _ = try snapshot.descendants(of: ids[0], order: .breadthFirst, page: PageRequest(after: ids[3], pageSize: 5))
-        }?.status == 400)
+        }?.status == 422)
         #expect(syncProblem { () throws(ContactProblem) in
             _ = try snapshot.descendants(of: ids[0], order: .depthFirst, page: PageRequest(after: ContactID(999_999), pageSize: 5))
-        }?.status == 400)
+        }?.status == 422)
     }
 }

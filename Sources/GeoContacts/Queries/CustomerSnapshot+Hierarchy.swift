@@ -122,8 +122,9 @@ extension CustomerSnapshot {
     /// page costs the path's siblings and the page, never the pages before it. Breadth-first
     /// pages are numbered only.
     ///
-    /// - Throws: 404 for an unknown contact; 400 `invalid-parameter` (`after`) for a cursor with
-    ///   breadth-first order or one that is not a descendant of `id`.
+    /// - Throws: 404 for an unknown contact; 422 `validation-failed` (`errors.after`) for a
+    ///   cursor with breadth-first order or one that is not a descendant of `id` (well-formed,
+    ///   but not a position of this traversal).
     /// - Complexity: O(v + Σ c log c) where v is the number of contacts visited before the
     ///   page ends (at most the subtree): never the customer's size, and iterative, so a chain
     ///   a million deep is fine. With a cursor, v counts from the cursor, plus its depth.
@@ -131,7 +132,9 @@ extension CustomerSnapshot {
         throws(ContactProblem) -> Page<Contact>
     {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
-        if order == .breadthFirst { try page.requireNumberedPaging() }
+        if order == .breadthFirst, page.after != nil {
+            throw .validation(["after": ["applies to depth-first order only; breadth-first pages are numbered"]])
+        }
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
         var items: [Contact] = []
@@ -174,12 +177,12 @@ extension CustomerSnapshot {
         var current = cursor
         while current != root {
             guard let contact = contacts[current], let parent = contact.parentId else {
-                throw .parameter("after", "must be a descendant of contact \(root)")
+                throw .validation(["after": ["must be a descendant of contact \(root)"]])
             }
             path.append(current)
             current = parent
         }
-        guard !path.isEmpty else { throw .parameter("after", "must be a descendant of contact \(root)") }
+        guard !path.isEmpty else { throw .validation(["after": ["must be a descendant of contact \(root)"]]) }
         var stack: [ContactID] = []
         for node in path.reversed() {
             guard let parent = contacts[node]?.parentId else { continue }
