@@ -103,6 +103,18 @@ enum PostgresRows {
                     ON CONFLICT (customer_id, id) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type,
                         options = EXCLUDED.options, group_ids = EXCLUDED.group_ids
                     """, logger: logger)
+            case .groupRemoved(let group):
+                // The feed names the group as when it was defined; a replica finds its row gone.
+                kind = "group"
+                object = group.id.rawValue
+                try await connection.query(
+                    "DELETE FROM contact_group WHERE customer_id = \(c) AND id = \(group.id.rawValue)", logger: logger)
+            case .definitionRemoved(let definition):
+                kind = "definition"
+                object = definition.id.rawValue
+                try await connection.query(
+                    "DELETE FROM custom_field_definition WHERE customer_id = \(c) AND id = \(definition.id.rawValue)",
+                    logger: logger)
             }
             try await connection.query("""
                 INSERT INTO contact_changes (customer_id, version, position, kind, object_id)
@@ -200,8 +212,12 @@ enum PostgresRows {
         delta.groups = try await groups(of: customer, ids: groupIDs, on: connection, logger: logger)
         delta.definitions = try await definitions(of: customer, ids: definitionIDs, on: connection, logger: logger)
         delta.contacts = try await contacts(of: customer, ids: contactIDs, on: connection, logger: logger)
+        // What the feed names and has no row any more was removed.
         let present = Set(delta.contacts.map(\.id))
         delta.removed = Set(contactIDs.map { ContactID($0) }).subtracting(present).sorted()
+        delta.removedGroups = Set(groupIDs.map { GroupID($0) }).subtracting(delta.groups.map(\.id)).sorted()
+        delta.removedDefinitions = Set(definitionIDs.map { DefinitionID($0) })
+            .subtracting(delta.definitions.map(\.id)).sorted()
         return delta
     }
 

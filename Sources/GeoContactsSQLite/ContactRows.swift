@@ -53,6 +53,14 @@ enum ContactRows {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [c, definition.id.rawValue, definition.name, definition.type.rawValue,
                                              options, groups])
+            case .groupRemoved(let group):
+                // Its contacts were moved away by earlier changes of the batch.
+                try db.cachedStatement(sql: "DELETE FROM contact_group WHERE customer = ? AND id = ?")
+                    .execute(arguments: [c, group.id.rawValue])
+            case .definitionRemoved(let definition):
+                // Its values were cleared by earlier changes of the batch.
+                try db.cachedStatement(sql: "DELETE FROM custom_field_definition WHERE customer = ? AND id = ?")
+                    .execute(arguments: [c, definition.id.rawValue])
             }
         }
         if let highestCreated {

@@ -38,8 +38,9 @@ public struct GeoContactsService: Sendable {
         (.get, "/v1/contacts/{id}"), (.patch, "/v1/contacts/{id}"), (.delete, "/v1/contacts/{id}"),
         (.get, "/v1/contacts/{id}/children"), (.get, "/v1/contacts/{id}/ancestors"),
         (.get, "/v1/contacts/{id}/descendants"),
-        (.get, "/v1/contactGroups"), (.post, "/v1/contactGroups"),
+        (.get, "/v1/contactGroups"), (.post, "/v1/contactGroups"), (.delete, "/v1/contactGroups/{id}"),
         (.get, "/v1/customFieldDefinitions"), (.post, "/v1/customFieldDefinitions"),
+        (.delete, "/v1/customFieldDefinitions/{id}"),
     ]
 
     /// The application listening on the configured host and port.

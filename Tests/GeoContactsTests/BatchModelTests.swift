@@ -5,7 +5,9 @@ import Testing
 @testable import GeoContacts
 
 /// Randomized: single creates, updates, removals and bulk creates (some atomic, some with
-/// invalid items) arrive while a batch is in flight and form the next batch; batches become
+/// invalid items), group and custom-field definitions created and removed (refused while in
+/// use, or moving the group's contacts, or clearing the definition's values), arrive while a
+/// batch is in flight and form the next batch; batches become
 /// durable or fail at random. Every outcome must equal what a one-write-at-a-time model
 /// answers (a failed batch: its accepted writes answer `storage-failed` and change nothing),
 /// and readers must see exactly the model's durable state at every moment, never a write
@@ -18,6 +20,10 @@ import Testing
         case bulk([ContactDraft], atomically: Bool)
         case update(ContactID, ContactPatch)
         case remove(ContactID, RemovalPolicy)
+        case createGroup(String)
+        case removeGroup(GroupID, moveContactsTo: GroupID?)
+        case createDefinition(DefinitionDraft)
+        case removeDefinition(DefinitionID, clearingValues: Bool)
     }
 
     enum Outcome: Hashable, Sendable {
@@ -25,7 +31,18 @@ import Testing
         case bulk([Result<ContactID, ContactProblem>])
         case updated
         case removed([ContactID])
+        case group(GroupID)
+        case definition(DefinitionID)
+        /// The contacts a group removal moved or a definition removal cleared.
+        case changed([ContactID])
         case refused(ContactProblem)
+    }
+
+    /// What readers see of the customer: contacts, groups and definitions.
+    struct Observed: Equatable {
+        var contacts: [Contact]
+        var groups: [ContactGroup]
+        var definitions: [CustomFieldDefinition]
     }
 
     static func perform(_ operation: Operation, on directory: ContactDirectory, as caller: Caller) async -> Outcome {
@@ -38,6 +55,12 @@ import Testing
                 try await directory.update(id, with: patch, as: caller)
                 return .updated
             case .remove(let id, let policy): return .removed(try await directory.remove(id, children: policy, as: caller))
+            case .createGroup(let name): return .group(try await directory.createGroup(named: name, as: caller))
+            case .removeGroup(let id, let target):
+                return .changed(try await directory.removeGroup(id, moveContactsTo: target, as: caller))
+            case .createDefinition(let draft): return .definition(try await directory.createCustomField(draft, as: caller))
+            case .removeDefinition(let id, let clearing):
+                return .changed(try await directory.removeCustomField(id, clearingValues: clearing, as: caller))
             }
         } catch {
             return .refused(error)
@@ -55,21 +78,51 @@ import Testing
         return copy
     }
 
-    static func state(_ directory: ContactDirectory, _ customer: CustomerID) throws -> [Contact] {
-        try directory.snapshot(of: customer).contacts(page: .all).items
+    static func state(_ directory: ContactDirectory, _ customer: CustomerID) throws -> Observed {
+        let snapshot = directory.snapshot(of: customer)
+        return Observed(contacts: try snapshot.contacts(page: .all).items, groups: snapshot.groups,
+                        definitions: snapshot.customFieldDefinitions)
     }
 
-    static func randomOperation(_ step: Int, ids: [ContactID], rng: inout SeededGenerator) -> Operation {
+    /// A value of `definition`'s type (a write of a statement is refused).
+    static func value(for definition: CustomFieldDefinition) -> String {
+        switch definition.type {
+        case .boolean: "true"
+        case .integer: "42"
+        case .decimal: "-3.25"
+        case .date: "2024-01-31"
+        case .time: "10:30"
+        case .list: definition.options.first ?? "none"
+        case .systemList: "5"
+        default: "text"
+        }
+    }
+
+    static func randomOperation(_ step: Int, model: Observed, rng: inout SeededGenerator) -> Operation {
+        let ids = model.contacts.map(\.id)
         func id() -> ContactID {
             Int.random(in: 0..<8, using: &rng) == 0 || ids.isEmpty ? ContactID(Int64.random(in: 1...500, using: &rng))
                 : ids.randomElement(using: &rng)!
         }
+        func group() -> GroupID {
+            Int.random(in: 0..<10, using: &rng) == 0 || model.groups.isEmpty ? GroupID(Int64.random(in: 1...20, using: &rng))
+                : model.groups.randomElement(using: &rng)!.id
+        }
+        func definition() -> DefinitionID {
+            Int.random(in: 0..<10, using: &rng) == 0 || model.definitions.isEmpty
+                ? DefinitionID(Int64.random(in: 1...30, using: &rng)) : model.definitions.randomElement(using: &rng)!.id
+        }
+        func fields() -> [CustomFieldInput]? {
+            guard Int.random(in: 0..<3, using: &rng) == 0, let d = model.definitions.randomElement(using: &rng) else { return nil }
+            return [CustomFieldInput(definitionId: d.id, value: value(for: d))]
+        }
         func draft(_ name: String) -> ContactDraft {
-            var draft = Fixture.draft(name, group: Bool.random(using: &rng) ? Fixture.depots : Fixture.sites,
+            var draft = Fixture.draft(name, group: group(),
                                       parent: Bool.random(using: &rng) ? id() : nil,
                                       latitude: Double.random(in: -90...90, using: &rng),
                                       longitude: Double.random(in: -180...180, using: &rng),
                                       reference: "r\(Int.random(in: 0..<5, using: &rng))")
+            draft.customFields = fields()
             switch Int.random(in: 0..<10, using: &rng) {
             case 0: draft.name = " "
             case 1: draft.groupId = GroupID(99)
@@ -79,21 +132,35 @@ import Testing
             return draft
         }
         switch Int.random(in: 0..<100, using: &rng) {
-        case 0..<35: return .create(draft("s\(step)"))
-        case 35..<55:
+        case 0..<30: return .create(draft("s\(step)"))
+        case 30..<48:
             let drafts = (0..<Int.random(in: 1...8, using: &rng)).map { draft("s\(step)-\($0)") }
             return .bulk(drafts, atomically: Bool.random(using: &rng))
-        case 55..<85:
+        case 48..<74:
             var patch = ContactPatch()
             if Bool.random(using: &rng) { patch.name = .value("u\(step)") }
+            if Int.random(in: 0..<4, using: &rng) == 0 { patch.groupId = .value(group()) }
+            if let fields = fields() { patch.customFields = .value(fields) }
             if Bool.random(using: &rng) { patch.parentId = Bool.random(using: &rng) ? .value(id()) : .null }
             if Bool.random(using: &rng) || patch.isEmpty {
                 patch.location = .value(LocationInput(latitude: Double.random(in: -90...90, using: &rng),
                                                       longitude: Double.random(in: -180...180, using: &rng)))
             }
             return .update(id(), patch)
-        default:
+        case 74..<86:
             return .remove(id(), [RemovalPolicy.reject, .reparentChildren, .cascade].randomElement(using: &rng)!)
+        case 86..<89:
+            return .createGroup(Int.random(in: 0..<6, using: &rng) == 0 ? " " : "g\(step)")
+        case 89..<95:
+            return .removeGroup(group(), moveContactsTo: Int.random(in: 0..<3, using: &rng) == 0 ? nil : group())
+        case 95..<97:
+            let types = ["boolean", "integer", "decimal", "text", "date", "time", "list", "systemList", "statement"]
+            let type = types.randomElement(using: &rng)!
+            let restricted = Int.random(in: 0..<5, using: &rng) == 0
+            return .createDefinition(DefinitionDraft(name: "f\(step)", type: type, options: type == "list" ? ["a", "b"] : [],
+                                                     groupIds: restricted ? [group().rawValue] : []))
+        default:
+            return .removeDefinition(definition(), clearingValues: Bool.random(using: &rng))
         }
     }
 
@@ -111,6 +178,7 @@ import Testing
         var model = try await Fixture.directory(customers: [customer])
         journal.isOpen = false
         var step = 0, failedBatches = 0, batches = 0, largest = 0
+        var groupRemovals = 0, definitionRemovals = 0, moved = 0, cleared = 0
 
         for round in 0..<150 {
             let context = "seed \(Self.seed) round \(round)"
@@ -119,8 +187,7 @@ import Testing
             let count = Int.random(in: 1...6, using: &rng)
             var operations: [Operation] = []
             for _ in 0..<count {
-                let ids = try Self.state(model, customer).map(\.id)
-                operations.append(Self.randomOperation(step, ids: ids, rng: &rng))
+                operations.append(Self.randomOperation(step, model: try Self.state(model, customer), rng: &rng))
                 step += 1
             }
             var tasks: [Task<Outcome, Never>] = []
@@ -190,13 +257,19 @@ import Testing
                     let before = scratch.snapshot(of: customer)
                     var expected = await Self.perform(operations[i], on: scratch, as: caller)
                     let after = scratch.snapshot(of: customer)
-                    let changed = try Self.state(scratch, customer) != before.contacts(page: .all).items
+                    let changed = try Self.state(scratch, customer) != Observed(
+                        contacts: before.contacts(page: .all).items, groups: before.groups,
+                        definitions: before.customFieldDefinitions)
                         || after.nextContactID != before.nextContactID
                     if !durable && changed {
                         // A write that changed something answers that its batch could not be stored.
                         expected = .refused(ContactProblem(.storageFailed, detail: "The change could not be stored; nothing was changed."))
                     }
                     #expect(outcomes[i] == expected, "\(context) operation \(i): \(operations[i])")
+                    if durable, case .changed(let ids) = outcomes[i] {
+                        if case .removeGroup = operations[i] { groupRemovals += 1; moved += ids.count }
+                        if case .removeDefinition = operations[i] { definitionRemovals += 1; cleared += ids.count }
+                    }
                 }
                 if durable { model = scratch } else { failedBatches += 1 }
                 batches += 1
@@ -208,6 +281,9 @@ import Testing
             #expect(snapshot.nextContactID == model.snapshot(of: customer).nextContactID, "\(context): next id")
         }
         #expect(failedBatches > 5 && largest >= 4)
-        print("BatchModelTests: \(step) writes in \(batches) batches (largest \(largest)), \(failedBatches) failed, final count \(try Self.state(model, customer).count)")
+        let final = try Self.state(model, customer)
+        #expect(groupRemovals > 5 && definitionRemovals > 5 && moved > 0 && cleared > 0,
+                "removals: \(groupRemovals) groups (\(moved) contacts moved), \(definitionRemovals) definitions (\(cleared) cleared)")
+        print("BatchModelTests: \(step) writes in \(batches) batches (largest \(largest)), \(failedBatches) failed, final count \(final.contacts.count), \(final.groups.count) groups, \(final.definitions.count) definitions; removed \(groupRemovals) groups (\(moved) contacts moved), \(definitionRemovals) definitions (\(cleared) values cleared)")
     }
 }

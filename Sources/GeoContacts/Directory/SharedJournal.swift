@@ -74,7 +74,7 @@ public struct StoredCustomer: Sendable {
 
 /// What changed for one customer between two versions, as the rows are at the later one:
 /// every group, definition and contact that some change in between touched, and which of
-/// the touched contacts no longer exist.
+/// the touched ones no longer exist.
 public struct CustomerDelta: Sendable {
     /// The version these rows are as of.
     public var version: Int64
@@ -86,16 +86,23 @@ public struct CustomerDelta: Sendable {
     public var contacts: [Contact]
     /// Contacts touched in between that no longer exist.
     public var removed: [ContactID]
+    /// Groups touched in between that no longer exist.
+    public var removedGroups: [GroupID]
+    /// Definitions touched in between that no longer exist.
+    public var removedDefinitions: [DefinitionID]
     /// The high-water mark of ids ever handed out, plus one.
     public var nextContactID: Int64
 
     public init(version: Int64, groups: [ContactGroup] = [], definitions: [CustomFieldDefinition] = [],
-                contacts: [Contact] = [], removed: [ContactID] = [], nextContactID: Int64 = 1) {
+                contacts: [Contact] = [], removed: [ContactID] = [], removedGroups: [GroupID] = [],
+                removedDefinitions: [DefinitionID] = [], nextContactID: Int64 = 1) {
         self.version = version
         self.groups = groups
         self.definitions = definitions
         self.contacts = contacts
         self.removed = removed
+        self.removedGroups = removedGroups
+        self.removedDefinitions = removedDefinitions
         self.nextContactID = nextContactID
     }
 }

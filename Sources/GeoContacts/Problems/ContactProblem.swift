@@ -122,6 +122,10 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         ContactProblem(.groupNotFound, detail: "No contact group \(id) exists for this customer.")
     }
 
+    static func definitionNotFound(_ id: DefinitionID) -> ContactProblem {
+        ContactProblem(.definitionNotFound, detail: "No custom field definition \(id) exists for this customer.")
+    }
+
     static func parameter(_ name: String, _ message: String) -> ContactProblem {
         ContactProblem(.invalidParameter, detail: "\(name) \(message).", errors: [name: [message]])
     }

@@ -193,6 +193,9 @@ extension CustomerSnapshot {
     }
 
     /// Why `change` cannot be applied here, or `nil`.
+    ///
+    /// - Complexity: O(log n), plus O(k) for k custom fields; O(n) for the removal of a
+    ///   definition (every contact is looked at) and, on a validation copy, of a group.
     func problem(applying change: ContactChange) -> String? {
         func fits(_ c: Contact) -> String? {
             if groupsByID[c.groupId] == nil { return "contact \(c.id) in unknown group \(c.groupId)" }
@@ -213,6 +216,16 @@ extension CustomerSnapshot {
             return childrenByParent[c.id] != nil ? "removal of \(c.id) with children" : nil
         case .groupDefined, .definitionDefined:
             return nil
+        case .groupRemoved(let group):
+            if groupsByID[group.id] != group { return "stale removal of group \(group.id)" }
+            if hasContacts(in: group.id) { return "removal of group \(group.id) with contacts" }
+            if let definition = definitionRestricted(to: group.id) {
+                return "removal of group \(group.id) that definition \(definition) is restricted to"
+            }
+            return nil
+        case .definitionRemoved(let definition):
+            if definitionsByID[definition.id] != definition { return "stale removal of definition \(definition.id)" }
+            return hasValues(of: definition.id) ? "removal of definition \(definition.id) with values" : nil
         }
     }
 }

@@ -145,7 +145,7 @@ extension CustomerSnapshot {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
         if let ancestor = filter.ancestorId, contacts[ancestor] == nil { throw .contactNotFound(ancestor) }
         if let field = filter.customField, definitionsByID[field.definitionId] == nil {
-            throw ContactProblem(.definitionNotFound, detail: "No custom field definition \(field.definitionId) exists for this customer.")
+            throw .definitionNotFound(field.definitionId)
         }
         var predicates: [(ContactID) -> Bool] = []
         var tree = spatial

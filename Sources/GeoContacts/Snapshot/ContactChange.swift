@@ -6,7 +6,10 @@ import SpatialIndex
 ///
 /// A write produces one or more changes (a cascading removal produces one `.removed` per
 /// contact, deepest first; re-parenting children produces `.updated` for each child before
-/// the `.removed`). Changes are only produced after complete validation.
+/// the `.removed`; removing a group that still has contacts moves each of them with an
+/// `.updated` before the `.groupRemoved`; removing a definition that contacts still carry
+/// clears it from each with an `.updated` before the `.definitionRemoved`). Changes are only
+/// produced after complete validation.
 public enum ContactChange: Hashable, Sendable {
     /// A new contact.
     case created(Contact)
@@ -18,6 +21,10 @@ public enum ContactChange: Hashable, Sendable {
     case groupDefined(ContactGroup)
     /// A custom-field definition was defined or replaced.
     case definitionDefined(CustomFieldDefinition)
+    /// A group was removed: no contact was in it, and no definition was restricted to it.
+    case groupRemoved(ContactGroup)
+    /// A custom-field definition was removed: no contact had a value for it.
+    case definitionRemoved(CustomFieldDefinition)
 }
 
 extension CustomerSnapshot {
@@ -26,7 +33,8 @@ extension CustomerSnapshot {
     /// The change must be valid for this snapshot (produced by the directory's validation or
     /// restored from a journal that was); an invalid one is a programming error.
     ///
-    /// - Complexity: O(log n) amortized, plus O(k) for a contact with k custom fields.
+    /// - Complexity: O(log n) amortized, plus O(k) for a contact with k custom fields; O(1)
+    ///   for groups and definitions.
     mutating func apply(_ change: ContactChange) {
         switch change {
         case .created(let contact):
@@ -67,6 +75,12 @@ extension CustomerSnapshot {
             groupsByID[group.id] = group
         case .definitionDefined(let definition):
             definitionsByID[definition.id] = definition
+        case .groupRemoved(let group):
+            precondition(groupsByID[group.id] == group, "stale removal of group \(group.id)")
+            groupsByID[group.id] = nil
+        case .definitionRemoved(let definition):
+            precondition(definitionsByID[definition.id] == definition, "stale removal of definition \(definition.id)")
+            definitionsByID[definition.id] = nil
         }
     }
 

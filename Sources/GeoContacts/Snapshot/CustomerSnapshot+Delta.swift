@@ -7,10 +7,13 @@ extension CustomerSnapshot {
     /// The order: groups and definitions; then created and changed contacts by their depth
     /// in the new forest, parents first (a contact's new parent, and the parent's whole new
     /// chain of ancestors, is then already in place, so no step makes a cycle, even when two
-    /// contacts swapped places); then removed contacts by their depth, children first.
+    /// contacts swapped places); then removed contacts by their depth, children first; then
+    /// removed definitions (no contact carries them any more), then removed groups (no
+    /// contact is in them and no definition is restricted to them any more).
     ///
     /// - Throws: 500 `internal-error` when the rows do not fit this state (a parent cycle, an
-    ///   unknown parent or group): the caller then loads the customer whole.
+    ///   unknown parent or group, a removed group or definition still in use): the caller
+    ///   then loads the customer whole.
     /// - Complexity: O(k log n) for k touched contacts, plus their ancestor chains.
     func applying(_ delta: CustomerDelta) throws(ContactProblem) -> CustomerSnapshot {
         var changes: [ContactChange] = []
@@ -54,6 +57,12 @@ extension CustomerSnapshot {
         }
         removals.sort { ($0.depth, $1.contact.id) > ($1.depth, $0.contact.id) }
         changes.append(contentsOf: removals.map { .removed($0.contact) })
+        for id in Set(delta.removedDefinitions).sorted() {
+            if let definition = definitionsByID[id] { changes.append(.definitionRemoved(definition)) }
+        }
+        for id in Set(delta.removedGroups).sorted() {
+            if let group = groupsByID[id] { changes.append(.groupRemoved(group)) }
+        }
 
         var next = try applying(changes)
         next.nextContactID = max(next.nextContactID, delta.nextContactID)

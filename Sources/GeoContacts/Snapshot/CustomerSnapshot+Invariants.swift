@@ -11,12 +11,19 @@ extension CustomerSnapshot {
     /// Verifies that every index agrees with the contacts: group members, children and roots,
     /// references, custom-field values, the R-tree (its own invariants too), that every
     /// parent and group exists, that the parent links form a forest (no cycle), and that
-    /// the next id is above every id in use; likewise every group's R-tree.
+    /// the next id is above every id in use; likewise every group's R-tree; and that every
+    /// group a definition is restricted to exists.
     ///
     /// - Throws: ``SnapshotInvariantError`` describing the first disagreement.
     /// - Complexity: O(n log n) for n contacts.
     public func checkInvariants() throws {
         func fail(_ message: String) -> SnapshotInvariantError { SnapshotInvariantError(message: message) }
+        for (id, definition) in definitionsByID {
+            guard definition.id == id else { throw fail("definition keyed \(id) has id \(definition.id)") }
+            for group in definition.groupIds where groupsByID[group] == nil {
+                throw fail("definition \(id) restricted to unknown group \(group)")
+            }
+        }
         var memberTotal = 0, childTotal = 0, referenceTotal = 0, fieldTotal = 0
         var withReference = 0, fieldValues = 0
         for (id, contact) in contacts {

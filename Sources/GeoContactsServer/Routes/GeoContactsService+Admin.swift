@@ -35,6 +35,24 @@ extension GeoContactsService {
             let id = try await directory.createCustomField(DefinitionDraft(json: body), as: caller)
             return try JSONCoding.response(["id": id.rawValue], status: .created)
         }
+        router.delete("/v1/contactGroups/{id}") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            try caller.require(.admin)
+            let input = RequestInput(request, context: context)
+            let id = GroupID(try input.positiveID(of: "contact group"))
+            let target = try input.positiveInt64("moveContactsTo").map { GroupID($0) }
+            try await directory.removeGroup(id, moveContactsTo: target, as: caller)
+            return Response(status: .noContent)
+        }
+        router.delete("/v1/customFieldDefinitions/{id}") { request, context in
+            let caller = try await authenticator.caller(for: request)
+            try caller.require(.admin)
+            let input = RequestInput(request, context: context)
+            let id = DefinitionID(try input.positiveID(of: "custom field definition"))
+            let clearing = try input.bool("clearValues") ?? false
+            try await directory.removeCustomField(id, clearingValues: clearing, as: caller)
+            return Response(status: .noContent)
+        }
     }
 }
 

@@ -28,6 +28,22 @@ struct RequestInput {
         return ContactID(value)
     }
 
+    /// The id in the path (`{id}`) of a `kind` (group, definition): a positive int64, else a 400.
+    func positiveID(of kind: String) throws(HTTPProblem) -> Int64 {
+        let raw = parameters.get("id") ?? ""
+        guard let value = Int64(raw), value.description == raw, value > 0 else {
+            throw HTTPProblem.invalidParameter("id", "must be a positive int64 \(kind) id, not \"\(raw.prefix(40))\"")
+        }
+        return value
+    }
+
+    /// A query parameter naming a group or definition: a positive int64 if given, else a 400.
+    func positiveInt64(_ name: String) throws(HTTPProblem) -> Int64? {
+        guard let value = try int64(name) else { return nil }
+        guard value > 0 else { throw HTTPProblem.invalidParameter(name, "must be a positive int64, not \(value)") }
+        return value
+    }
+
     /// A query parameter given at most once.
     func string(_ name: String) throws(HTTPProblem) -> String? {
         guard let values = query[name] else { return nil }
