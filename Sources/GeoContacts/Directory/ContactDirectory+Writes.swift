@@ -201,8 +201,8 @@ extension ContactDirectory {
     /// - Throws: 403; 422 on `name`; 409 `ids-exhausted`.
     public func createGroup(named name: String, as caller: Caller) async throws(ContactProblem) -> GroupID {
         try caller.require(.admin)
-        try Self.checkGroupName(name)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
+            try Self.checkGroupName(name)  // in the queue, like every write's validation
             let id = try Self.nextID(after: snapshot.groupsByID.keys.max()?.rawValue ?? 0, kind: "contact group")
             return ([.groupDefined(ContactGroup(id: GroupID(id), name: name))], GroupID(id))
         }
