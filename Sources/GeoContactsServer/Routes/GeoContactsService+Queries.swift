@@ -9,15 +9,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             let input = RequestInput(request, context: context)
             let snapshot = try await snapshot(as: caller, request)  // the scope before any PROJ work
-            let crs = try input.string("crs")
-            await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
-            let point = try directory.point(latitude: input.requiredDouble("latitude"),
-                                            longitude: input.requiredDouble("longitude"), crs: crs)
-            let count = try input.int("count", default: 10)
-            let maxDistance = try input.double("maxDistance") ?? .infinity
-            let filter = try spatialFilter(input)
-            let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
-            return ContactJSON.items(hits, withDistance: true).response()
+            return try await nearest(input, in: snapshot, filter: spatialFilter(input))
         }
         // Nearest inside a polygon: the GET's parameters, and the polygon (GeoJSON) as the body.
         router.post("/v1/contacts/nearest") { request, context in
@@ -26,14 +18,7 @@ extension GeoContactsService {
             let snapshot = try await snapshot(as: caller, request)  // the scope before any PROJ work
             var filter = try spatialFilter(input)
             filter.polygon = try GeoPolygon(geoJSON: await input.jsonBody(limit: configuration.maximumBodySize))
-            let crs = try input.string("crs")
-            await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
-            let point = try directory.point(latitude: input.requiredDouble("latitude"),
-                                            longitude: input.requiredDouble("longitude"), crs: crs)
-            let count = try input.int("count", default: 10)
-            let maxDistance = try input.double("maxDistance") ?? .infinity
-            let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
-            return ContactJSON.items(hits, withDistance: true).response()
+            return try await nearest(input, in: snapshot, filter: filter)
         }
         // Every contact inside a polygon (GeoJSON body), ascending by id, paged like a box.
         router.post("/v1/contacts/within") { request, context in
@@ -71,6 +56,19 @@ extension GeoContactsService {
             let hits = try snapshot.contacts(within: radius, of: point, filter: filter, page: page)
             return ContactJSON.page(hits, withDistance: true).response()
         }
+    }
+
+    /// The nearest contacts to the request's point (`latitude`, `longitude`, `crs`, `count`,
+    /// `maxDistance`) that pass `filter`, as the nearest routes answer them.
+    func nearest(_ input: RequestInput, in snapshot: CustomerSnapshot, filter: SpatialFilter) async throws -> Response {
+        let crs = try input.string("crs")
+        await directory.prepareCRS(CollectionOfOne(crs))  // a PROJ transformation is never created on this thread
+        let point = try directory.point(latitude: input.requiredDouble("latitude"),
+                                        longitude: input.requiredDouble("longitude"), crs: crs)
+        let count = try input.int("count", default: 10)
+        let maxDistance = try input.double("maxDistance") ?? .infinity
+        let hits = try snapshot.nearest(to: point, count: count, maxDistance: maxDistance, filter: filter)
+        return ContactJSON.items(hits, withDistance: true).response()
     }
 
     func spatialFilter(_ input: RequestInput) throws -> SpatialFilter {
