@@ -32,8 +32,8 @@ import HTTPTypes
             #expect(both.status == 200)
             #expect(((both.json["items"] as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? NSNumber)?.intValue }
                 == Array(all[5..<7]))
-            // Breadth-first descendants take no cursor: well-formed, not a position of that order.
-            let descendants = try await c.call(.get, "/v1/contacts/\(all[0])/descendants?after=3")
+            // A descendants cursor must be a descendant: well-formed, but not a position of that traversal.
+            let descendants = try await c.call(.get, "/v1/contacts/\(all[0])/descendants?after=\(all[0])")
             #expect(descendants.status == 422 && descendants.problemCode == "validation-failed")
             let bad = try await c.call(.get, "/v1/contacts?after=x")
             #expect(bad.status == 400)

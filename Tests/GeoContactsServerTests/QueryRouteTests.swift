@@ -97,9 +97,10 @@ import Testing
             let second = try await c.call(.get, "/v1/contacts/1/descendants?order=depthFirst&pageSize=1&after=2")
             #expect(Self.ids(second) == [3])
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/1/descendants?order=depthFirst&after=3")) == [])
-            #expect(try await c.call(.get, "/v1/contacts/1/descendants?after=2").status == 422)
+            #expect(Self.ids(try await c.call(.get, "/v1/contacts/1/descendants?after=2")) == [3])
             #expect(try await c.call(.get, "/v1/contacts/2/descendants?order=depthFirst&after=1").status == 422)
-            #expect(!(try await c.call(.get, "/v1/contacts/1/descendants")).body.contains("next"))
+            #expect(try await c.call(.get, "/v1/contacts/2/descendants?after=1").status == 422)
+            #expect((try await c.call(.get, "/v1/contacts/1/descendants")).json.keys.contains("next"))
             let page = try await c.call(.get, "/v1/contacts/3/children")
             #expect(page.body == #"{"items":[],"next":null,"pageItemCount":0,"pageNumber":1,"pageSize":50}"#)
             for path in ["children", "ancestors", "descendants"] {

@@ -91,6 +91,14 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, order: .depthFirst, page: page))
     }
+    Benchmark("Descendants.Subtree100kCursorLastPage", configuration: whole) { benchmark in
+        let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
+        let before = try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, page: PageRequest(pageNumber: 99, pageSize: 1000))
+        guard let cursor = before.next else { return }
+        let page = try PageRequest(after: cursor, pageSize: 1000)
+        benchmark.startMeasurement()
+        blackHole(try snapshot.descendants(of: HierarchyFixtures.subtreeRoot, page: page))
+    }
     Benchmark("SubtreeSize.Subtree100k", configuration: whole) { benchmark in
         let snapshot = try HierarchyFixtures.directory.snapshot(as: HierarchyFixtures.caller)
         benchmark.startMeasurement()

@@ -117,14 +117,16 @@ extension CustomerSnapshot {
     /// A page of the descendants of `id` (the subtree without `id` itself), in breadth-first or
     /// depth-first (pre-order) order, siblings ascending by id.
     ///
-    /// Depth-first pages also take a cursor (``PageRequest/after``, a descendant: the page's
-    /// ``Page/next``): the traversal resumes right after it, rebuilt from its path to `id`, so a
-    /// page costs the path's siblings and the page, never the pages before it. Breadth-first
-    /// pages are numbered only.
+    /// Pages take a cursor (``PageRequest/after``, a descendant: the page's ``Page/next``) in
+    /// either order. Depth-first, the traversal's stack is rebuilt from the cursor's path;
+    /// breadth-first, the rest of the cursor's level is walked lazily from the levels above it
+    /// (``LevelWalk``), and only a page that crosses into the next level rebuilds that level
+    /// whole. So a page costs the cursor's depth, its siblings and the page, not the pages before
+    /// (save the one page a level that crosses into the next).
     ///
     /// - Throws: 404 for an unknown contact; 422 `validation-failed` (`errors.after`) for a
-    ///   cursor with breadth-first order or one that is not a descendant of `id` (well-formed,
-    ///   but not a position of this traversal).
+    ///   cursor that is not a descendant of `id` (well-formed, but not a position of this
+    ///   traversal).
     /// - Complexity: O(v + Σ c log c) where v is the number of contacts visited before the
     ///   page ends (at most the subtree): never the customer's size, and iterative, so a chain
     ///   a million deep is fine. With a cursor, v counts from the cursor, plus its depth.
@@ -132,9 +134,6 @@ extension CustomerSnapshot {
         throws(ContactProblem) -> Page<Contact>
     {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
-        if order == .breadthFirst, page.after != nil {
-            throw .validation(["after": ["applies to depth-first order only; breadth-first pages are numbered"]])
-        }
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
         var items: [Contact] = []
@@ -144,7 +143,20 @@ extension CustomerSnapshot {
         }
         switch order {
         case .breadthFirst:
-            var queue = sortedChildren(of: id)
+            var queue: [ContactID]
+            if let cursor = page.after {
+                // The rest of the cursor's level, then the next level and on, as from the start.
+                let path = try pathBelow(id, to: cursor)
+                var rest = LevelWalk(snapshot: self, root: id, after: path)
+                while let next = rest.next() {
+                    guard visit(next) else { return finished(items, page: page, order: order) }
+                }
+                var level = LevelWalk(snapshot: self, root: id, depth: path.count)
+                queue = []
+                while let node = level.next() { queue.append(contentsOf: sortedChildren(of: node)) }
+            } else {
+                queue = sortedChildren(of: id)
+            }
             var head = 0
             while head < queue.count {
                 let next = queue[head]
@@ -163,17 +175,20 @@ extension CustomerSnapshot {
                 stack.append(contentsOf: sortedChildren(of: next).reversed())
             }
         }
+        return finished(items, page: page, order: order)
+    }
+
+    private func finished(_ items: [Contact], page: PageRequest, order: TraversalOrder) -> Page<Contact> {
         var result = Page(items: items, request: page)
-        if order == .depthFirst { result.next = items.count == page.pageSize ? items.last?.id : nil }
+        result.next = items.count == page.pageSize ? items.last?.id : nil
         return result
     }
 
-    /// The pre-order traversal's stack (next on top) right after `cursor`, or at the start of
-    /// `root`'s descendants without one: the cursor's children, then the later siblings of
-    /// each contact on its path up to `root`.
-    private func depthFirstStack(under root: ContactID, after cursor: ContactID?) throws(ContactProblem) -> [ContactID] {
-        guard let cursor else { return Array(sortedChildren(of: root).reversed()) }
-        var path: [ContactID] = []  // the cursor up to a child of root
+    /// `cursor`'s ancestors below `root` and `cursor` itself, top down (`root` excluded).
+    ///
+    /// - Throws: 422 (`errors.after`) when `cursor` is not a descendant of `root`.
+    private func pathBelow(_ root: ContactID, to cursor: ContactID) throws(ContactProblem) -> [ContactID] {
+        var path: [ContactID] = []
         var current = cursor
         while current != root {
             guard let contact = contacts[current], let parent = contact.parentId else {
@@ -183,8 +198,16 @@ extension CustomerSnapshot {
             current = parent
         }
         guard !path.isEmpty else { throw .validation(["after": ["must be a descendant of contact \(root)"]]) }
+        return path.reversed()
+    }
+
+    /// The pre-order traversal's stack (next on top) right after `cursor`, or at the start of
+    /// `root`'s descendants without one: the cursor's children, then the later siblings of
+    /// each contact on its path up to `root`.
+    private func depthFirstStack(under root: ContactID, after cursor: ContactID?) throws(ContactProblem) -> [ContactID] {
+        guard let cursor else { return Array(sortedChildren(of: root).reversed()) }
         var stack: [ContactID] = []
-        for node in path.reversed() {
+        for node in try pathBelow(root, to: cursor) {
             guard let parent = contacts[node]?.parentId else { continue }
             let siblings = sortedChildren(of: parent)
             let later = siblings[(siblings.firstIndex { $0 > node } ?? siblings.endIndex)...]
@@ -198,5 +221,58 @@ extension CustomerSnapshot {
         guard let children = childrenByParent[id] else { return [] }
         if children.count == 1, let only = children.first { return [only] }  // chains: skip the sort
         return children.sorted()
+    }
+}
+
+/// One level of a breadth-first traversal below `root`, in its order (parents in their level's
+/// order, siblings by id), produced lazily from the levels above: either a whole level, or the
+/// rest of a level after a cursor (its path from `root`). Iterative, however deep the level:
+/// each level keeps the children still to hand out of the parent it took last.
+struct LevelWalk {
+    let snapshot: CustomerSnapshot
+    /// Per level (index 0 = the children of `root`), the nodes still to hand out, and where.
+    var pending: [[ContactID]]
+    var positions: [Int]
+    var level: Int
+
+    /// The whole level `depth` (1 = the children of `root`).
+    init(snapshot: CustomerSnapshot, root: ContactID, depth: Int) {
+        self.snapshot = snapshot
+        pending = Array(repeating: [], count: depth)
+        positions = Array(repeating: 0, count: depth)
+        pending[0] = snapshot.sortedChildren(of: root)
+        level = 0
+    }
+
+    /// The rest of the cursor's level, after `path.last` (`path`: from a child of `root` down).
+    init(snapshot: CustomerSnapshot, root: ContactID, after path: [ContactID]) {
+        self.snapshot = snapshot
+        pending = []
+        positions = []
+        for (k, node) in path.enumerated() {
+            let siblings = snapshot.sortedChildren(of: k == 0 ? root : path[k - 1])
+            pending.append(siblings)
+            positions.append(siblings.firstIndex { $0 > node } ?? siblings.endIndex)
+        }
+        level = path.count - 1
+    }
+
+    /// The next node of the bottom level, or `nil` at its end.
+    mutating func next() -> ContactID? {
+        let bottom = pending.count - 1
+        guard bottom >= 0 else { return nil }
+        while true {
+            if positions[level] < pending[level].count {
+                let node = pending[level][positions[level]]
+                positions[level] += 1
+                if level == bottom { return node }
+                level += 1
+                pending[level] = snapshot.sortedChildren(of: node)
+                positions[level] = 0
+            } else {
+                if level == 0 { return nil }
+                level -= 1
+            }
+        }
     }
 }

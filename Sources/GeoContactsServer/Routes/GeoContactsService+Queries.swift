@@ -118,7 +118,7 @@ extension GeoContactsService {
             }
             let snapshot = try await snapshot(as: caller, request)
             let descendants = try snapshot.descendants(of: id, order: order, page: page)
-            return ContactJSON.page(descendants, withCursor: order == .depthFirst).response()
+            return ContactJSON.page(descendants, withCursor: true).response()
         }
     }
 }
