@@ -46,17 +46,12 @@ extension ContactDirectory {
             guard let moved = snapshot.contactIDs(in: id, limit: limit) else {
                 throw Self.removalTooLarge("Moving the contacts of group \(id)", limit: limit)
             }
-            var changes: [ContactChange] = []
-            changes.reserveCapacity(moved.count + 1)
-            for contactID in moved {
-                guard let old = snapshot.contacts[contactID] else { continue }
-                let misfit = old.customFields.first { snapshot.definitionsByID[$0.definitionId]?.applies(to: target) == false }
+            var changes = try Self.updates(of: moved, in: snapshot) { contact throws(ContactProblem) in
+                let misfit = contact.customFields.first { snapshot.definitionsByID[$0.definitionId]?.applies(to: target) == false }
                 if let misfit {
-                    throw ContactProblem(.inUse, detail: "Contact \(contactID) has a value for custom field \(misfit.definitionId), which does not apply to group \(target); clear it or move the contact first.")
+                    throw ContactProblem(.inUse, detail: "Contact \(contact.id) has a value for custom field \(misfit.definitionId), which does not apply to group \(target); clear it or move the contact first.")
                 }
-                var new = old
-                new.groupId = target
-                changes.append(.updated(old: old, new: new))
+                contact.groupId = target
             }
             changes.append(.groupRemoved(group))
             return (changes, moved)
@@ -92,17 +87,26 @@ extension ContactDirectory {
             guard let cleared = snapshot.contactIDs(withValueOf: id, limit: limit) else {
                 throw Self.removalTooLarge("Clearing custom field \(id)", limit: limit)
             }
-            var changes: [ContactChange] = []
-            changes.reserveCapacity(cleared.count + 1)
-            for contactID in cleared {
-                guard let old = snapshot.contacts[contactID] else { continue }
-                var new = old
-                new.customFields.removeAll { $0.definitionId == id }
-                changes.append(.updated(old: old, new: new))
+            var changes = Self.updates(of: cleared, in: snapshot) { contact in
+                contact.customFields.removeAll { $0.definitionId == id }
             }
             changes.append(.definitionRemoved(definition))
             return (changes, cleared)
         }
+    }
+
+    /// One `.updated` change for each of `ids`, the contact changed by `change`.
+    private static func updates<E: Error>(of ids: [ContactID], in snapshot: CustomerSnapshot,
+                                          _ change: (inout Contact) throws(E) -> Void) throws(E) -> [ContactChange] {
+        var changes: [ContactChange] = []
+        changes.reserveCapacity(ids.count + 1)
+        for id in ids {
+            guard let old = snapshot.contacts[id] else { continue }
+            var new = old
+            try change(&new)
+            changes.append(.updated(old: old, new: new))
+        }
+        return changes
     }
 
     private static func removalTooLarge(_ what: String, limit: Int) -> ContactProblem {

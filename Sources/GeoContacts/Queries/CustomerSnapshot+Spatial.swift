@@ -82,7 +82,7 @@ extension CustomerSnapshot {
             neighbors = SpatialScan.neighbors(within: radius, of: point,
                                               among: small.lazy.map { ($0, self.contacts[$0]!.location) })
         case .tree(let tree, let isIncluded):
-            neighbors = tree.neighbors(within: radius, of: point, where: isIncluded).filter { filter.admits($0.location) }
+            neighbors = filter.keepingInside(tree.neighbors(within: radius, of: point, where: isIncluded))
         }
         return hits(neighbors)
     }
@@ -105,7 +105,7 @@ extension CustomerSnapshot {
                 return box.contains(location) ? Neighbor(element: id, location: location, distance: 0) : nil
             }
         case .tree(let tree, let isIncluded):
-            neighbors = tree.elements(in: box, where: isIncluded).filter { filter.admits($0.location) }
+            neighbors = filter.keepingInside(tree.elements(in: box, where: isIncluded))
         }
         return hits(neighbors)
     }
@@ -192,6 +192,12 @@ extension SpatialFilter {
     /// Whether a location passes the filter's polygon (every location does without one).
     func admits(_ location: Coordinate) -> Bool {
         polygon?.contains(location) ?? true
+    }
+
+    /// The neighbours inside the filter's polygon: all of them, uncopied, without one.
+    func keepingInside(_ neighbors: [Neighbor<ContactID>]) -> [Neighbor<ContactID>] {
+        guard let polygon else { return neighbors }
+        return neighbors.filter { polygon.contains($0.location) }
     }
 }
 

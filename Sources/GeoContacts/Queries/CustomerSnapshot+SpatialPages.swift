@@ -82,7 +82,7 @@ extension CustomerSnapshot {
         case .scan(let small):
             ids = small.filter { contains(contacts[$0]!.location) }
         case .tree(let tree, let isIncluded):
-            ids = search(tree, isIncluded).lazy.filter { filter.admits($0.location) }.map(\.element)
+            ids = filter.keepingInside(search(tree, isIncluded)).map(\.element)
         }
         if let after = page.after { ids.removeAll { $0 <= after } }
         guard offset < ids.count else { return Page(items: [], request: page) }
