@@ -86,7 +86,6 @@ let package = Package(
                 "Geodesy",
                 "SpatialIndex",
                 .product(name: "HashTreeCollections", package: "swift-collections"),
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Metrics", package: "swift-metrics"),  // API only: the journals' metrics
             ],
             swiftSettings: strict

@@ -137,7 +137,7 @@ extension CustomerSnapshot {
 
     /// The contacts in `group`, ascending; `nil` when there are more than `limit`.
     ///
-    /// - Complexity: O(m log m) for m members from the member index; O(n) on a validation copy.
+    /// - Complexity: O(m) for m members from the member index; O(n) on a validation copy.
     func contactIDs(in group: GroupID, limit: Int) -> [ContactID]? {
         var ids: [ContactID] = []
         if isValidationCopy {
@@ -149,7 +149,7 @@ extension CustomerSnapshot {
             guard set.count <= limit else { return nil }
             ids = Array(set)
         }
-        return ids.sorted()
+        return ids
     }
 
     /// The contacts with a value for `definition`, ascending; `nil` when there are more than `limit`.
@@ -161,6 +161,6 @@ extension CustomerSnapshot {
             guard ids.count < limit else { return nil }
             ids.append(id)
         }
-        return ids.sorted()
+        return ids
     }
 }

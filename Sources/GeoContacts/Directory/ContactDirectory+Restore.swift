@@ -87,19 +87,19 @@ extension ContactDirectory {
         var snapshot = CustomerSnapshot(customer: customer, policy: policy ?? defaultPolicy)
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
-        snapshot.buildIndexes(from: &all, positions: positions)
+        snapshot.buildIndexes(from: &all)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         return snapshot
     }
 }
 
 extension CustomerSnapshot {
-    /// Fills the contacts and every index from validated contacts, in bulk: one set of ids is
-    /// built by insertion, then the contacts map, roots, children and (for few groups) the
-    /// member sets are derived from it with structural operations (`TreeDictionary(keys:valueGenerator:)`,
-    /// `TreeSet.filter`) instead of one path-copying insert per contact and index. The
-    /// R-trees are bulk-loaded on another thread meanwhile.
-    mutating func buildIndexes(from all: inout [Contact], positions: ContactPositions) {
+    /// Fills the contacts and every index from validated contacts, in bulk: the contacts and
+    /// the ordered id sets (roots, children, members) are built leaf by leaf from the contacts
+    /// in id order (sorted first unless they come so, as storage reads them), the hash tries
+    /// by insertion; the R-trees are bulk-loaded on another thread meanwhile.
+    mutating func buildIndexes(from all: inout [Contact]) {
+        if !all.indices.dropFirst().allSatisfy({ all[$0 - 1].id < all[$0].id }) { all.sort { $0.id < $1.id } }
         var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
         var childrenOf: [ContactID: [ContactID]] = [:]
         for i in all.indices {
@@ -128,20 +128,10 @@ extension CustomerSnapshot {
             }
             trees.withLock { $0 = (spatial, perGroup) }
         }
-        let contacts = all
-        let ids = TreeSet(all.lazy.map(\.id))
-        self.contacts = TreeDictionary(keys: ids) { contacts[positions[$0]!] }
-        rootIDs = ids.filter { contacts[positions[$0]!].parentId == nil }
-        childrenByParent = TreeDictionary(keys: ids.filter { childrenOf[$0] != nil }) { TreeSet(childrenOf[$0]!) }
-        for (group, entries) in byGroup {
-            if byGroup.count == 1 {
-                members[group] = ids
-            } else if byGroup.count <= 8 {
-                members[group] = ids.filter { contacts[positions[$0]!].groupId == group }
-            } else {
-                members[group] = TreeSet(entries.lazy.map(\.0))
-            }
-        }
+        contacts = ContactIDMap(all.lazy.map { ($0.id, $0) })
+        rootIDs = OrderedContactIDs(all.lazy.filter { $0.parentId == nil }.map(\.id))
+        childrenByParent = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
+        for (group, entries) in byGroup { members[group] = OrderedContactIDs(entries.lazy.map(\.0)) }
         spatialWork.wait()
         if let (spatial, perGroup) = trees.withLock({ $0 }) {
             self.spatial = spatial

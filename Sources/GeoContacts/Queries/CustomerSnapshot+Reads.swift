@@ -28,76 +28,49 @@ extension CustomerSnapshot {
 
     /// A page of contacts in ascending id order, optionally filtered.
     ///
-    /// The smallest of the indexes that the filter names drives the scan; the others are checked
-    /// per contact.
+    /// The smallest of the indexes that the filter names is walked in id order (every index
+    /// of ids is ordered); the other filters are checked per contact.
     /// - Throws: 404 for an unknown `groupId` or `parentId` in the filter.
-    /// - Complexity: O(m log(p·s)) where m is the size of the smallest named index when that is
-    ///   under 1/8 of the customer; otherwise (and without a filter) O(p·s) id probes while ids
-    ///   are dense, as they are unless imported with ids of their own. After a cursor
-    ///   (``PageRequest/after``) p is 1: O(m log s), or O(s + gaps) probes, at any depth.
+    /// - Complexity: without a filter, or with one only, O(log n + s) for a page of s, at any
+    ///   page number or cursor. With several, O(log n + k) where k is the number of contacts
+    ///   of the smallest named index that the walk passes (the reference index, usually one
+    ///   contact a reference, is the smallest).
     public func contacts(matching filter: ContactFilter = ContactFilter(), page: PageRequest) throws(ContactProblem)
         -> Page<Contact>
     {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
         if let parent = filter.parentId, contacts[parent] == nil { throw .contactNotFound(parent) }
-        func matches(_ c: Contact) -> Bool {
-            (filter.groupId.map { c.groupId == $0 } ?? true)
-                && (filter.parentId.map { c.parentId == $0 } ?? true)
-                && (filter.reference.map { c.reference == $0 } ?? true)
-        }
-        // The smallest index set that the filter names, if any.
-        var named: [TreeSet<ContactID>] = []
-        if let group = filter.groupId { named.append(members[group] ?? []) }
-        if let parent = filter.parentId { named.append(childrenByParent[parent] ?? []) }
-        if let reference = filter.reference { named.append(TreeSet(byReference[reference] ?? [])) }
-        let smallest = named.min { $0.count < $1.count }
-
         let ids: [ContactID]
-        let large = smallest.map { $0.count * Self.denseListingFactor >= contacts.count } ?? true
-        if large, let walked = pageByWalkingIDs(page, where: matches) {
-            // Everything, or a large share of it, with dense ids: probe ids in order.
-            ids = walked
-        } else if let smallest {
-            // A small set (or sparse ids): materialize it and select the page.
-            let candidates = smallest.filter { matches(contacts[$0]!) }
-            ids = page.slice(ofSorted: candidates, count: candidates.count)
+        if let reference = filter.reference {
+            let sorted = byReference[reference].map { Array($0).sorted() } ?? []
+            ids = page.ids(from: OrderedIDs.sorted(sorted), where: unmatched(filter, drivenBy: .reference))
+        } else if filter.groupId != nil || filter.parentId != nil {
+            let group = filter.groupId.map { members[$0] ?? [] }
+            let children = filter.parentId.map { childrenByParent[$0] ?? [] }
+            if let group, group.count <= children?.count ?? .max {
+                ids = page.ids(from: .set(group), where: unmatched(filter, drivenBy: .group))
+            } else {
+                ids = page.ids(from: .set(children ?? []), where: unmatched(filter, drivenBy: .parent))
+            }
         } else {
-            ids = page.slice(ofSorted: contacts.keys, count: contacts.count)
+            ids = page.ids(from: .all(contacts), where: nil)
         }
         var result = Page(items: ids.map { contacts[$0]! }, request: page)
         result.next = ids.count == page.pageSize ? ids.last : nil
         return result
     }
 
-    /// A filtered set at least 1/`denseListingFactor` of the customer is listed by probing
-    /// ids in order; a smaller one is materialized and sliced.
-    static var denseListingFactor: Int { 8 }
+    private enum ListingIndex { case reference, group, parent }
 
-    /// The page of the contacts that `matches`, found by probing ids 1, 2, … in order, when ids are dense
-    /// (they are handed out ascending and never reused, so gaps are only removed contacts):
-    /// O(offset + pageSize + gaps) lookups instead of a pass over every contact. `nil` when
-    /// ids are sparse (e.g. imported with their own ids), for the general path.
-    func pageByWalkingIDs(_ page: PageRequest, where matches: (Contact) -> Bool = { _ in true }) -> [ContactID]? {
-        guard let offset = page.offset, offset < contacts.count else { return [] }
-        let span = nextContactID - 1  // ids live in 1...span
-        guard span >= 0, span <= Int64(contacts.count) * 2 else { return nil }
-        var ids: [ContactID] = []
-        ids.reserveCapacity(page.pageSize)
-        var skipped = 0
-        // After a cursor: from the id above it (none when there is none).
-        var id: Int64 = 1
-        if let after = page.after {
-            let (above, overflow) = after.rawValue.addingReportingOverflow(1)
-            guard !overflow else { return [] }
-            id = max(1, above)
+    /// The filters that the walked index does not already imply, as one test; `nil` when none.
+    private func unmatched(_ filter: ContactFilter, drivenBy walked: ListingIndex) -> ((ContactID) -> Bool)? {
+        let group = walked == .group ? nil : filter.groupId
+        let parent = walked == .parent ? nil : filter.parentId
+        guard group != nil || parent != nil else { return nil }
+        return { id in
+            guard let contact = contacts[id] else { return false }
+            return (group.map { contact.groupId == $0 } ?? true) && (parent.map { contact.parentId == $0 } ?? true)
         }
-        while id <= span && ids.count < page.pageSize {
-            if let contact = contacts[ContactID(id)], matches(contact) {
-                if skipped < offset { skipped += 1 } else { ids.append(ContactID(id)) }
-            }
-            id += 1
-        }
-        return ids
     }
 
     /// Every contact with `reference`, ascending by id (references "should usually be unique").

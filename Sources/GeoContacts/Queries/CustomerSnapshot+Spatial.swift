@@ -209,7 +209,7 @@ final class SubtreeMemo {
 
     init(ancestor: ContactID) { self.ancestor = ancestor }
 
-    func contains(_ id: ContactID, contacts: TreeDictionary<ContactID, Contact>) -> Bool {
+    func contains(_ id: ContactID, contacts: ContactIDMap<Contact>) -> Bool {
         var path: [ContactID] = []
         var current: ContactID? = id
         var answer = false

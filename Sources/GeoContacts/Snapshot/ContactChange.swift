@@ -129,6 +129,12 @@ extension CustomerSnapshot {
         }
     }
 
+    private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, OrderedContactIDs>, at key: K) {
+        guard var set = index.removeValue(forKey: key) else { return }
+        set.remove(id)
+        if !set.isEmpty { index[key] = set }
+    }
+
     private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, TreeSet<ContactID>>, at key: K) {
         guard var set = index.removeValue(forKey: key) else { return }
         set.remove(id)

@@ -5,14 +5,14 @@ import SpatialIndex
 extension CustomerSnapshot {
     /// Where a snapshot's memory goes: each of its structures built again, alone, from its
     /// contacts, and handed to `weigh` while it is alive (so the caller can count the heap
-    /// bytes it holds, e.g. with the allocator's statistics before and after). The hash tries
-    /// have the same shape whatever the order of construction; the R-trees are bulk-loaded,
-    /// as a restart builds them. Strings are shared with the snapshot, so their own storage
+    /// bytes it holds, e.g. with the allocator's statistics before and after). Every structure
+    /// is built as a restart builds it: the ordered maps and sets leaf by leaf in id order,
+    /// the hash tries by insertion, the R-trees bulk-loaded. Strings are shared with the snapshot, so their own storage
     /// (those over 15 UTF-8 bytes) is counted by none of them. For `geocontacts stats --memory`.
     package func weighStructures(_ weigh: (_ name: String, _ build: () -> Any) -> Void) {
         let all = Array(contacts.values)
-        weigh("contacts by id (hash trie, \(MemoryLayout<Contact>.stride)-byte records inline)") {
-            TreeDictionary(uniqueKeysWithValues: all.lazy.map { ($0.id, $0) })
+        weigh("contacts by id (B+-tree, \(MemoryLayout<Contact>.stride)-byte records inline)") {
+            ContactIDMap(all.lazy.map { ($0.id, $0) })
         }
         weigh("R-tree of all locations") { RTree(bulkLoading: all.lazy.map { ($0.id, $0.location) }) }
         weigh("R-trees per group (a group holding every contact shares the one above)") {
@@ -23,13 +23,13 @@ extension CustomerSnapshot {
         weigh("group members (id sets)") {
             var byGroup: [GroupID: [ContactID]] = [:]
             for contact in all { byGroup[contact.groupId, default: []].append(contact.id) }
-            return byGroup.count == 1 ? [TreeSet(all.lazy.map(\.id))] : byGroup.values.map { TreeSet($0) }
+            return byGroup.values.map { OrderedContactIDs($0) }
         }
         weigh("roots and children (id sets)") {
             var childrenOf: [ContactID: [ContactID]] = [:]
             for contact in all { if let parent = contact.parentId { childrenOf[parent, default: []].append(contact.id) } }
-            let roots = TreeSet(all.lazy.filter { $0.parentId == nil }.map(\.id))
-            let children = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, TreeSet($0.value)) })
+            let roots = OrderedContactIDs(all.lazy.filter { $0.parentId == nil }.map(\.id))
+            let children = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
             return (roots, children)
         }
         weigh("references") {

@@ -5,8 +5,10 @@ import SpatialIndex
 /// One customer's contacts, groups and custom-field definitions with every index, as an
 /// immutable-by-default value.
 ///
-/// Every collection is persistent (``TreeDictionary`` / ``TreeSet``, hash array mapped tries
-/// with path copying; ``RTree`` with node-level copy-on-write), so copying a snapshot is O(1)
+/// Every collection is persistent (``ContactIDMap`` / ``OrderedContactIDs``, B+-trees ordered
+/// by id, for the contacts and the id sets that listings page through; ``TreeDictionary`` /
+/// ``TreeSet``, hash array mapped tries, for the other maps; ``RTree``), all with path
+/// copying, so copying a snapshot is O(1)
 /// and changing a copy that a reader still holds costs O(log n), not O(n). A reader takes a
 /// snapshot from ``ContactDirectory/snapshot(as:)`` and queries it without any lock while
 /// writers publish newer snapshots; it always sees one consistent state.
@@ -20,12 +22,12 @@ public struct CustomerSnapshot: Sendable {
     /// The validation policy in force for this customer.
     public internal(set) var policy: ContactPolicy
 
-    var contacts: TreeDictionary<ContactID, Contact> = [:]
+    var contacts = ContactIDMap<Contact>()
     var groupsByID: TreeDictionary<GroupID, ContactGroup> = [:]
     var definitionsByID: TreeDictionary<DefinitionID, CustomFieldDefinition> = [:]
-    var members: TreeDictionary<GroupID, TreeSet<ContactID>> = [:]
-    var childrenByParent: TreeDictionary<ContactID, TreeSet<ContactID>> = [:]
-    var rootIDs: TreeSet<ContactID> = []
+    var members: TreeDictionary<GroupID, OrderedContactIDs> = [:]
+    var childrenByParent: TreeDictionary<ContactID, OrderedContactIDs> = [:]
+    var rootIDs = OrderedContactIDs()
     var byReference: TreeDictionary<String, ContactIDSet> = [:]
     var byFieldValue: TreeDictionary<FieldValueKey, TreeSet<ContactID>> = [:]
     var spatial = RTree<ContactID>()

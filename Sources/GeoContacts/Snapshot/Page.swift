@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Which page of a listing to return: `pageNumber` from 1, `pageSize` 1…1000 — or, for the
 /// contact listings ordered by id, the page after a cursor (``after``, the `next` of the page
 /// before), whose cost does not grow with how far the listing has come.
@@ -105,34 +103,60 @@ extension Page: Encodable where Item: Encodable {
     }
 }
 
+/// A listing's ids in ascending order, as ``PageRequest/ids(from:where:)`` walks them.
+enum OrderedIDs {
+    /// Every contact of a snapshot.
+    case all(ContactIDMap<Contact>)
+    /// An index's ids.
+    case set(OrderedContactIDs)
+    /// A few ids, sorted.
+    case sorted([ContactID])
+
+    /// The ids from position `offset` on.
+    func from(offset: Int) -> AnySequence<ContactID> {
+        switch self {
+        case .all(let map): AnySequence(map.entries(fromOffset: offset).lazy.map { $0.key })
+        case .set(let set): AnySequence(set.ids(fromOffset: offset))
+        case .sorted(let ids): AnySequence(ids.dropFirst(offset))
+        }
+    }
+
+    /// The ids above `id`.
+    func after(_ id: ContactID) -> AnySequence<ContactID> {
+        switch self {
+        case .all(let map): AnySequence(map.entries(after: id).lazy.map { $0.key })
+        case .set(let set): AnySequence(set.ids(after: id))
+        case .sorted(let ids): AnySequence(ids.drop { $0 <= id })
+        }
+    }
+}
+
 extension PageRequest {
-    /// The requested page of `ids` in ascending order.
+    /// The requested page of `ordered` ids that pass `matches` (all, when `nil`): after the
+    /// cursor when there is one, then `pageNumber - 1` pages skipped.
     ///
-    /// - Complexity: O(m log(p·s)) for m ids: only the first `pageNumber · pageSize` ids are
-    ///   kept in a bounded heap, never a full sort of a large set.
-    func slice<S: Sequence>(ofSorted ids: S, count: Int) -> [ContactID] where S.Element == ContactID {
+    /// - Complexity: O(log n + pageSize) without `matches` (positions are skipped in the tree);
+    ///   with it, the ids walked until the page is full.
+    func ids(from ordered: OrderedIDs, where matches: ((ContactID) -> Bool)?) -> [ContactID] {
+        guard let offset else { return [] }
+        let walked: AnySequence<ContactID>
+        var skip = offset
         if let after {
-            // Keyset: the smallest ids above the cursor, whatever page the listing is at.
-            let remaining = Array(ids.lazy.filter { $0 > after })
-            return PageRequest(checkedPageNumber: pageNumber, pageSize: pageSize).slice(ofSorted: remaining, count: remaining.count)
+            walked = ordered.after(after)
+        } else if matches == nil {
+            walked = ordered.from(offset: offset)
+            skip = 0
+        } else {
+            walked = ordered.from(offset: 0)
         }
-        guard let offset, offset < count else { return [] }
-        let keep = min(count, offset + pageSize)
-        if keep == count {
-            return Array(ids.sorted().dropFirst(offset).prefix(pageSize))
+        var ids: [ContactID] = []
+        ids.reserveCapacity(pageSize)
+        for id in walked where matches?(id) ?? true {
+            if skip > 0 { skip -= 1; continue }
+            ids.append(id)
+            if ids.count == pageSize { break }
         }
-        var heap = Heap<ContactID>()
-        for id in ids {
-            if heap.count < keep {
-                heap.insert(id)
-            } else if let largest = heap.max, id < largest {
-                _ = heap.replaceMax(with: id)
-            }
-        }
-        var smallest: [ContactID] = []
-        smallest.reserveCapacity(keep)
-        while let id = heap.popMin() { smallest.append(id) }
-        return Array(smallest.dropFirst(offset))
+        return ids
     }
 }
 

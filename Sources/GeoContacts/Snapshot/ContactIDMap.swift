@@ -1,0 +1,376 @@
+/// A persistent map from contact ids to values, ordered by id: a B+-tree whose nodes are
+/// shared between copies and copied on write along the changed path only (path copying),
+/// like the hash tries beside it, but
+/// - ordered: a page of the map (by position or after an id) costs O(log n + page), where a
+///   hash trie must look at every entry;
+/// - compact: values sit in leaves of about 4 KiB filled to the brim when built in bulk or
+///   appended in id order (as ids are handed out), with a few bytes of nodes per entry where
+///   a hash trie spends tens;
+/// - built in O(n) from ascending entries (a restart).
+///
+/// Every node knows how many entries lie below it, so skipping to a position costs
+/// O(fanout · depth). The depth is ⌈log₆₄(n / leaf size)⌉ + 1: the recursion in the
+/// mutating operations is bounded by it, never by input.
+struct ContactIDMap<Value: Sendable>: Sendable {
+    typealias Node = ContactIDMapNode<Value>
+
+    private var root: Node?
+
+    /// An empty map.
+    init() {}
+
+    /// The map of `entries`; O(n) when they come in ascending id order (filling each leaf
+    /// as it goes, with no copy of the entries), O(n log n) otherwise. A later entry with the
+    /// same id replaces an earlier one.
+    init<S: Sequence>(_ entries: S) where S.Element == (ContactID, Value) {
+        var leaves: [Node] = []
+        var keys: [ContactID] = [], values: [Value] = []
+        var iterator = entries.makeIterator()
+        var unordered: (ContactID, Value)?
+        while let (key, value) = iterator.next() {
+            if let last = keys.last ?? leaves.last?.keys.last, key <= last {
+                unordered = (key, value)
+                break
+            }
+            if keys.isEmpty {
+                keys.reserveCapacity(Node.leafCapacity)
+                values.reserveCapacity(Node.leafCapacity)
+            }
+            keys.append(key)
+            values.append(value)
+            if keys.count == Node.leafCapacity {
+                leaves.append(Node(keys: keys, values: values))
+                keys = []
+                values = []
+            }
+        }
+        if !keys.isEmpty { leaves.append(Node(keys: keys, values: values)) }
+        root = Node.tree(over: leaves)
+        // Not ascending: the rest goes in one by one.
+        if let (key, value) = unordered {
+            self[key] = value
+            while let (key, value) = iterator.next() { self[key] = value }
+        }
+    }
+
+    /// How many entries the map holds.
+    var count: Int { root?.count ?? 0 }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The value stored for `key`; setting `nil` removes it.
+    subscript(key: ContactID) -> Value? {
+        get {
+            guard var node = root else { return nil }
+            while !node.isLeaf { node = node.children[node.route(key)] }
+            let (found, index) = node.search(key)
+            return found ? node.values[index] : nil
+        }
+        set {
+            if let newValue { updateValue(newValue, forKey: key) } else { removeValue(forKey: key) }
+        }
+    }
+
+    /// Stores `value` for `key`; returns the value it replaced, if any.
+    @discardableResult
+    mutating func updateValue(_ value: Value, forKey key: ContactID) -> Value? {
+        guard root != nil else {
+            root = Node(keys: [key], values: [value])
+            return nil
+        }
+        if !isKnownUniquelyReferenced(&root), let shared = root { root = shared.copy(reserving: 1) }
+        guard let node = root else { return nil }
+        let (old, split) = Node.insert(value, for: key, into: node)
+        if let split {
+            root = Node(keys: [node.keys[0], split.keys[0]], children: [node, split], count: node.count + split.count)
+        }
+        return old
+    }
+
+    /// Removes the entry of `key`; returns its value, or `nil` when there was none.
+    @discardableResult
+    mutating func removeValue(forKey key: ContactID) -> Value? {
+        guard self[key] != nil else { return nil }  // a miss copies no node
+        if !isKnownUniquelyReferenced(&root), let shared = root { root = shared.copy(reserving: 0) }
+        guard let node = root else { return nil }
+        let old = Node.remove(key, from: node)
+        while let node = root, !node.isLeaf, node.children.count == 1 { root = node.children[0] }
+        if root?.count == 0 { root = nil }
+        return old
+    }
+
+    /// The entries in ascending id order, from position `offset` on (0: the first).
+    func entries(fromOffset offset: Int) -> Iterator {
+        Iterator(root: root, start: .offset(offset))
+    }
+
+    /// The entries with ids above `id`, in ascending order.
+    func entries(after id: ContactID) -> Iterator {
+        Iterator(root: root, start: .after(id))
+    }
+
+    /// The ids in ascending order.
+    var keys: LazyMapSequence<Self, ContactID> { lazy.map { $0.key } }
+
+    /// The values in ascending order of their ids.
+    var values: LazyMapSequence<Self, Value> { lazy.map { $0.value } }
+}
+
+extension ContactIDMap: Sequence {
+    typealias Element = (key: ContactID, value: Value)
+
+    func makeIterator() -> Iterator { Iterator(root: root, start: .offset(0)) }
+
+    var underestimatedCount: Int { count }
+
+    /// An in-order walk: the path from the root to the current leaf, as a stack.
+    struct Iterator: IteratorProtocol, Sequence {
+        enum Start { case offset(Int), after(ContactID) }
+
+        private var path: [(node: Node, index: Int)] = []
+
+        init(root: Node?, start: Start) {
+            guard var node = root else { return }
+            switch start {
+            case .offset(var offset):
+                guard offset >= 0, offset < node.count else { return }
+                while !node.isLeaf {
+                    var i = 0
+                    while offset >= node.children[i].count { offset -= node.children[i].count; i += 1 }
+                    path.append((node, i))
+                    node = node.children[i]
+                }
+                path.append((node, offset))
+            case .after(let id):
+                while !node.isLeaf {
+                    let i = node.route(id)
+                    path.append((node, i))
+                    node = node.children[i]
+                }
+                let (found, index) = node.search(id)
+                path.append((node, found ? index + 1 : index))
+                settle()
+            }
+        }
+
+        /// Moves past exhausted nodes to the next entry (or empties the path at the end).
+        private mutating func settle() {
+            while let last = path.last, last.index >= last.node.keys.count {
+                path.removeLast()
+                guard !path.isEmpty else { return }
+                path[path.count - 1].index += 1
+                var (parent, next) = path[path.count - 1]
+                guard next < parent.children.count else { continue }
+                // Down the leftmost edge of the next subtree.
+                while !parent.children[next].isLeaf {
+                    parent = parent.children[next]
+                    next = 0
+                    path.append((parent, 0))
+                }
+                path.append((parent.children[next], 0))
+            }
+        }
+
+        mutating func next() -> Element? {
+            guard let last = path.last, last.index < last.node.keys.count else { return nil }
+            let element = (key: last.node.keys[last.index], value: last.node.values[last.index])
+            path[path.count - 1].index += 1
+            settle()
+            return element
+        }
+    }
+}
+
+extension ContactIDMap: Equatable where Value: Equatable {
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.count == rhs.count && lhs.elementsEqual(rhs) { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+/// A node of ``ContactIDMap``: a leaf holds ids and values, a branch its children and each
+/// child's smallest id (a lower bound of it after removals, always above the child before).
+///
+/// `@unchecked Sendable`, and why that is sound: a node is mutated only by the map's
+/// mutating methods, and only after `isKnownUniquelyReferenced` has shown that the mutating
+/// map holds the sole reference (otherwise it is copied first). A node that two map values
+/// share has a reference count of at least two and is never mutated again.
+final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
+    /// The entries in this subtree.
+    var count: Int
+    var keys: [ContactID]
+    /// A leaf's values, parallel to `keys`.
+    var values: [Value]
+    /// A branch's children, parallel to `keys`; empty in a leaf.
+    var children: [ContactIDMapNode]
+
+    /// About 4 KiB of values a leaf (16…256 entries).
+    static var leafCapacity: Int { max(16, min(256, 4096 / max(1, MemoryLayout<Value>.stride))) }
+    static var branchCapacity: Int { 64 }
+
+    init(keys: [ContactID], values: [Value]) {
+        self.keys = keys
+        self.values = values
+        self.children = []
+        self.count = keys.count
+    }
+
+    init(keys: [ContactID], children: [ContactIDMapNode], count: Int) {
+        self.keys = keys
+        self.values = []
+        self.children = children
+        self.count = count
+    }
+
+    var isLeaf: Bool { children.isEmpty }
+
+    /// A copy with room for `extra` more entries or children (the node's arrays are copied
+    /// at their exact size: a path-copying write allocates no slack).
+    func copy(reserving extra: Int) -> ContactIDMapNode {
+        func exact<T>(_ array: [T]) -> [T] {
+            guard !array.isEmpty else { return [] }
+            var copy: [T] = []
+            copy.reserveCapacity(array.count + extra)
+            copy.append(contentsOf: array)
+            return copy
+        }
+        if isLeaf { return ContactIDMapNode(keys: exact(keys), values: exact(values)) }
+        return ContactIDMapNode(keys: exact(keys), children: exact(children), count: count)
+    }
+
+    /// In a leaf: whether `key` is there, and where it is or would go.
+    func search(_ key: ContactID) -> (found: Bool, index: Int) {
+        var low = 0, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return (low < keys.count && keys[low] == key, low)
+    }
+
+    /// In a branch: the child whose range holds `key` (the last one starting at or below it).
+    func route(_ key: ContactID) -> Int {
+        var low = 1, high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            if keys[mid] <= key { low = mid + 1 } else { high = mid }
+        }
+        return low - 1
+    }
+
+    /// Makes child `i` uniquely owned by this (uniquely owned) node.
+    private func uniqueChild(_ i: Int, reserving extra: Int) -> ContactIDMapNode {
+        if !isKnownUniquelyReferenced(&children[i]) { children[i] = children[i].copy(reserving: extra) }
+        return children[i]
+    }
+
+    /// Inserts or replaces under a uniquely owned `node`. Returns the replaced value and, when
+    /// the node overflowed, its new right sibling.
+    static func insert(_ value: Value, for key: ContactID, into node: ContactIDMapNode)
+        -> (old: Value?, split: ContactIDMapNode?)
+    {
+        if node.isLeaf {
+            let (found, i) = node.search(key)
+            if found {
+                let old = node.values[i]
+                node.values[i] = value
+                return (old, nil)
+            }
+            node.keys.insert(key, at: i)
+            node.values.insert(value, at: i)
+            node.count += 1
+            guard node.keys.count > leafCapacity else { return (nil, nil) }
+            return (nil, node.split(appending: i == node.keys.count - 1, capacity: leafCapacity))
+        }
+        let i = node.route(key)
+        let child = node.uniqueChild(i, reserving: 1)
+        let (old, split) = insert(value, for: key, into: child)
+        if key < node.keys[i] { node.keys[i] = key }
+        if old == nil { node.count += 1 }
+        guard let split else { return (old, nil) }
+        node.keys.insert(split.keys[0], at: i + 1)
+        node.children.insert(split, at: i + 1)
+        guard node.children.count > branchCapacity else { return (old, nil) }
+        return (old, node.split(appending: i + 1 == node.children.count - 1, capacity: branchCapacity))
+    }
+
+    /// Moves the upper part of an overfull node into a new right sibling. After an insert at
+    /// the end (ids are handed out ascending) only the last entry moves, so nodes filled in
+    /// id order stay full.
+    private func split(appending: Bool, capacity: Int) -> ContactIDMapNode {
+        let at = appending ? keys.count - 1 : keys.count / 2
+        func tail<T>(_ array: inout [T]) -> [T] {
+            var moved: [T] = []
+            moved.reserveCapacity(appending ? capacity : array.count - at)
+            moved.append(contentsOf: array[at...])
+            array.removeSubrange(at...)
+            return moved
+        }
+        let right: ContactIDMapNode
+        if isLeaf {
+            right = ContactIDMapNode(keys: tail(&keys), values: tail(&values))
+        } else {
+            let children = tail(&self.children)
+            right = ContactIDMapNode(keys: tail(&keys), children: children, count: children.reduce(0) { $0 + $1.count })
+        }
+        count -= right.count
+        return right
+    }
+
+    /// Removes `key`, which is in the subtree of the uniquely owned `node`; merges a child that
+    /// fell under a quarter full into a neighbour when both fit in one node.
+    static func remove(_ key: ContactID, from node: ContactIDMapNode) -> Value? {
+        if node.isLeaf {
+            let (found, i) = node.search(key)
+            guard found else { return nil }
+            node.keys.remove(at: i)
+            node.count -= 1
+            return node.values.remove(at: i)
+        }
+        let i = node.route(key)
+        let child = node.uniqueChild(i, reserving: 0)
+        guard let old = remove(key, from: child) else { return nil }
+        node.count -= 1
+        if child.count == 0 {
+            node.keys.remove(at: i)
+            node.children.remove(at: i)
+        } else {
+            node.mergeIfSparse(i)
+        }
+        return old
+    }
+
+    private func mergeIfSparse(_ i: Int) {
+        let child = children[i]
+        let capacity = child.isLeaf ? Self.leafCapacity : Self.branchCapacity
+        guard child.keys.count < capacity / 4, children.count > 1 else { return }
+        let left = i > 0 ? i - 1 : i, right = left + 1
+        guard children[left].keys.count + children[right].keys.count <= capacity else { return }
+        let into = uniqueChild(left, reserving: children[right].keys.count)
+        let from = children[right]
+        into.keys.append(contentsOf: from.keys)
+        into.values.append(contentsOf: from.values)
+        into.children.append(contentsOf: from.children)
+        into.count += from.count
+        keys.remove(at: right)
+        children.remove(at: right)
+    }
+
+    /// The tree over `leaves` (ascending, disjoint), with full branches, built level by level.
+    static func tree(over leaves: [ContactIDMapNode]) -> ContactIDMapNode? {
+        var level = leaves
+        while level.count > 1 {
+            var above: [ContactIDMapNode] = []
+            above.reserveCapacity(level.count / branchCapacity + 1)
+            var start = 0
+            while start < level.count {
+                let end = min(start + branchCapacity, level.count)
+                let children = Array(level[start..<end])
+                above.append(ContactIDMapNode(keys: children.map { $0.keys[0] }, children: children,
+                                              count: children.reduce(0) { $0 + $1.count }))
+                start = end
+            }
+            level = above
+        }
+        return level.first
+    }
+}

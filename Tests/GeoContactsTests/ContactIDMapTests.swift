@@ -1,0 +1,100 @@
+import GeoDataGeneration
+import Testing
+@testable import GeoContacts
+
+/// The ordered id map against a dictionary, under random inserts, replacements and removals
+/// (ascending runs as ids are handed out, random ids, dense removals that empty and merge
+/// nodes), with old copies kept and checked unchanged (path copying).
+@Suite("Ordered contact-id map")
+struct ContactIDMapTests {
+    /// 264-byte values: leaves of 16 entries, so a few thousand entries make three levels and
+    /// branches split and merge too.
+    struct Wide: Equatable, Sendable, ExpressibleByIntegerLiteral {
+        var value: Int
+        var padding = SIMD32<Int64>()
+        init(_ value: Int) { self.value = value }
+        init(integerLiteral value: Int) { self.value = value }
+    }
+
+    typealias Map = ContactIDMap<Wide>
+
+    static func expectSame(_ map: Map, _ model: [ContactID: Wide], _ context: String) {
+        let sorted = model.keys.sorted()
+        #expect(map.count == model.count, "\(context): count")
+        #expect(map.map(\.key) == sorted, "\(context): order")
+        #expect(map.values.elementsEqual(sorted.map { model[$0]! }), "\(context): values")
+        for id in sorted.prefix(50) { #expect(map[id] == model[id], "\(context): lookup \(id)") }
+    }
+
+    /// Checks paging from every kind of start against the sorted model.
+    static func expectPages(_ map: Map, _ model: [ContactID: Wide], _ rng: inout SeededGenerator) {
+        let sorted = model.keys.sorted()
+        for _ in 0..<20 {
+            let offset = Int.random(in: 0...(sorted.count + 2), using: &rng)
+            #expect(Array(map.entries(fromOffset: offset).prefix(7).map(\.key)) == Array(sorted.dropFirst(offset).prefix(7)))
+            let after = ContactID(Int64.random(in: -2...(Int64(sorted.last?.rawValue ?? 0) + 2), using: &rng))
+            #expect(Array(map.entries(after: after).prefix(7).map(\.key)) == Array(sorted.filter { $0 > after }.prefix(7)))
+        }
+    }
+
+    @Test("random operations match a dictionary; copies stay unchanged", arguments: [1, 2, 3])
+    func randomOperations(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        #expect(Map.Node.leafCapacity == 16)
+        var map = Map()
+        var model: [ContactID: Wide] = [:]
+        var kept: [(Map, [ContactID: Wide])] = []
+        var next: Int64 = 1
+        for round in 0..<40 {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0:  // an ascending run, as creates hand ids out
+                for _ in 0..<Int.random(in: 1...3000, using: &rng) {
+                    let id = ContactID(next); next += Int64.random(in: 1...2, using: &rng)
+                    #expect(map.updateValue(Wide(Int(id.rawValue)), forKey: id) == nil)
+                    model[id] = Wide(Int(id.rawValue))
+                }
+            case 1:  // random ids, some replacing
+                for _ in 0..<Int.random(in: 1...2000, using: &rng) {
+                    let id = ContactID(Int64.random(in: 1...(next + 100), using: &rng))
+                    let value = Wide(Int.random(in: 0..<1_000_000, using: &rng))
+                    next = max(next, id.rawValue + 1)
+                    #expect(map.updateValue(value, forKey: id) == model.updateValue(value, forKey: id))
+                }
+            case 2:  // removals: random ids, present or not
+                for _ in 0..<Int.random(in: 1...2000, using: &rng) {
+                    let id = ContactID(Int64.random(in: 0...(next + 5), using: &rng))
+                    #expect(map.removeValue(forKey: id) == model.removeValue(forKey: id))
+                }
+            default:  // a dense range removed: whole leaves empty, neighbours merge
+                let low = Int64.random(in: 1...max(1, next), using: &rng)
+                for raw in low..<(low + Int64.random(in: 1...4000, using: &rng)) {
+                    let id = ContactID(raw)
+                    #expect(map.removeValue(forKey: id) == model.removeValue(forKey: id))
+                }
+            }
+            Self.expectSame(map, model, "seed \(seed) round \(round)")
+            Self.expectPages(map, model, &rng)
+            if round % 5 == 0 { kept.append((map, model)) }
+        }
+        for (copy, itsModel) in kept { Self.expectSame(copy, itsModel, "kept copy") }
+        // Bulk builds: ascending (O(n)) and shuffled input give the same map.
+        let entries = model.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        #expect(Map(entries) == map)
+        #expect(Map(entries.shuffled(using: &rng)) == map)
+        // Emptied completely, in random order.
+        for id in model.keys.shuffled(using: &rng) { map[id] = nil }
+        #expect(map.isEmpty && map.map(\.key).isEmpty && Array(map.entries(fromOffset: 0)).isEmpty)
+    }
+
+    @Test("ids appended in order fill nodes: the set is compact and ordered")
+    func orderedIDs() {
+        var ids = OrderedContactIDs()
+        for raw in stride(from: Int64(100_000), through: 1, by: -1) where raw % 3 != 0 { ids.insert(ContactID(raw)) }
+        #expect(ids.count == 66_667)
+        #expect(ids.contains(ContactID(1)) && !ids.contains(ContactID(3)))
+        #expect(Array(ids.ids(fromOffset: 2).prefix(3)) == [4, 5, 7].map { ContactID($0) })
+        #expect(Array(ids.ids(after: ContactID(99_998)).prefix(3)) == [ContactID(100_000)])
+        #expect(!ids.insert(ContactID(4)) && ids.remove(ContactID(4)) && !ids.remove(ContactID(4)))
+        #expect(OrderedContactIDs(ids) == ids)
+    }
+}
