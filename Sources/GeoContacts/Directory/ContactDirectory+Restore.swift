@@ -108,7 +108,6 @@ extension CustomerSnapshot {
             if let parent = contact.parentId { childrenOf[parent, default: []].append(contact.id) }
             byGroup[contact.groupId, default: []].append((contact.id, contact.location))
             nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
-            if let reference = contact.reference { byReference[reference, default: []].insert(contact.id) }
             for field in contact.customFields {
                 byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(contact.id)
             }
@@ -129,6 +128,7 @@ extension CustomerSnapshot {
             trees.withLock { $0 = (spatial, perGroup) }
         }
         contacts = ContactIDMap(all.lazy.map { ($0.id, $0) })
+        byReference = ReferenceIndex(all.lazy.compactMap { contact in contact.reference.map { (contact.id, $0) } })
         rootIDs = OrderedContactIDs(all.lazy.filter { $0.parentId == nil }.map(\.id))
         childrenByParent = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
         for (group, entries) in byGroup { members[group] = OrderedContactIDs(entries.lazy.map(\.0)) }

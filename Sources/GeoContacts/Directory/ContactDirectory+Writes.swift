@@ -261,9 +261,9 @@ extension ContactDirectory {
         try caller.require(.admin)
         try await submit(caller.customer) { working throws(ContactProblem) in
             if policy.requiresUniqueReferences,
-               let duplicate = working.byReference.first(where: { $0.value.count > 1 })
+               let shared = working.byReference.firstShared(in: working.contacts)
             {
-                throw ContactProblem(.inUse, detail: "Reference \"\(duplicate.key)\" is used by \(duplicate.value.count) contacts.")
+                throw ContactProblem(.inUse, detail: "Reference \"\(shared.reference)\" is used by \(shared.count) contacts.")
             }
             working.policy = policy
             return ([], ())

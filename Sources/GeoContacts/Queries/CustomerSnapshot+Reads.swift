@@ -42,8 +42,7 @@ extension CustomerSnapshot {
         if let parent = filter.parentId, contacts[parent] == nil { throw .contactNotFound(parent) }
         let ids: [ContactID]
         if let reference = filter.reference {
-            let sorted = byReference[reference].map { Array($0).sorted() } ?? []
-            ids = page.ids(from: OrderedIDs.sorted(sorted), where: unmatched(filter, drivenBy: .reference))
+            ids = page.ids(from: .sorted(byReference.ids(of: reference, in: contacts)), where: unmatched(filter, drivenBy: .reference))
         } else if filter.groupId != nil || filter.parentId != nil {
             let group = filter.groupId.map { members[$0] ?? [] }
             let children = filter.parentId.map { childrenByParent[$0] ?? [] }
@@ -75,9 +74,9 @@ extension CustomerSnapshot {
 
     /// Every contact with `reference`, ascending by id (references "should usually be unique").
     ///
-    /// - Complexity: O(k log k) for k matches.
+    /// - Complexity: O(log n + k) for k matches.
     public func contacts(withReference reference: String) -> [Contact] {
-        (byReference[reference] ?? []).sorted().map { contacts[$0]! }
+        byReference.ids(of: reference, in: contacts).map { contacts[$0]! }
     }
 
     /// The customer's groups, ascending by id.

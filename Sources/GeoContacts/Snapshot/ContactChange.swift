@@ -102,7 +102,7 @@ extension CustomerSnapshot {
             rootIDs.insert(id)
         }
         if let reference = contact.reference {
-            byReference[reference, default: []].insert(id)
+            byReference.insert(reference, for: id)
         }
         guard !isValidationCopy else { return }
         members[contact.groupId, default: []].insert(id)
@@ -120,7 +120,7 @@ extension CustomerSnapshot {
             rootIDs.remove(id)
         }
         if let reference = contact.reference {
-            Self.remove(id, from: &byReference, at: reference)
+            byReference.remove(reference, for: id)
         }
         guard !isValidationCopy else { return }
         Self.remove(id, from: &members, at: contact.groupId)
@@ -136,12 +136,6 @@ extension CustomerSnapshot {
     }
 
     private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, TreeSet<ContactID>>, at key: K) {
-        guard var set = index.removeValue(forKey: key) else { return }
-        set.remove(id)
-        if !set.isEmpty { index[key] = set }
-    }
-
-    private static func remove<K: Hashable>(_ id: ContactID, from index: inout TreeDictionary<K, ContactIDSet>, at key: K) {
         guard var set = index.removeValue(forKey: key) else { return }
         set.remove(id)
         if !set.isEmpty { index[key] = set }

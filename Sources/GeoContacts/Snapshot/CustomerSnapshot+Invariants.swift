@@ -24,7 +24,7 @@ extension CustomerSnapshot {
                 throw fail("definition \(id) restricted to unknown group \(group)")
             }
         }
-        var memberTotal = 0, childTotal = 0, referenceTotal = 0, fieldTotal = 0
+        var memberTotal = 0, childTotal = 0, fieldTotal = 0
         var withReference = 0, fieldValues = 0
         for (id, contact) in contacts {
             guard contact.id == id else { throw fail("contact keyed \(id) has id \(contact.id)") }
@@ -41,7 +41,7 @@ extension CustomerSnapshot {
             }
             if let reference = contact.reference {
                 withReference += 1
-                guard byReference[reference]?.contains(id) == true else { throw fail("contact \(id) missing from reference index") }
+                guard byReference.contains(reference, for: id) else { throw fail("contact \(id) missing from reference index") }
             }
             var previous: DefinitionID?
             for field in contact.customFields {
@@ -55,11 +55,10 @@ extension CustomerSnapshot {
         }
         for (_, set) in members { memberTotal += set.count; if set.isEmpty { throw fail("empty member set kept") } }
         for (_, set) in childrenByParent { childTotal += set.count; if set.isEmpty { throw fail("empty child set kept") } }
-        for (_, set) in byReference { referenceTotal += set.count; if set.isEmpty { throw fail("empty reference set kept") } }
         for (_, set) in byFieldValue { fieldTotal += set.count; if set.isEmpty { throw fail("empty field set kept") } }
         guard memberTotal == contacts.count else { throw fail("group index holds \(memberTotal), store \(contacts.count)") }
         guard childTotal + rootIDs.count == contacts.count else { throw fail("hierarchy index holds \(childTotal + rootIDs.count)") }
-        guard referenceTotal == withReference else { throw fail("reference index holds \(referenceTotal), expected \(withReference)") }
+        guard byReference.count == withReference else { throw fail("reference index holds \(byReference.count), expected \(withReference)") }
         guard fieldTotal == fieldValues else { throw fail("field index holds \(fieldTotal), expected \(fieldValues)") }
         for (parent, _) in childrenByParent where contacts[parent] == nil { throw fail("children of missing \(parent)") }
 

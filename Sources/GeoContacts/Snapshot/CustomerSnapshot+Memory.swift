@@ -33,9 +33,7 @@ extension CustomerSnapshot {
             return (roots, children)
         }
         weigh("references") {
-            var byReference: TreeDictionary<String, ContactIDSet> = [:]
-            for contact in all { if let reference = contact.reference { byReference[reference, default: []].insert(contact.id) } }
-            return byReference
+            ReferenceIndex(all.lazy.compactMap { contact in contact.reference.map { (contact.id, $0) } })
         }
         weigh("custom-field values") {
             var byValue: TreeDictionary<FieldValueKey, TreeSet<ContactID>> = [:]

@@ -7,7 +7,7 @@ import SpatialIndex
 ///
 /// Every collection is persistent (``ContactIDMap`` / ``OrderedContactIDs``, B+-trees ordered
 /// by id, for the contacts and the id sets that listings page through; ``TreeDictionary`` /
-/// ``TreeSet``, hash array mapped tries, for the other maps; ``RTree``), all with path
+/// ``TreeSet``, hash array mapped tries, for the other maps; ``ReferenceIndex``; ``RTree``), all with path
 /// copying, so copying a snapshot is O(1)
 /// and changing a copy that a reader still holds costs O(log n), not O(n). A reader takes a
 /// snapshot from ``ContactDirectory/snapshot(as:)`` and queries it without any lock while
@@ -28,7 +28,7 @@ public struct CustomerSnapshot: Sendable {
     var members: TreeDictionary<GroupID, OrderedContactIDs> = [:]
     var childrenByParent: TreeDictionary<ContactID, OrderedContactIDs> = [:]
     var rootIDs = OrderedContactIDs()
-    var byReference: TreeDictionary<String, ContactIDSet> = [:]
+    var byReference = ReferenceIndex()
     var byFieldValue: TreeDictionary<FieldValueKey, TreeSet<ContactID>> = [:]
     var spatial = RTree<ContactID>()
     /// One R-tree per non-empty group, so that nearest-within-a-group never traverses other

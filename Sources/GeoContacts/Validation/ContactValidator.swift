@@ -64,7 +64,7 @@ struct ContactValidator {
         let country = text("country", patch.country, current: base?.country, nullable: true)
 
         if policy.requiresUniqueReferences, case .value(let r) = patch.reference,
-           let holders = snapshot.byReference[r], holders.contains(where: { $0 != id })
+           snapshot.byReference.ids(of: r, in: snapshot.contacts).contains(where: { $0 != id })
         {
             problems.add("reference", "is already used by another contact")
         }

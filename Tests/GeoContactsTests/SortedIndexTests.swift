@@ -1,3 +1,4 @@
+import Geodesy
 import GeoDataGeneration
 import Testing
 @testable import GeoContacts
@@ -96,5 +97,45 @@ struct ContactIDMapTests {
         #expect(Array(ids.ids(after: ContactID(99_998)).prefix(3)) == [ContactID(100_000)])
         #expect(!ids.insert(ContactID(4)) && ids.remove(ContactID(4)) && !ids.remove(ContactID(4)))
         #expect(OrderedContactIDs(ids) == ids)
+    }
+}
+
+@Suite("Reference index")
+struct ReferenceIndexTests {
+    @Test("lookups and shared references match a dictionary under random changes", arguments: [7, 8])
+    func randomChanges(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var contacts = ContactIDMap<Contact>()
+        var index = ReferenceIndex()
+        var model: [String: Set<ContactID>] = [:]
+        let references = (0..<300).map { "r\($0)" } + ["", "é", "a very long reference beyond fifteen bytes"]
+        for step in 0..<6000 {
+            let id = ContactID(Int64.random(in: 1...800, using: &rng))
+            if let old = contacts[id], let reference = old.reference {  // change or drop its reference
+                index.remove(reference, for: id)
+                model[reference]?.remove(id)
+                if model[reference]?.isEmpty == true { model[reference] = nil }
+            }
+            let reference = Bool.random(using: &rng) ? references.randomElement(using: &rng) : nil
+            contacts[id] = Contact(id: id, reference: reference, name: "n", groupId: GroupID(1),
+                                   location: Coordinate(latitude: 0, longitude: 0))
+            if let reference {
+                index.insert(reference, for: id)
+                model[reference, default: []].insert(id)
+            }
+            if step % 500 == 0 {
+                for reference in references {
+                    #expect(index.ids(of: reference, in: contacts) == (model[reference] ?? []).sorted())
+                }
+                #expect(index.count == model.values.reduce(0) { $0 + $1.count })
+                if let (reference, count) = index.firstShared(in: contacts) {
+                    #expect(model[reference]?.count == count && count > 1)
+                } else {
+                    #expect(model.values.allSatisfy { $0.count < 2 })
+                }
+            }
+        }
+        let rebuilt = ReferenceIndex(contacts.compactMap { id, contact in contact.reference.map { (id, $0) } })
+        #expect(rebuilt == index)
     }
 }

@@ -1,7 +1,10 @@
-/// A persistent map from contact ids to values, ordered by id: a B+-tree whose nodes are
-/// shared between copies and copied on write along the changed path only (path copying),
+/// The contacts by id, and the ordered id sets beside them.
+typealias ContactIDMap<Value: Sendable> = SortedMap<ContactID, Value>
+
+/// A persistent map ordered by key (contact ids; reference hashes with ids): a B+-tree whose
+/// nodes are shared between copies and copied on write along the changed path only (path copying),
 /// like the hash tries beside it, but
-/// - ordered: a page of the map (by position or after an id) costs O(log n + page), where a
+/// - ordered: a page of the map (by position or after a key) costs O(log n + page), where a
 ///   hash trie must look at every entry;
 /// - compact: values sit in leaves of about 4 KiB filled to the brim when built in bulk or
 ///   appended in id order (as ids are handed out), with a few bytes of nodes per entry where
@@ -11,22 +14,22 @@
 /// Every node knows how many entries lie below it, so skipping to a position costs
 /// O(fanout · depth). The depth is ⌈log₆₄(n / leaf size)⌉ + 1: the recursion in the
 /// mutating operations is bounded by it, never by input.
-struct ContactIDMap<Value: Sendable>: Sendable {
-    typealias Node = ContactIDMapNode<Value>
+struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
+    typealias Node = SortedMapNode<Key, Value>
 
     private var root: Node?
 
     /// An empty map.
     init() {}
 
-    /// The map of `entries`; O(n) when they come in ascending id order (filling each leaf
-    /// as it goes, with no copy of the entries), O(n log n) otherwise. A later entry with the
-    /// same id replaces an earlier one.
-    init<S: Sequence>(_ entries: S) where S.Element == (ContactID, Value) {
+    /// The map of `entries`; O(n) when they come in ascending order (filling each leaf as it
+    /// goes, with no copy of the entries), O(n log n) otherwise. A later entry with the same
+    /// key replaces an earlier one.
+    init<S: Sequence>(_ entries: S) where S.Element == (Key, Value) {
         var leaves: [Node] = []
-        var keys: [ContactID] = [], values: [Value] = []
+        var keys: [Key] = [], values: [Value] = []
         var iterator = entries.makeIterator()
-        var unordered: (ContactID, Value)?
+        var unordered: (Key, Value)?
         while let (key, value) = iterator.next() {
             if let last = keys.last ?? leaves.last?.keys.last, key <= last {
                 unordered = (key, value)
@@ -59,7 +62,7 @@ struct ContactIDMap<Value: Sendable>: Sendable {
     var isEmpty: Bool { count == 0 }
 
     /// The value stored for `key`; setting `nil` removes it.
-    subscript(key: ContactID) -> Value? {
+    subscript(key: Key) -> Value? {
         get {
             guard var node = root else { return nil }
             while !node.isLeaf { node = node.children[node.route(key)] }
@@ -73,7 +76,7 @@ struct ContactIDMap<Value: Sendable>: Sendable {
 
     /// Stores `value` for `key`; returns the value it replaced, if any.
     @discardableResult
-    mutating func updateValue(_ value: Value, forKey key: ContactID) -> Value? {
+    mutating func updateValue(_ value: Value, forKey key: Key) -> Value? {
         guard root != nil else {
             root = Node(keys: [key], values: [value])
             return nil
@@ -89,7 +92,7 @@ struct ContactIDMap<Value: Sendable>: Sendable {
 
     /// Removes the entry of `key`; returns its value, or `nil` when there was none.
     @discardableResult
-    mutating func removeValue(forKey key: ContactID) -> Value? {
+    mutating func removeValue(forKey key: Key) -> Value? {
         guard self[key] != nil else { return nil }  // a miss copies no node
         if !isKnownUniquelyReferenced(&root), let shared = root { root = shared.copy(reserving: 0) }
         guard let node = root else { return nil }
@@ -99,25 +102,25 @@ struct ContactIDMap<Value: Sendable>: Sendable {
         return old
     }
 
-    /// The entries in ascending id order, from position `offset` on (0: the first).
+    /// The entries in ascending order, from position `offset` on (0: the first).
     func entries(fromOffset offset: Int) -> Iterator {
         Iterator(root: root, start: .offset(offset))
     }
 
-    /// The entries with ids above `id`, in ascending order.
-    func entries(after id: ContactID) -> Iterator {
-        Iterator(root: root, start: .after(id))
+    /// The entries with keys above `key`, in ascending order.
+    func entries(after key: Key) -> Iterator {
+        Iterator(root: root, start: .after(key))
     }
 
-    /// The ids in ascending order.
-    var keys: LazyMapSequence<Self, ContactID> { lazy.map { $0.key } }
+    /// The keys in ascending order.
+    var keys: LazyMapSequence<Self, Key> { lazy.map { $0.key } }
 
-    /// The values in ascending order of their ids.
+    /// The values in ascending order of their keys.
     var values: LazyMapSequence<Self, Value> { lazy.map { $0.value } }
 }
 
-extension ContactIDMap: Sequence {
-    typealias Element = (key: ContactID, value: Value)
+extension SortedMap: Sequence {
+    typealias Element = (key: Key, value: Value)
 
     func makeIterator() -> Iterator { Iterator(root: root, start: .offset(0)) }
 
@@ -125,7 +128,7 @@ extension ContactIDMap: Sequence {
 
     /// An in-order walk: the path from the root to the current leaf, as a stack.
     struct Iterator: IteratorProtocol, Sequence {
-        enum Start { case offset(Int), after(ContactID) }
+        enum Start { case offset(Int), after(Key) }
 
         private var path: [(node: Node, index: Int)] = []
 
@@ -141,13 +144,13 @@ extension ContactIDMap: Sequence {
                     node = node.children[i]
                 }
                 path.append((node, offset))
-            case .after(let id):
+            case .after(let key):
                 while !node.isLeaf {
-                    let i = node.route(id)
+                    let i = node.route(key)
                     path.append((node, i))
                     node = node.children[i]
                 }
-                let (found, index) = node.search(id)
+                let (found, index) = node.search(key)
                 path.append((node, found ? index + 1 : index))
                 settle()
             }
@@ -181,40 +184,40 @@ extension ContactIDMap: Sequence {
     }
 }
 
-extension ContactIDMap: Equatable where Value: Equatable {
+extension SortedMap: Equatable where Value: Equatable {
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.count == rhs.count && lhs.elementsEqual(rhs) { $0.key == $1.key && $0.value == $1.value }
     }
 }
 
-/// A node of ``ContactIDMap``: a leaf holds ids and values, a branch its children and each
-/// child's smallest id (a lower bound of it after removals, always above the child before).
+/// A node of ``SortedMap``: a leaf holds keys and values, a branch its children and each
+/// child's smallest key (a lower bound of it after removals, always above the child before).
 ///
 /// `@unchecked Sendable`, and why that is sound: a node is mutated only by the map's
 /// mutating methods, and only after `isKnownUniquelyReferenced` has shown that the mutating
 /// map holds the sole reference (otherwise it is copied first). A node that two map values
 /// share has a reference count of at least two and is never mutated again.
-final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
+final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @unchecked Sendable {
     /// The entries in this subtree.
     var count: Int
-    var keys: [ContactID]
+    var keys: [Key]
     /// A leaf's values, parallel to `keys`.
     var values: [Value]
     /// A branch's children, parallel to `keys`; empty in a leaf.
-    var children: [ContactIDMapNode]
+    var children: [SortedMapNode]
 
     /// About 4 KiB of values a leaf (16…256 entries).
     static var leafCapacity: Int { max(16, min(256, 4096 / max(1, MemoryLayout<Value>.stride))) }
     static var branchCapacity: Int { 64 }
 
-    init(keys: [ContactID], values: [Value]) {
+    init(keys: [Key], values: [Value]) {
         self.keys = keys
         self.values = values
         self.children = []
         self.count = keys.count
     }
 
-    init(keys: [ContactID], children: [ContactIDMapNode], count: Int) {
+    init(keys: [Key], children: [SortedMapNode], count: Int) {
         self.keys = keys
         self.values = []
         self.children = children
@@ -225,7 +228,7 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
 
     /// A copy with room for `extra` more entries or children (the node's arrays are copied
     /// at their exact size: a path-copying write allocates no slack).
-    func copy(reserving extra: Int) -> ContactIDMapNode {
+    func copy(reserving extra: Int) -> SortedMapNode {
         func exact<T>(_ array: [T]) -> [T] {
             guard !array.isEmpty else { return [] }
             var copy: [T] = []
@@ -233,12 +236,12 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
             copy.append(contentsOf: array)
             return copy
         }
-        if isLeaf { return ContactIDMapNode(keys: exact(keys), values: exact(values)) }
-        return ContactIDMapNode(keys: exact(keys), children: exact(children), count: count)
+        if isLeaf { return SortedMapNode(keys: exact(keys), values: exact(values)) }
+        return SortedMapNode(keys: exact(keys), children: exact(children), count: count)
     }
 
     /// In a leaf: whether `key` is there, and where it is or would go.
-    func search(_ key: ContactID) -> (found: Bool, index: Int) {
+    func search(_ key: Key) -> (found: Bool, index: Int) {
         var low = 0, high = keys.count
         while low < high {
             let mid = (low + high) / 2
@@ -248,7 +251,7 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
     }
 
     /// In a branch: the child whose range holds `key` (the last one starting at or below it).
-    func route(_ key: ContactID) -> Int {
+    func route(_ key: Key) -> Int {
         var low = 1, high = keys.count
         while low < high {
             let mid = (low + high) / 2
@@ -258,15 +261,15 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Makes child `i` uniquely owned by this (uniquely owned) node.
-    private func uniqueChild(_ i: Int, reserving extra: Int) -> ContactIDMapNode {
+    private func uniqueChild(_ i: Int, reserving extra: Int) -> SortedMapNode {
         if !isKnownUniquelyReferenced(&children[i]) { children[i] = children[i].copy(reserving: extra) }
         return children[i]
     }
 
     /// Inserts or replaces under a uniquely owned `node`. Returns the replaced value and, when
     /// the node overflowed, its new right sibling.
-    static func insert(_ value: Value, for key: ContactID, into node: ContactIDMapNode)
-        -> (old: Value?, split: ContactIDMapNode?)
+    static func insert(_ value: Value, for key: Key, into node: SortedMapNode)
+        -> (old: Value?, split: SortedMapNode?)
     {
         if node.isLeaf {
             let (found, i) = node.search(key)
@@ -294,9 +297,9 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Moves the upper part of an overfull node into a new right sibling. After an insert at
-    /// the end (ids are handed out ascending) only the last entry moves, so nodes filled in
-    /// id order stay full.
-    private func split(appending: Bool, capacity: Int) -> ContactIDMapNode {
+    /// the end (as contact ids are handed out, ascending) only the last entry moves, so nodes
+    /// filled in key order stay full.
+    private func split(appending: Bool, capacity: Int) -> SortedMapNode {
         let at = appending ? keys.count - 1 : keys.count / 2
         func tail<T>(_ array: inout [T]) -> [T] {
             var moved: [T] = []
@@ -305,12 +308,12 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
             array.removeSubrange(at...)
             return moved
         }
-        let right: ContactIDMapNode
+        let right: SortedMapNode
         if isLeaf {
-            right = ContactIDMapNode(keys: tail(&keys), values: tail(&values))
+            right = SortedMapNode(keys: tail(&keys), values: tail(&values))
         } else {
             let children = tail(&self.children)
-            right = ContactIDMapNode(keys: tail(&keys), children: children, count: children.reduce(0) { $0 + $1.count })
+            right = SortedMapNode(keys: tail(&keys), children: children, count: children.reduce(0) { $0 + $1.count })
         }
         count -= right.count
         return right
@@ -318,7 +321,7 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
 
     /// Removes `key`, which is in the subtree of the uniquely owned `node`; merges a child that
     /// fell under a quarter full into a neighbour when both fit in one node.
-    static func remove(_ key: ContactID, from node: ContactIDMapNode) -> Value? {
+    static func remove(_ key: Key, from node: SortedMapNode) -> Value? {
         if node.isLeaf {
             let (found, i) = node.search(key)
             guard found else { return nil }
@@ -356,16 +359,16 @@ final class ContactIDMapNode<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The tree over `leaves` (ascending, disjoint), with full branches, built level by level.
-    static func tree(over leaves: [ContactIDMapNode]) -> ContactIDMapNode? {
+    static func tree(over leaves: [SortedMapNode]) -> SortedMapNode? {
         var level = leaves
         while level.count > 1 {
-            var above: [ContactIDMapNode] = []
+            var above: [SortedMapNode] = []
             above.reserveCapacity(level.count / branchCapacity + 1)
             var start = 0
             while start < level.count {
                 let end = min(start + branchCapacity, level.count)
                 let children = Array(level[start..<end])
-                above.append(ContactIDMapNode(keys: children.map { $0.keys[0] }, children: children,
+                above.append(SortedMapNode(keys: children.map { $0.keys[0] }, children: children,
                                               count: children.reduce(0) { $0 + $1.count }))
                 start = end
             }
