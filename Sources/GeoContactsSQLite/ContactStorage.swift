@@ -84,7 +84,7 @@ public final class ContactStorage: Sendable {
         let store = try SQLiteContactStore(folder: folder, readOnly: journaling == .readOnly)
         let clock = ContinuousClock()
         let start = clock.now
-        let data: [ContactRows.CustomerData]
+        var data: [ContactRows.CustomerData]
         do {
             data = try store.loadAll()
         } catch let error as StorageError {
@@ -100,13 +100,18 @@ public final class ContactStorage: Sendable {
         let chosen: any ContactJournal = if let journal { journal } else if let recorder { recorder } else { RefusingJournal() }
         let directory = ContactDirectory(journal: chosen,
                                          normalizer: normalizer, defaultPolicy: defaultPolicy)
+        let contacts = data.reduce(0) { $0 + $1.contacts.count }
+        // Each customer's rows go to its restore alone, which lets go of them once they are in
+        // its contacts map: the peak holds one copy of the records, not two.
+        let rows = data.map { HandOff($0.contacts) }
+        for i in data.indices { data[i].contacts = [] }
         // Customers are independent: restore them on every core.
         let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: data.count) { i in
+        DispatchQueue.concurrentPerform(iterations: data.count) { [data] i in
             let customer = data[i]
             do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
-                                      definitions: customer.definitions, contacts: customer.contacts,
+                                      definitions: customer.definitions, contacts: rows[i].take(),
                                       nextContactID: customer.nextContactID)
             } catch {
                 failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
@@ -117,7 +122,6 @@ public final class ContactStorage: Sendable {
             store.close()
             throw StorageError(.corrupt, "\(folder.databaseURL.path): \(failure)")
         }
-        let contacts = data.reduce(0) { $0 + $1.contacts.count }
         let indexed = clock.now
         let statistics = LoadStatistics(customers: data.count, contacts: contacts,
                                         readSeconds: (read - start).seconds, indexSeconds: (indexed - read).seconds)
@@ -215,4 +219,20 @@ struct RefusingJournal: ContactJournal {
         throw StorageError(.closed, "the data folder is open read-only")
     }
     func waitUntilDurable(_ sequence: UInt64) async throws {}
+}
+
+/// A value handed from one thread to another exactly once, without a copy left behind.
+private final class HandOff: Sendable {
+    private let contents: Mutex<[Contact]>
+
+    init(_ contents: [Contact]) { self.contents = Mutex(contents) }
+
+    /// The contents, leaving nothing here (so the taker holds the only reference).
+    func take() -> [Contact] {
+        contents.withLock { contents in
+            var taken: [Contact] = []
+            swap(&taken, &contents)
+            return taken
+        }
+    }
 }

@@ -89,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func runOnPostgres(url: String, configuration: ServerConfiguration, normalizer: SharedCoordinateNormalizer,
                                logger: Logger) async throws {
         let storage = try await PostgresContactStorage.open(url: url, normalizer: normalizer, logger: logger)
+        releaseFreedMemory()
         let stats = storage.statistics
         logger.info("postgres storage opened", metadata: [
             "customers": "\(stats.customers)", "contacts": "\(stats.contacts)", "epoch": "\(storage.epoch)",

@@ -24,8 +24,8 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
 
     /// The map of `entries`; O(n) when they come in ascending order (filling each leaf as it
     /// goes, with no copy of the entries), O(n log n) otherwise. A later entry with the same
-    /// key replaces an earlier one.
-    init<S: Sequence>(_ entries: S) where S.Element == (Key, Value) {
+    /// key replaces an earlier one, and is reported to `replaced`.
+    init<S: Sequence>(_ entries: S, replaced: (Key) -> Void = { _ in }) where S.Element == (Key, Value) {
         var leaves: [Node] = []
         var keys: [Key] = [], values: [Value] = []
         var iterator = entries.makeIterator()
@@ -51,8 +51,10 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
         root = Node.tree(over: leaves)
         // Not ascending: the rest goes in one by one.
         if let (key, value) = unordered {
-            self[key] = value
-            while let (key, value) = iterator.next() { self[key] = value }
+            if updateValue(value, forKey: key) != nil { replaced(key) }
+            while let (key, value) = iterator.next() {
+                if updateValue(value, forKey: key) != nil { replaced(key) }
+            }
         }
     }
 
