@@ -54,16 +54,24 @@ extension ContactDirectory {
         }
         // The contacts map first, straight from the sequence, which is then let go of.
         var duplicate: ContactID?
-        let map = ContactIDMap(contacts.lazy.map { ($0.id, $0) }) { duplicate = duplicate ?? $0 }
-        _ = consume contacts
+        let map: ContactIDMap<Contact>
+        var source = Optional(consume contacts)  // set to nil once taken: the taker holds the only reference
+        if let rows = source.flatMap({ $0 as? [Contact] }) {  // what storage passes: built by specialized code
+            source = nil
+            map = Self.contactsMap(rows, duplicate: &duplicate)
+        } else if let sequence = source {
+            source = nil
+            map = ContactIDMap(sequence.lazy.map { ($0.id, $0) }) { duplicate = duplicate ?? $0 }
+        } else {
+            map = ContactIDMap()
+        }
         if let duplicate { throw inconsistent("duplicate contact id \(duplicate)") }
 
         let groupIDs = Set(groups.map(\.id))
         let definitionIDs = Set(definitions.map(\.id))
-        var ids: [ContactID] = [], parents: [ContactID?] = []
-        ids.reserveCapacity(map.count)
-        parents.reserveCapacity(map.count)
-        for (id, contact) in map {
+        // One pass over the map: every contact checked, and what the indexes are built from.
+        var columns = RestoreColumns(count: map.count)
+        try map.forEach { (id, contact) throws(ContactProblem) in
             guard id.rawValue >= 1, id.rawValue < Int64.max else {
                 throw inconsistent("contact id \(id) is not between 1 and \(Int64.max - 1)")
             }
@@ -72,10 +80,10 @@ extension ContactDirectory {
             for field in contact.customFields where !definitionIDs.contains(field.definitionId) {
                 throw inconsistent("contact \(id) has unknown custom field \(field.definitionId)")
             }
-            ids.append(id)
-            parents.append(contact.parentId)
+            columns.add(id, contact)
         }
         // Parents exist and the links form a forest (iterative: chains may be very deep).
+        let ids = columns.ids
         let positions = ContactPositions(ascending: ids)
         var state = [UInt8](repeating: 0, count: ids.count)  // 0 unseen, 1 on the current path, 2 reaches a root
         var path: [Int] = []
@@ -85,7 +93,7 @@ extension ContactDirectory {
             while let position = current, state[position] == 0 {
                 state[position] = 1
                 path.append(position)
-                guard let parent = parents[position] else { current = nil; break }
+                guard let parent = columns.parents[position] else { current = nil; break }
                 guard let next = positions[parent] else { throw inconsistent("unknown parent \(parent)") }
                 current = next
             }
@@ -96,59 +104,92 @@ extension ContactDirectory {
         var snapshot = CustomerSnapshot(customer: customer, policy: policy ?? defaultPolicy)
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
-        snapshot.buildIndexes(from: map)
+        snapshot.buildIndexes(map, from: columns)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         return snapshot
     }
 }
 
+extension ContactDirectory {
+    /// The contacts map of `rows`, which are let go of once it is built; the first id that
+    /// occurs twice goes to `duplicate`.
+    static func contactsMap(_ rows: consuming [Contact], duplicate: inout ContactID?) -> ContactIDMap<Contact> {
+        var first: ContactID?
+        let map = ContactIDMap(rows.lazy.map { ($0.id, $0) }) { first = first ?? $0 }
+        duplicate = first
+        return map
+    }
+}
+
+/// What a restore's indexes are built from, gathered in one pass over the contacts map in id
+/// order (so every id list is ascending).
+struct RestoreColumns {
+    var ids: [ContactID] = []
+    var parents: [ContactID?] = []
+    var locations: [(ContactID, Coordinate)] = []
+    var references: [(ReferenceIndex.Key, Void)] = []
+    var roots: [ContactID] = []
+    var groupCounts: [GroupID: Int] = [:]
+    var childrenOf: [ContactID: [ContactID]] = [:]
+    var fieldValues: [(FieldValueKey, ContactID)] = []
+
+    init(count: Int) {
+        ids.reserveCapacity(count)
+        parents.reserveCapacity(count)
+        locations.reserveCapacity(count)
+    }
+
+    mutating func add(_ id: ContactID, _ contact: Contact) {
+        ids.append(id)
+        parents.append(contact.parentId)
+        locations.append((id, contact.location))
+        if let reference = contact.reference { references.append((ReferenceIndex.Key(hash: ReferenceIndex.hash(reference), id: id), ())) }
+        if let parent = contact.parentId { childrenOf[parent, default: []].append(id) } else { roots.append(id) }
+        groupCounts[contact.groupId, default: 0] += 1
+        for field in contact.customFields { fieldValues.append((FieldValueKey(definition: field.definitionId, value: field.value), id)) }
+    }
+}
+
 extension CustomerSnapshot {
-    /// Fills every index from the validated contacts map, in bulk: the ordered id sets (roots,
-    /// children, members) and the reference index leaf by leaf in key order, the other maps by
-    /// insertion; the R-trees are bulk-loaded on another thread meanwhile. Beside the map and
-    /// what it builds, it holds only the children lists and, for groups that do not hold every
-    /// contact, their members' locations.
-    mutating func buildIndexes(from map: ContactIDMap<Contact>) {
+    /// Fills every index from the validated contacts `map` and what was gathered from it, in
+    /// bulk: the ordered id sets (roots, children, members) and the reference index leaf by
+    /// leaf in key order, the other maps by insertion; the R-trees are bulk-loaded on another
+    /// thread meanwhile.
+    mutating func buildIndexes(_ map: ContactIDMap<Contact>, from columns: consuming RestoreColumns) {
         contacts = map
-        var groupCounts: [GroupID: Int] = [:]
-        var childrenOf: [ContactID: [ContactID]] = [:]
-        for (id, contact) in map {
-            groupCounts[contact.groupId, default: 0] += 1
-            if let parent = contact.parentId { childrenOf[parent, default: []].append(id) }
-            nextContactID = max(nextContactID, id.rawValue &+ 1)
-            for field in contact.customFields {
-                byFieldValue[FieldValueKey(definition: field.definitionId, value: field.value), default: []].insert(id)
-            }
-        }
+        nextContactID = max(nextContactID, (columns.ids.last?.rawValue ?? 0) &+ 1)
         // The spatial indexes, beside the maps (they share nothing).
         let trees = Mutex<(RTree<ContactID>, [GroupID: RTree<ContactID>])?>(nil)
-        let counts = groupCounts
+        let counts = columns.groupCounts, locations = columns.locations
+        columns.locations = []
         let spatialWork = DispatchGroup()
         DispatchQueue.global().async(group: spatialWork) {
-            let spatial = RTree(bulkLoading: map.lazy.map { ($0.key, $0.value.location) })
+            let spatial = RTree(bulkLoading: locations)
             var perGroup: [GroupID: RTree<ContactID>] = [:]
             var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
             for (group, count) in counts {
                 // A group holding every contact shares the customer's tree (copy-on-write).
-                if count == map.count { perGroup[group] = spatial } else { partial[group] = [] }
+                if count == locations.count { perGroup[group] = spatial } else { partial[group] = [] }
             }
             if !partial.isEmpty {
-                for (id, contact) in map where partial[contact.groupId] != nil {
-                    partial[contact.groupId]?.append((id, contact.location))
+                map.forEach { id, contact in
+                    if partial[contact.groupId] != nil { partial[contact.groupId]?.append((id, contact.location)) }
                 }
                 for (group, entries) in partial { perGroup[group] = RTree(bulkLoading: entries) }
             }
             trees.withLock { $0 = (spatial, perGroup) }
         }
-        byReference = ReferenceIndex(map.lazy.compactMap { id, contact in contact.reference.map { (id, $0) } })
-        rootIDs = OrderedContactIDs(map.lazy.filter { $0.value.parentId == nil }.map(\.key))
-        childrenByParent = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
-        childrenOf = [:]
-        if groupCounts.count == 1, let group = groupCounts.keys.first {
-            members[group] = OrderedContactIDs(map.keys)
+        columns.references.sort { $0.0 < $1.0 }
+        byReference = ReferenceIndex(sorted: columns.references)
+        columns.references = []
+        for (key, id) in columns.fieldValues { byFieldValue[key, default: []].insert(id) }
+        rootIDs = OrderedContactIDs(columns.roots)
+        childrenByParent = TreeDictionary(uniqueKeysWithValues: columns.childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
+        if counts.count == 1, let group = counts.keys.first {
+            members[group] = OrderedContactIDs(columns.ids)
         } else {
             var byGroup: [GroupID: [ContactID]] = [:]
-            for (id, contact) in map { byGroup[contact.groupId, default: []].append(id) }
+            map.forEach { id, contact in byGroup[contact.groupId, default: []].append(id) }
             for (group, ids) in byGroup { members[group] = OrderedContactIDs(ids) }
         }
         spatialWork.wait()

@@ -20,7 +20,12 @@ struct ReferenceIndex: Sendable, Equatable {
 
     /// The index of `references` (contact id, reference), in O(n log n).
     init<S: Sequence>(_ references: S) where S.Element == (ContactID, String) {
-        pairs = SortedMap(references.map { (Key(hash: Self.hash($1), id: $0), ()) }.sorted { $0.0 < $1.0 })
+        self.init(sorted: references.map { (Key(hash: Self.hash($1), id: $0), ()) }.sorted { $0.0 < $1.0 })
+    }
+
+    /// The index of pairs already in order, in O(n).
+    init(sorted pairs: [(Key, Void)]) {
+        self.pairs = SortedMap(pairs)
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool { lhs.count == rhs.count && lhs.pairs.keys.elementsEqual(rhs.pairs.keys) }

@@ -114,6 +114,13 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
         Iterator(root: root, start: .after(key))
     }
 
+    /// Calls `body` with every entry in ascending order, without copying the values out (a
+    /// walk over a restart's million contacts; the iterator hands out copies).
+    func forEach<E: Error>(_ body: (Key, Value) throws(E) -> Void) throws(E) {
+        guard let root else { return }
+        try Node.walk(root, body)
+    }
+
     /// The keys in ascending order.
     var keys: LazyMapSequence<Self, Key> { lazy.map { $0.key } }
 
@@ -200,13 +207,16 @@ extension SortedMap: Equatable where Value: Equatable {
 /// map holds the sole reference (otherwise it is copied first). A node that two map values
 /// share has a reference count of at least two and is never mutated again.
 final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @unchecked Sendable {
+    // Dynamic exclusivity checks are off for these: every access is either a read of a
+    // shared (hence immutable) node or a change of a node that the single mutating map holds
+    // uniquely, and no access overlaps another (as in the R-tree's nodes).
     /// The entries in this subtree.
-    var count: Int
-    var keys: [Key]
+    @exclusivity(unchecked) var count: Int
+    @exclusivity(unchecked) var keys: [Key]
     /// A leaf's values, parallel to `keys`.
-    var values: [Value]
+    @exclusivity(unchecked) var values: [Value]
     /// A branch's children, parallel to `keys`; empty in a leaf.
-    var children: [SortedMapNode]
+    @exclusivity(unchecked) var children: [SortedMapNode]
 
     /// About 4 KiB of values a leaf (16…256 entries).
     static var leafCapacity: Int { max(16, min(256, 4096 / max(1, MemoryLayout<Value>.stride))) }
@@ -260,6 +270,15 @@ final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @uncheck
             if keys[mid] <= key { low = mid + 1 } else { high = mid }
         }
         return low - 1
+    }
+
+    /// Every entry below `node` in order (recursive: the depth is the tree's, O(log n)).
+    static func walk<E: Error>(_ node: SortedMapNode, _ body: (Key, Value) throws(E) -> Void) throws(E) {
+        if node.isLeaf {
+            for i in node.keys.indices { try body(node.keys[i], node.values[i]) }
+        } else {
+            for child in node.children { try walk(child, body) }
+        }
     }
 
     /// Makes child `i` uniquely owned by this (uniquely owned) node.
