@@ -51,8 +51,12 @@ bench: bench-deps
 
 ## The store benchmark: import, restart, memory, durable HTTP creates and the bulk endpoint beside
 ## PostgreSQL 15 + PostGIS 3 and Redis 7 (installed when missing, started on loopback and stopped
-## by the script). Size: STORE_BENCH_ROWS (default 1000000). See Benchmarks/Store/run.sh.
+## by the script; wrk installed when missing). Size: STORE_BENCH_ROWS (default 1000000). See Benchmarks/Store/run.sh.
 bench-store: deps
+	@if ! command -v wrk > /dev/null; then \
+		echo "Installing wrk…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; \
+	fi
 	Benchmarks/Store/run.sh
 
 ## The replica benchmark: a replica's cold start from PostgreSQL beside the SQLite restart,

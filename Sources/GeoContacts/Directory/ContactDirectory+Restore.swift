@@ -183,10 +183,14 @@ extension CustomerSnapshot {
         byReference = ReferenceIndex(sorted: columns.references)
         columns.references = []
         for (key, id) in columns.fieldValues { byFieldValue[key, default: []].insert(id) }
-        rootIDs = OrderedContactIDs(columns.roots)
+        // Every contact's id, shared (copy-on-write, like the R-tree of a group holding every
+        // contact) by the roots when there is no hierarchy and by a group holding every contact.
+        let allRoots = columns.roots.count == columns.ids.count
+        let everyID = allRoots || counts.count == 1 ? OrderedContactIDs(columns.ids) : []
+        rootIDs = allRoots ? everyID : OrderedContactIDs(columns.roots)
         childrenByParent = TreeDictionary(uniqueKeysWithValues: columns.childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
         if counts.count == 1, let group = counts.keys.first {
-            members[group] = OrderedContactIDs(columns.ids)
+            members[group] = everyID
         } else {
             var byGroup: [GroupID: [ContactID]] = [:]
             map.forEach { id, contact in byGroup[contact.groupId, default: []].append(id) }

@@ -27,12 +27,12 @@ struct OrderedContactIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLiter
     mutating func remove(_ id: ContactID) -> Bool { map.removeValue(forKey: id) != nil }
 
     /// The ids in ascending order from position `offset` on.
-    func ids(fromOffset offset: Int) -> some Sequence<ContactID> {
+    func ids(fromOffset offset: Int) -> LazyMapSequence<ContactIDMap<Void>.Iterator, ContactID> {
         map.entries(fromOffset: offset).lazy.map { $0.key }
     }
 
     /// The ids above `id`, ascending.
-    func ids(after id: ContactID) -> some Sequence<ContactID> {
+    func ids(after id: ContactID) -> LazyMapSequence<ContactIDMap<Void>.Iterator, ContactID> {
         map.entries(after: id).lazy.map { $0.key }
     }
 

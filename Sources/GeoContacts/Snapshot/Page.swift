@@ -111,24 +111,6 @@ enum OrderedIDs {
     case set(OrderedContactIDs)
     /// A few ids, sorted.
     case sorted([ContactID])
-
-    /// The ids from position `offset` on.
-    func from(offset: Int) -> AnySequence<ContactID> {
-        switch self {
-        case .all(let map): AnySequence(map.entries(fromOffset: offset).lazy.map { $0.key })
-        case .set(let set): AnySequence(set.ids(fromOffset: offset))
-        case .sorted(let ids): AnySequence(ids.dropFirst(offset))
-        }
-    }
-
-    /// The ids above `id`.
-    func after(_ id: ContactID) -> AnySequence<ContactID> {
-        switch self {
-        case .all(let map): AnySequence(map.entries(after: id).lazy.map { $0.key })
-        case .set(let set): AnySequence(set.ids(after: id))
-        case .sorted(let ids): AnySequence(ids.drop { $0 <= id })
-        }
-    }
 }
 
 extension PageRequest {
@@ -139,16 +121,23 @@ extension PageRequest {
     ///   with it, the ids walked until the page is full.
     func ids(from ordered: OrderedIDs, where matches: ((ContactID) -> Bool)?) -> [ContactID] {
         guard let offset else { return [] }
-        let walked: AnySequence<ContactID>
-        var skip = offset
-        if let after {
-            walked = ordered.after(after)
-        } else if matches == nil {
-            walked = ordered.from(offset: offset)
-            skip = 0
-        } else {
-            walked = ordered.from(offset: 0)
+        // Without a filter and a cursor, the tree skips to the page's first position.
+        let start = after == nil && matches == nil ? offset : 0
+        switch ordered {
+        case .all(let map):
+            let walked = after.map { map.entries(after: $0) } ?? map.entries(fromOffset: start)
+            return page(of: walked.lazy.map { $0.key }, skipping: offset - start, where: matches)
+        case .set(let set):
+            let walked = after.map { set.ids(after: $0) } ?? set.ids(fromOffset: start)
+            return page(of: walked, skipping: offset - start, where: matches)
+        case .sorted(let ids):
+            let walked = after.map { cursor in ids.drop { $0 <= cursor } } ?? ids.dropFirst(start)
+            return page(of: walked, skipping: offset - start, where: matches)
         }
+    }
+
+    private func page<S: Sequence<ContactID>>(of walked: S, skipping: Int, where matches: ((ContactID) -> Bool)?) -> [ContactID] {
+        var skip = skipping
         var ids: [ContactID] = []
         ids.reserveCapacity(pageSize)
         for id in walked where matches?(id) ?? true {
