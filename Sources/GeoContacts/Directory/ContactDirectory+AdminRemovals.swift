@@ -147,7 +147,7 @@ extension CustomerSnapshot {
             }
         } else if let set = members[group] {
             guard set.count <= limit else { return nil }
-            ids = Array(set)
+            ids = set.ascending
         }
         return ids
     }

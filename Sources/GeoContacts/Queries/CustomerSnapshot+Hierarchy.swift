@@ -218,7 +218,7 @@ extension CustomerSnapshot {
     }
 
     func sortedChildren(of id: ContactID) -> [ContactID] {
-        childrenByParent[id].map(Array.init) ?? []
+        childrenByParent[id]?.ascending ?? []
     }
 }
 

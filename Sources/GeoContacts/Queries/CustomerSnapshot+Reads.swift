@@ -42,7 +42,8 @@ extension CustomerSnapshot {
         if let parent = filter.parentId, contacts[parent] == nil { throw .contactNotFound(parent) }
         let ids: [ContactID]
         if let reference = filter.reference {
-            ids = page.ids(from: .sorted(byReference.ids(of: reference, in: contacts)), where: unmatched(filter, drivenBy: .reference))
+            let holders = byReference.ids(of: reference, in: contacts)
+            ids = page.ids(from: .sorted(holders), where: unmatched(filter, drivenBy: .reference))
         } else if filter.groupId != nil || filter.parentId != nil {
             let group = filter.groupId.map { members[$0] ?? [] }
             let children = filter.parentId.map { childrenByParent[$0] ?? [] }

@@ -154,7 +154,7 @@ extension CustomerSnapshot {
             tree = groupSpatial[group] ?? RTree()
             predicates.append { [contacts] in contacts[$0]!.groupId == group }
             if tree.count <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
-                driver = Array(members[group] ?? [])
+                driver = members[group]?.ascending ?? []
             }
         }
         if let field = filter.customField {

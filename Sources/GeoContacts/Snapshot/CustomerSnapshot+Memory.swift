@@ -25,10 +25,11 @@ extension CustomerSnapshot {
             for contact in all { byGroup[contact.groupId, default: []].append(contact.id) }
             return byGroup.values.map { OrderedContactIDs($0) }
         }
-        weigh("roots and children (id sets)") {
+        let oneGroup = Set(all.lazy.map(\.groupId)).count == 1
+        weigh("roots and children (id sets; when every contact is a root, the roots share the set of a group holding them all)") {
             var childrenOf: [ContactID: [ContactID]] = [:]
             for contact in all { if let parent = contact.parentId { childrenOf[parent, default: []].append(contact.id) } }
-            let roots = OrderedContactIDs(all.lazy.filter { $0.parentId == nil }.map(\.id))
+            let roots = childrenOf.isEmpty && oneGroup ? [] : OrderedContactIDs(all.lazy.filter { $0.parentId == nil }.map(\.id))
             let children = TreeDictionary(uniqueKeysWithValues: childrenOf.lazy.map { ($0.key, OrderedContactIDs($0.value)) })
             return (roots, children)
         }

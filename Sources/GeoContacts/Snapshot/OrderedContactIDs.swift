@@ -36,6 +36,14 @@ struct OrderedContactIDs: Sendable, Equatable, Sequence, ExpressibleByArrayLiter
         map.entries(after: id).lazy.map { $0.key }
     }
 
+    /// The ids in ascending order, as an array (a walk over the leaves, no iterator).
+    var ascending: [ContactID] {
+        var ids: [ContactID] = []
+        ids.reserveCapacity(count)
+        map.forEach { id, _ in ids.append(id) }
+        return ids
+    }
+
     func makeIterator() -> LazyMapSequence<ContactIDMap<Void>, ContactID>.Iterator { map.keys.makeIterator() }
 
     var underestimatedCount: Int { count }

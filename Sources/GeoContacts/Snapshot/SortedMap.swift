@@ -135,11 +135,14 @@ extension SortedMap: Sequence {
 
     var underestimatedCount: Int { count }
 
-    /// An in-order walk: the path from the root to the current leaf, as a stack.
+    /// An in-order walk: the current leaf and position, and the branches above it (none, so
+    /// no allocation, when the whole map is one leaf, as small id sets are).
     struct Iterator: IteratorProtocol, Sequence {
         enum Start { case offset(Int), after(Key) }
 
-        private var path: [(node: Node, index: Int)] = []
+        private var branches: [(node: Node, index: Int)] = []
+        private var leaf: Node?
+        private var index = 0
 
         init(root: Node?, start: Start) {
             guard var node = root else { return }
@@ -149,45 +152,55 @@ extension SortedMap: Sequence {
                 while !node.isLeaf {
                     var i = 0
                     while offset >= node.children[i].count { offset -= node.children[i].count; i += 1 }
-                    path.append((node, i))
+                    descend(from: node, to: i)
                     node = node.children[i]
                 }
-                path.append((node, offset))
+                leaf = node
+                index = offset
             case .after(let key):
                 while !node.isLeaf {
                     let i = node.route(key)
-                    path.append((node, i))
+                    descend(from: node, to: i)
                     node = node.children[i]
                 }
-                let (found, index) = node.search(key)
-                path.append((node, found ? index + 1 : index))
-                settle()
+                let (found, at) = node.search(key)
+                leaf = node
+                index = found ? at + 1 : at
+                if index >= node.keys.count { nextLeaf() }
             }
         }
 
-        /// Moves past exhausted nodes to the next entry (or empties the path at the end).
-        private mutating func settle() {
-            while let last = path.last, last.index >= last.node.keys.count {
-                path.removeLast()
-                guard !path.isEmpty else { return }
-                path[path.count - 1].index += 1
-                var (parent, next) = path[path.count - 1]
-                guard next < parent.children.count else { continue }
-                // Down the leftmost edge of the next subtree.
-                while !parent.children[next].isLeaf {
-                    parent = parent.children[next]
-                    next = 0
-                    path.append((parent, 0))
+        private mutating func descend(from branch: Node, to child: Int) {
+            if branches.isEmpty { branches.reserveCapacity(8) }
+            branches.append((branch, child))
+        }
+
+        /// Moves to the first entry of the next leaf, or to the end.
+        private mutating func nextLeaf() {
+            leaf = nil
+            index = 0
+            while let last = branches.last {
+                let next = last.index + 1
+                guard next < last.node.children.count else {
+                    branches.removeLast()
+                    continue
                 }
-                path.append((parent.children[next], 0))
+                branches[branches.count - 1].index = next
+                var node = last.node.children[next]
+                while !node.isLeaf {
+                    branches.append((node, 0))
+                    node = node.children[0]
+                }
+                leaf = node
+                return
             }
         }
 
         mutating func next() -> Element? {
-            guard let last = path.last, last.index < last.node.keys.count else { return nil }
-            let element = (key: last.node.keys[last.index], value: last.node.values[last.index])
-            path[path.count - 1].index += 1
-            settle()
+            guard let leaf, index < leaf.keys.count else { return nil }
+            let element = (key: leaf.keys[index], value: leaf.values[index])
+            index += 1
+            if index == leaf.keys.count { nextLeaf() }
             return element
         }
     }
