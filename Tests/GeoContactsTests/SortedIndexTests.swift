@@ -87,6 +87,25 @@ struct ContactIDMapTests {
         #expect(map.isEmpty && map.map(\.key).isEmpty && Array(map.entries(fromOffset: 0)).isEmpty)
     }
 
+    @Test("filled in id order, in place or by path copying, leaves stay full and keep no spare room")
+    func compactWhenFilledInOrder() {
+        var unique = Map(), shared = Map()
+        var kept: [Map] = []
+        for raw in 1...20_000 {
+            unique[ContactID(Int64(raw))] = Wide(raw)
+            shared[ContactID(Int64(raw))] = Wide(raw)
+            // A version held every 10th write: the write after it copies its path, the next
+            // ones change the copy in place (as a batch does on its working snapshot).
+            if raw % 10 == 0 { kept.append(shared) }
+        }
+        for map in [unique, shared] {
+            let (slots, leaves) = map.leafStorage
+            #expect(leaves == (20_000 + Map.Node.leafCapacity - 1) / Map.Node.leafCapacity)
+            #expect(slots <= 20_000 + leaves * 2, "slots \(slots) for 20000 entries in \(leaves) leaves")
+        }
+        #expect(kept[9].count == 100 && kept[9].map(\.key).last == ContactID(100))
+    }
+
     @Test("ids appended in order fill nodes: the set is compact and ordered")
     func orderedIDs() {
         var ids = OrderedContactIDs()

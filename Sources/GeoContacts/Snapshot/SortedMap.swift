@@ -121,6 +121,18 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
         try Node.walk(root, body)
     }
 
+    /// How many value slots the leaves have allocated, and how many leaves there are (for
+    /// tests of the room the map keeps).
+    var leafStorage: (slots: Int, leaves: Int) {
+        guard let root else { return (0, 0) }
+        var slots = 0, leaves = 0
+        var pending = [root]
+        while let node = pending.popLast() {
+            if node.isLeaf { slots += node.values.capacity; leaves += 1 } else { pending += node.children }
+        }
+        return (slots, leaves)
+    }
+
     /// The keys in ascending order.
     var keys: LazyMapSequence<Self, Key> { lazy.map { $0.key } }
 
@@ -312,6 +324,7 @@ final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @uncheck
                 node.values[i] = value
                 return (old, nil)
             }
+            node.makeRoom(upTo: leafCapacity)
             node.keys.insert(key, at: i)
             node.values.insert(value, at: i)
             node.count += 1
@@ -324,10 +337,23 @@ final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @uncheck
         if key < node.keys[i] { node.keys[i] = key }
         if old == nil { node.count += 1 }
         guard let split else { return (old, nil) }
+        node.makeRoom(upTo: branchCapacity)
         node.keys.insert(split.keys[0], at: i + 1)
         node.children.insert(split, at: i + 1)
         guard node.children.count > branchCapacity else { return (old, nil) }
         return (old, node.split(appending: i + 1 == node.children.count - 1, capacity: branchCapacity))
+    }
+
+    /// Makes room for one more entry (or child) growing the arrays by half, never beyond what
+    /// the node holds before it splits: doubling, as arrays do by themselves, would leave a
+    /// node that then splits with half of its room unused for good.
+    private func makeRoom(upTo capacity: Int) {
+        func grow<T>(_ array: inout [T]) {
+            guard array.count == array.capacity else { return }
+            array.reserveCapacity(min(capacity + 1, array.count + max(1, array.count / 2)))
+        }
+        grow(&keys)
+        if isLeaf { grow(&values) } else { grow(&children) }
     }
 
     /// Moves the upper part of an overfull node into a new right sibling. After an insert at
@@ -337,7 +363,8 @@ final class SortedMapNode<Key: Comparable & Sendable, Value: Sendable>: @uncheck
         let at = appending ? keys.count - 1 : keys.count / 2
         func tail<T>(_ array: inout [T]) -> [T] {
             var moved: [T] = []
-            moved.reserveCapacity(appending ? capacity : array.count - at)
+            // Appended in order, the new node fills up: room for all of it at once.
+            moved.reserveCapacity(appending ? capacity + 1 : array.count - at)
             moved.append(contentsOf: array[at...])
             array.removeSubrange(at...)
             return moved
