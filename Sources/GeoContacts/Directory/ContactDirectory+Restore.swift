@@ -84,7 +84,15 @@ extension ContactDirectory {
         }
         // Parents exist and the links form a forest (iterative: chains may be very deep).
         let ids = columns.ids
-        let positions = ContactPositions(ascending: ids)
+        /// Where `id` is in the ascending `ids`, if there.
+        func slot(of id: ContactID) -> Int? {
+            var low = 0, high = ids.count
+            while low < high {
+                let mid = (low + high) / 2
+                if ids[mid] < id { low = mid + 1 } else { high = mid }
+            }
+            return low < ids.count && ids[low] == id ? low : nil
+        }
         var state = [UInt8](repeating: 0, count: ids.count)  // 0 unseen, 1 on the current path, 2 reaches a root
         var path: [Int] = []
         for start in ids.indices where state[start] == 0 {
@@ -94,7 +102,7 @@ extension ContactDirectory {
                 state[position] = 1
                 path.append(position)
                 guard let parent = columns.parents[position] else { current = nil; break }
-                guard let next = positions[parent] else { throw inconsistent("unknown parent \(parent)") }
+                guard let next = slot(of: parent) else { throw inconsistent("unknown parent \(parent)") }
                 current = next
             }
             if let position = current, state[position] == 1 { throw inconsistent("parent cycle through \(ids[position])") }
@@ -201,39 +209,5 @@ extension CustomerSnapshot {
             self.spatial = spatial
             for (group, tree) in perGroup { groupSpatial[group] = tree }
         }
-    }
-}
-
-/// Where each id of an ascending array is: a flat table when the ids are dense (the usual
-/// case: ids grow from 1), a dictionary otherwise.
-struct ContactPositions {
-    private let lowest: Int64
-    private let table: [Int32]
-    private let dictionary: [ContactID: Int]
-
-    init(ascending ids: [ContactID]) {
-        let lowest = ids.first?.rawValue ?? 1, highest = ids.last?.rawValue ?? 0
-        self.lowest = lowest
-        let (span, overflow) = highest.subtractingReportingOverflow(lowest)
-        if !overflow, ids.count < Int32.max, span < Int64(ids.count) * 4 + 1024 {
-            var table = [Int32](repeating: -1, count: ids.isEmpty ? 0 : Int(span) + 1)
-            for (i, id) in ids.enumerated() { table[Int(id.rawValue - lowest)] = Int32(i) }
-            self.table = table
-            self.dictionary = [:]
-        } else {
-            self.table = []
-            self.dictionary = Dictionary(uniqueKeysWithValues: ids.enumerated().lazy.map { ($1, $0) })
-        }
-    }
-
-    /// The position of `id`, if any.
-    subscript(id: ContactID) -> Int? {
-        guard table.isEmpty else {
-            let (slot, overflow) = id.rawValue.subtractingReportingOverflow(lowest)
-            guard !overflow, slot >= 0, slot < table.count else { return nil }
-            let position = table[Int(slot)]
-            return position < 0 ? nil : Int(position)
-        }
-        return dictionary[id]
     }
 }
