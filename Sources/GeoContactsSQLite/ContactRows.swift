@@ -97,7 +97,8 @@ enum ContactRows {
         var customer: CustomerID
         var groups: [ContactGroup] = []
         var definitions: [CustomFieldDefinition] = []
-        var contacts: [Contact] = []
+        /// The contacts, ascending by id.
+        var records = ContactRecords()
         /// The high-water mark of contact ids: the next id to hand out, at least.
         var nextContactID: Int64 = 1
     }
@@ -179,7 +180,6 @@ enum ContactRows {
                 if let previous = currentCustomer { byCustomer[previous] = current }
                 currentCustomer = c
                 current = data(c)
-                current.contacts.reserveCapacity(1024)
             }
             let id: Int64 = row[1], group: Int64 = row[4], parent: Int64? = row[5]
             let reference: String? = row[2], name: String = row[3], extra: String? = row[6]
@@ -196,7 +196,7 @@ enum ContactRows {
                 contact.customFields.append(f.value)  // already ascending by definition id
                 pendingField = try nextField()
             }
-            current.contacts.append(contact)
+            current.records.append(contact)
         }
         if let previous = currentCustomer { byCustomer[previous] = current }
         return byCustomer.keys.sorted().map { byCustomer[$0]! }

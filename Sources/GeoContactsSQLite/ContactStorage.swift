@@ -7,7 +7,7 @@ import Synchronization
 /// `import`, `export` and the query commands share.
 ///
 /// Opening loads every customer's groups, definitions and contacts from SQLite and builds
-/// every index in bulk (``ContactDirectory/restore(customer:groups:definitions:contacts:policy:)``,
+/// every index in bulk (``ContactDirectory/restore(customer:groups:definitions:records:nextContactID:policy:)``,
 /// the R-tree with its bulk load); after that, the directory's writes go through the
 /// ``SQLiteJournal`` and are acknowledged only once committed.
 ///
@@ -100,18 +100,17 @@ public final class ContactStorage: Sendable {
         let chosen: any ContactJournal = if let journal { journal } else if let recorder { recorder } else { RefusingJournal() }
         let directory = ContactDirectory(journal: chosen,
                                          normalizer: normalizer, defaultPolicy: defaultPolicy)
-        let contacts = data.reduce(0) { $0 + $1.contacts.count }
-        // Each customer's rows go to its restore alone, which lets go of them once they are in
-        // its contacts map: the peak holds one copy of the records, not two.
-        let rows = data.map { HandOff($0.contacts) }
-        for i in data.indices { data[i].contacts = [] }
+        let contacts = data.reduce(0) { $0 + $1.records.count }
+        // Each customer's records go to its restore alone, so that they are not copied.
+        let records = data.map { HandOff($0.records) }
+        for i in data.indices { data[i].records = ContactRecords() }
         // Customers are independent: restore them on every core.
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: data.count) { [data] i in
             let customer = data[i]
             do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
-                                      definitions: customer.definitions, contacts: rows[i].take(),
+                                      definitions: customer.definitions, records: records[i].take(),
                                       nextContactID: customer.nextContactID)
             } catch {
                 failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
@@ -190,7 +189,7 @@ public final class ContactStorage: Sendable {
     /// - Complexity: O(n) for the customer's n contacts.
     public func storedContacts(of customer: CustomerID) throws(StorageError) -> [Contact] {
         do {
-            return try store.load(customer).contacts
+            return try store.load(customer).records.sorted()
         } catch {
             throw StorageError(.cannotOpen, "cannot read customer \(customer): \(error)")
         }
@@ -223,14 +222,14 @@ struct RefusingJournal: ContactJournal {
 
 /// A value handed from one thread to another exactly once, without a copy left behind.
 private final class HandOff: Sendable {
-    private let contents: Mutex<[Contact]>
+    private let contents: Mutex<ContactRecords>
 
-    init(_ contents: [Contact]) { self.contents = Mutex(contents) }
+    init(_ contents: ContactRecords) { self.contents = Mutex(contents) }
 
     /// The contents, leaving nothing here (so the taker holds the only reference).
-    func take() -> [Contact] {
+    func take() -> ContactRecords {
         contents.withLock { contents in
-            var taken: [Contact] = []
+            var taken = ContactRecords()
             swap(&taken, &contents)
             return taken
         }

@@ -109,8 +109,7 @@ final class SQLiteContactStore: Sendable {
         for part in upper {
             // Taken out first, so that the append does not copy the lower half (copy-on-write).
             if var whole = merged.removeValue(forKey: part.customer) {
-                whole.contacts.reserveCapacity(whole.contacts.count + part.contacts.count)  // exactly: no growth slack
-                whole.contacts.append(contentsOf: part.contacts)
+                whole.records.append(contentsOf: part.records)
                 merged[part.customer] = whole
             } else {
                 merged[part.customer] = part

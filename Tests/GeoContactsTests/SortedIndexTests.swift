@@ -106,6 +106,43 @@ struct ContactIDMapTests {
         #expect(kept[9].count == 100 && kept[9].map(\.key).last == ContactID(100))
     }
 
+    @Test("a builder fed in parts (ascending runs, stray and repeated keys) and joined equals the dictionary, later values winning",
+          arguments: [4, 5, 6])
+    func builderInParts(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var parts: [Map.Builder] = []
+        var model: [ContactID: Wide] = [:]
+        var replaced: [ContactID] = []
+        var next: Int64 = 1
+        var appended = 0
+        for _ in 0..<Int.random(in: 2...6, using: &rng) {
+            var part = Map.Builder()
+            for _ in 0..<Int.random(in: 0...3000, using: &rng) {
+                let id: ContactID
+                switch Int.random(in: 0..<20, using: &rng) {
+                case 0: id = ContactID(Int64.random(in: 1...next, using: &rng))  // stray: earlier, or repeated
+                default: id = ContactID(next); next += Int64.random(in: 1...3, using: &rng)
+                }
+                let value = Wide(Int.random(in: 0..<1_000_000, using: &rng))
+                if model.updateValue(value, forKey: id) != nil { replaced.append(id) }
+                part.append(value, for: id)
+                appended += 1
+            }
+            parts.append(part)
+        }
+        // The parts joined in order, as a table read in ranges on several connections is.
+        var whole = Map.Builder()
+        for part in parts { whole.append(contentsOf: part) }
+        #expect(whole.count == appended)
+        var reported: [ContactID] = []
+        let map = whole.build { reported.append($0) }
+        Self.expectSame(map, model, "seed \(seed)")
+        #expect(reported.sorted() == replaced.sorted())
+        // Every leaf of an ascending part is taken whole: no leaf but a part's last is short.
+        let (_, leaves) = map.leafStorage
+        #expect(leaves <= (model.count + Map.Node.leafCapacity - 1) / Map.Node.leafCapacity + parts.count + replaced.count + 8)
+    }
+
     @Test("ids appended in order fill nodes: the set is compact and ordered")
     func orderedIDs() {
         var ids = OrderedContactIDs()

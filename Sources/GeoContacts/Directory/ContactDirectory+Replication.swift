@@ -84,7 +84,7 @@ extension ContactDirectory {
         }
         let stored = try await journal.load(current.customer)
         var snapshot = try built(customer: stored.customer, groups: stored.groups, definitions: stored.definitions,
-                                 contacts: stored.contacts, nextContactID: stored.nextContactID, policy: current.policy)
+                                 records: ContactRecords(stored.contacts), nextContactID: stored.nextContactID, policy: current.policy)
         snapshot.version = stored.version
         tenant.published.withLock { $0 = snapshot }
     }

@@ -7,13 +7,15 @@ import Synchronization
 extension ContactDirectory {
     /// Replaces `customer`'s state with persisted data, building every index in bulk
     /// (the R-tree with `RTree(bulkLoading:)`). Not journaled: this is how a storage layer
-    /// loads what it already holds. Contacts may come in any order.
+    /// loads what it already holds.
     ///
     /// The data is checked for referential integrity first (unique ids, known groups,
     /// parents and definitions, valid locations, no parent cycle); ``CustomerSnapshot/checkInvariants()``
     /// is not run, as it would double the cost of a large restore.
     ///
     /// - Parameters:
+    ///   - records: the contacts, gathered in ascending id order for a restore in O(n) without
+    ///     a copy of them (see ``ContactRecords``).
     ///   - nextContactID: the id the next created contact gets, at least; ids are never
     ///     reused, so a storage layer keeps the high-water mark of ids it ever stored (the
     ///     highest stored contact may have been removed). Ids above every restored contact
@@ -21,16 +23,12 @@ extension ContactDirectory {
     ///   - policy: the customer's policy; the directory's default when `nil`.
     /// - Throws: 500 `internal-error` when the data is inconsistent, or when writes of the
     ///   customer are in progress; then nothing changes.
-    /// - Complexity: O(n) for contacts in ascending id order (as storage reads them), else O(n log n).
-    ///   The contacts are let go of as soon as they are copied into the contacts map: a caller
-    ///   that gives up its own reference (`consume`) keeps a large restore's peak memory at
-    ///   about one copy of the records, not two.
-    public func restore<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
-                                     contacts: consuming S, nextContactID: Int64 = 1,
-                                     policy: ContactPolicy? = nil) throws(ContactProblem)
-        where S.Element == Contact
+    /// - Complexity: O(n) for records appended in ascending id order, else O(n log n).
+    public func restore(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
+                        records: consuming ContactRecords, nextContactID: Int64 = 1,
+                        policy: ContactPolicy? = nil) throws(ContactProblem)
     {
-        let snapshot = try built(customer: customer, groups: groups, definitions: definitions, contacts: consume contacts,
+        let snapshot = try built(customer: customer, groups: groups, definitions: definitions, records: records,
                                  nextContactID: nextContactID, policy: policy)
         let tenant = tenant(customer)
         let replaced = tenant.queue.withLock { queue in
@@ -43,28 +41,27 @@ extension ContactDirectory {
         }
     }
 
+    /// ``restore(customer:groups:definitions:records:nextContactID:policy:)`` of `contacts`, in
+    /// any order.
+    public func restore<S: Sequence<Contact>>(customer: CustomerID, groups: [ContactGroup],
+                                              definitions: [CustomFieldDefinition], contacts: consuming S,
+                                              nextContactID: Int64 = 1, policy: ContactPolicy? = nil) throws(ContactProblem)
+    {
+        try restore(customer: customer, groups: groups, definitions: definitions, records: ContactRecords(contacts),
+                    nextContactID: nextContactID, policy: policy)
+    }
+
     /// A customer's snapshot built in bulk from persisted data, after the checks that
-    /// ``restore(customer:groups:definitions:contacts:nextContactID:policy:)`` describes.
-    func built<S: Sequence>(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
-                            contacts: consuming S, nextContactID: Int64, policy: ContactPolicy?) throws(ContactProblem)
-        -> CustomerSnapshot where S.Element == Contact
+    /// ``restore(customer:groups:definitions:records:nextContactID:policy:)`` describes.
+    func built(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],
+               records: consuming ContactRecords, nextContactID: Int64, policy: ContactPolicy?) throws(ContactProblem)
+        -> CustomerSnapshot
     {
         func inconsistent(_ message: String) -> ContactProblem {
             ContactProblem(.internalError, detail: "Restore of customer \(customer): \(message).")
         }
-        // The contacts map first, straight from the sequence, which is then let go of.
         var duplicate: ContactID?
-        let map: ContactIDMap<Contact>
-        var source = Optional(consume contacts)  // set to nil once taken: the taker holds the only reference
-        if let rows = source.flatMap({ $0 as? [Contact] }) {  // what storage passes: built by specialized code
-            source = nil
-            map = Self.contactsMap(rows, duplicate: &duplicate)
-        } else if let sequence = source {
-            source = nil
-            map = ContactIDMap(sequence.lazy.map { ($0.id, $0) }) { duplicate = duplicate ?? $0 }
-        } else {
-            map = ContactIDMap()
-        }
+        let map = records.builder.build { duplicate = duplicate ?? $0 }
         if let duplicate { throw inconsistent("duplicate contact id \(duplicate)") }
 
         let groupIDs = Set(groups.map(\.id))
@@ -115,17 +112,6 @@ extension ContactDirectory {
         snapshot.buildIndexes(map, from: columns)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         return snapshot
-    }
-}
-
-extension ContactDirectory {
-    /// The contacts map of `rows`, which are let go of once it is built; the first id that
-    /// occurs twice goes to `duplicate`.
-    static func contactsMap(_ rows: consuming [Contact], duplicate: inout ContactID?) -> ContactIDMap<Contact> {
-        var first: ContactID?
-        let map = ContactIDMap(rows.lazy.map { ($0.id, $0) }) { first = first ?? $0 }
-        duplicate = first
-        return map
     }
 }
 

@@ -26,14 +26,32 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
     /// goes, with no copy of the entries), O(n log n) otherwise. A later entry with the same
     /// key replaces an earlier one, and is reported to `replaced`.
     init<S: Sequence>(_ entries: S, replaced: (Key) -> Void = { _ in }) where S.Element == (Key, Value) {
-        var leaves: [Node] = []
-        var keys: [Key] = [], values: [Value] = []
-        var iterator = entries.makeIterator()
-        var unordered: (Key, Value)?
-        while let (key, value) = iterator.next() {
-            if let last = keys.last ?? leaves.last?.keys.last, key <= last {
-                unordered = (key, value)
-                break
+        var builder = Builder()
+        for (key, value) in entries { builder.append(value, for: key) }
+        self = builder.build(replaced: replaced)
+    }
+
+    /// Gathers entries for a map, leaf by leaf as they come in ascending key order (a restart
+    /// reading a table in key order): each value goes straight into the leaf it stays in,
+    /// without a copy. An entry out of order (or a repeated key) is set aside and stored by
+    /// ``SortedMap/updateValue(_:forKey:)`` when the map is built, after every entry before it.
+    struct Builder: Sendable {
+        private var leaves: [Node] = []
+        private var keys: [Key] = []
+        private var values: [Value] = []
+        private var unordered: [(Key, Value)] = []
+        /// How many entries were appended (repeated keys included).
+        private(set) var count = 0
+
+        init() {}
+
+        private var lastKey: Key? { keys.last ?? leaves.last?.keys.last }
+
+        mutating func append(_ value: consuming Value, for key: Key) {
+            count += 1
+            if let last = lastKey, key <= last {
+                unordered.append((key, value))
+                return
             }
             if keys.isEmpty {
                 keys.reserveCapacity(Node.leafCapacity)
@@ -41,20 +59,43 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
             }
             keys.append(key)
             values.append(value)
-            if keys.count == Node.leafCapacity {
-                leaves.append(Node(keys: keys, values: values))
-                keys = []
-                values = []
-            }
+            if keys.count == Node.leafCapacity { closeLeaf() }
         }
-        if !keys.isEmpty { leaves.append(Node(keys: keys, values: values)) }
-        root = Node.tree(over: leaves)
-        // Not ascending: the rest goes in one by one.
-        if let (key, value) = unordered {
-            if updateValue(value, forKey: key) != nil { replaced(key) }
-            while let (key, value) = iterator.next() {
-                if updateValue(value, forKey: key) != nil { replaced(key) }
+
+        /// Appends every entry of `other`, which were gathered after this one's: its leaves are
+        /// taken as they are when its keys all lie above this one's.
+        mutating func append(contentsOf other: consuming Builder) {
+            var other = other
+            other.closeLeaf()
+            if let first = other.leaves.first?.keys.first, lastKey.map({ first > $0 }) ?? true {
+                closeLeaf()
+                leaves += other.leaves
+                count += other.count - other.unordered.count
+            } else {
+                for leaf in other.leaves {
+                    for i in leaf.keys.indices { append(leaf.values[i], for: leaf.keys[i]) }
+                }
             }
+            for (key, value) in other.unordered { append(value, for: key) }
+        }
+
+        private mutating func closeLeaf() {
+            guard !keys.isEmpty else { return }
+            leaves.append(Node(keys: keys, values: values))
+            keys = []
+            values = []
+        }
+
+        /// The map; each repeated key's later value replaced the earlier one and was reported to `replaced`.
+        consuming func build(replaced: (Key) -> Void = { _ in }) -> SortedMap {
+            closeLeaf()
+            var map = SortedMap()
+            map.root = Node.tree(over: leaves)
+            leaves = []
+            for (key, value) in unordered {
+                if map.updateValue(value, forKey: key) != nil { replaced(key) }
+            }
+            return map
         }
     }
 
