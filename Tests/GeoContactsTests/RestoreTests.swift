@@ -3,8 +3,9 @@ import GeoDataGeneration
 import Testing
 @testable import GeoContacts
 
-/// Restore finds contacts by id through a flat table when ids are dense and a dictionary when
-/// they are sparse: both must refuse the same inconsistencies and build the same indexes.
+/// Restore over dense and sparse ids, given in any order: it builds the same indexes and refuses
+/// every inconsistency, leaving nothing behind (the R-trees are built on another thread while
+/// the contacts are checked: a refused restore must not keep or publish them).
 @Suite struct RestoreTests {
     let groups = [ContactGroup(id: Fixture.depots, name: "Depots"), ContactGroup(id: Fixture.sites, name: "Sites")]
 
@@ -57,5 +58,8 @@ import Testing
             c[b].parentId = c[a].id
         }, "cycle")
         refused({ $0[0].id = ContactID(0) }, "not between 1")
+        refused({ $0[5].location = Coordinate(latitude: .nan, longitude: 0) }, "invalid location")
+        refused({ $0[6].location = Coordinate(latitude: 91, longitude: 0) }, "invalid location")
+        refused({ $0[7].groupId = GroupID(99) }, "unknown group")
     }
 }

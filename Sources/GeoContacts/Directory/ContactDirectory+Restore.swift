@@ -63,6 +63,8 @@ extension ContactDirectory {
         var duplicate: ContactID?
         let map = records.builder.build { duplicate = duplicate ?? $0 }
         if let duplicate { throw inconsistent("duplicate contact id \(duplicate)") }
+        // The R-trees are bulk-loaded on another core while this one checks the contacts.
+        let spatial = SpatialBuild(map)
 
         let groupIDs = Set(groups.map(\.id))
         let definitionIDs = Set(definitions.map(\.id))
@@ -109,7 +111,7 @@ extension ContactDirectory {
         var snapshot = CustomerSnapshot(customer: customer, policy: policy ?? defaultPolicy)
         for group in groups { snapshot.groupsByID[group.id] = group }
         for definition in definitions { snapshot.definitionsByID[definition.id] = definition }
-        snapshot.buildIndexes(map, from: columns)
+        snapshot.buildIndexes(map, from: columns, spatial: spatial)
         snapshot.nextContactID = max(snapshot.nextContactID, nextContactID)
         return snapshot
     }
@@ -120,7 +122,6 @@ extension ContactDirectory {
 struct RestoreColumns {
     var ids: [ContactID] = []
     var parents: [ContactID?] = []
-    var locations: [(ContactID, Coordinate)] = []
     var references: [(ReferenceIndex.Key, Void)] = []
     var roots: [ContactID] = []
     var groupCounts: [GroupID: Int] = [:]
@@ -130,13 +131,11 @@ struct RestoreColumns {
     init(count: Int) {
         ids.reserveCapacity(count)
         parents.reserveCapacity(count)
-        locations.reserveCapacity(count)
     }
 
     mutating func add(_ id: ContactID, _ contact: Contact) {
         ids.append(id)
         parents.append(contact.parentId)
-        locations.append((id, contact.location))
         if let reference = contact.reference { references.append((ReferenceIndex.Key(hash: ReferenceIndex.hash(reference), id: id), ())) }
         if let parent = contact.parentId { childrenOf[parent, default: []].append(id) } else { roots.append(id) }
         groupCounts[contact.groupId, default: 0] += 1
@@ -147,32 +146,12 @@ struct RestoreColumns {
 extension CustomerSnapshot {
     /// Fills every index from the validated contacts `map` and what was gathered from it, in
     /// bulk: the ordered id sets (roots, children, members) and the reference index leaf by
-    /// leaf in key order, the other maps by insertion; the R-trees are bulk-loaded on another
-    /// thread meanwhile.
-    mutating func buildIndexes(_ map: ContactIDMap<Contact>, from columns: consuming RestoreColumns) {
+    /// leaf in key order, the other maps by insertion; the R-trees come from `spatial`, built
+    /// on another thread meanwhile.
+    mutating func buildIndexes(_ map: ContactIDMap<Contact>, from columns: consuming RestoreColumns, spatial: SpatialBuild) {
         contacts = map
         nextContactID = max(nextContactID, (columns.ids.last?.rawValue ?? 0) &+ 1)
-        // The spatial indexes, beside the maps (they share nothing).
-        let trees = Mutex<(RTree<ContactID>, [GroupID: RTree<ContactID>])?>(nil)
-        let counts = columns.groupCounts, locations = columns.locations
-        columns.locations = []
-        let spatialWork = DispatchGroup()
-        DispatchQueue.global().async(group: spatialWork) {
-            let spatial = RTree(bulkLoading: locations)
-            var perGroup: [GroupID: RTree<ContactID>] = [:]
-            var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
-            for (group, count) in counts {
-                // A group holding every contact shares the customer's tree (copy-on-write).
-                if count == locations.count { perGroup[group] = spatial } else { partial[group] = [] }
-            }
-            if !partial.isEmpty {
-                map.forEach { id, contact in
-                    if partial[contact.groupId] != nil { partial[contact.groupId]?.append((id, contact.location)) }
-                }
-                for (group, entries) in partial { perGroup[group] = RTree(bulkLoading: entries) }
-            }
-            trees.withLock { $0 = (spatial, perGroup) }
-        }
+        let counts = columns.groupCounts
         columns.references.sort { $0.0 < $1.0 }
         byReference = ReferenceIndex(sorted: columns.references)
         columns.references = []
@@ -190,10 +169,57 @@ extension CustomerSnapshot {
             map.forEach { id, contact in byGroup[contact.groupId, default: []].append(id) }
             for (group, ids) in byGroup { members[group] = OrderedContactIDs(ids) }
         }
-        spatialWork.wait()
-        if let (spatial, perGroup) = trees.withLock({ $0 }) {
-            self.spatial = spatial
-            for (group, tree) in perGroup { groupSpatial[group] = tree }
+        let (tree, perGroup) = spatial.trees()
+        self.spatial = tree
+        for (group, tree) in perGroup { groupSpatial[group] = tree }
+    }
+}
+
+/// A customer's R-tree and one per group, bulk-loaded from a contacts map on another thread
+/// (they share nothing with the other indexes). A contact with an invalid location is left
+/// out: the restore that started the build refuses it.
+final class SpatialBuild: Sendable {
+    private let built = Mutex<(RTree<ContactID>, [GroupID: RTree<ContactID>])?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ map: ContactIDMap<Contact>) {
+        DispatchQueue.global().async {
+            let trees = Self.trees(of: map)
+            self.built.withLock { $0 = trees }
+            self.done.signal()
         }
+    }
+
+    /// The trees, once built.
+    func trees() -> (RTree<ContactID>, [GroupID: RTree<ContactID>]) {
+        done.wait()
+        done.signal()  // for a later call
+        return built.withLock { $0 } ?? (RTree(), [:])
+    }
+
+    private static func trees(of map: ContactIDMap<Contact>) -> (RTree<ContactID>, [GroupID: RTree<ContactID>]) {
+        var locations: [(ContactID, Coordinate)] = []
+        locations.reserveCapacity(map.count)
+        var counts: [GroupID: Int] = [:]
+        map.forEach { id, contact in
+            guard contact.location.isValid else { return }
+            locations.append((id, contact.location))
+            counts[contact.groupId, default: 0] += 1
+        }
+        let spatial = RTree(bulkLoading: locations)
+        var perGroup: [GroupID: RTree<ContactID>] = [:]
+        var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
+        for (group, count) in counts {
+            // A group holding every contact shares the customer's tree (copy-on-write).
+            if count == locations.count { perGroup[group] = spatial } else { partial[group] = [] }
+        }
+        if !partial.isEmpty {
+            map.forEach { id, contact in
+                guard contact.location.isValid, partial[contact.groupId] != nil else { return }
+                partial[contact.groupId]?.append((id, contact.location))
+            }
+            for (group, entries) in partial { perGroup[group] = RTree(bulkLoading: entries) }
+        }
+        return (spatial, perGroup)
     }
 }
