@@ -1,3 +1,4 @@
+import Geodesy
 import HashTreeCollections
 import SpatialIndex
 
@@ -155,5 +156,60 @@ extension CustomerSnapshot {
             apply(change)
         }
         return nil
+    }
+}
+
+extension CustomerSnapshot {
+    /// A new snapshot with `changes` applied in order, as a journal replays them.
+    ///
+    /// - Throws: 500 `internal-error` if a change does not fit this snapshot (a created id that
+    ///   exists, an update or removal of a contact that differs from the stored one, a
+    ///   reference to an unknown group, parent or definition); then nothing is applied.
+    public func applying(_ changes: [ContactChange]) throws(ContactProblem) -> CustomerSnapshot {
+        var next = self
+        for change in changes {
+            if let problem = next.problem(applying: change) {
+                throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
+            }
+            next.apply(change)
+        }
+        return next
+    }
+
+    /// Why `change` cannot be applied here, or `nil`.
+    ///
+    /// - Complexity: O(log n), plus O(k) for k custom fields; O(n) for the removal of a
+    ///   definition (every contact is looked at) and, on a validation copy, of a group.
+    func problem(applying change: ContactChange) -> String? {
+        func fits(_ c: Contact) -> String? {
+            if groupsByID[c.groupId] == nil { return "contact \(c.id) in unknown group \(c.groupId)" }
+            if let p = c.parentId, contacts[p] == nil || p == c.id { return "contact \(c.id) has unknown parent \(p)" }
+            if !c.location.isValid { return "contact \(c.id) has invalid location" }
+            for f in c.customFields where definitionsByID[f.definitionId] == nil { return "unknown custom field \(f.definitionId)" }
+            return nil
+        }
+        switch change {
+        case .created(let c):
+            return contacts[c.id] != nil ? "contact \(c.id) exists" : fits(c)
+        case .updated(let old, let new):
+            if old.id != new.id || contacts[old.id] != old { return "stale update of \(old.id)" }
+            if let p = new.parentId, p != old.parentId, isInSubtree(p, of: new.id) { return "cycle through \(new.id)" }
+            return fits(new)
+        case .removed(let c):
+            if contacts[c.id] != c { return "stale removal of \(c.id)" }
+            return childrenByParent[c.id] != nil ? "removal of \(c.id) with children" : nil
+        case .groupDefined, .definitionDefined:
+            return nil
+        case .groupRemoved(let group):
+            if groupsByID[group.id] != group { return "stale removal of group \(group.id)" }
+            if hasContacts(in: group.id) { return "removal of group \(group.id) with contacts" }
+            if let definition = definitionRestricted(to: group.id) {
+                return "removal of group \(group.id) that definition \(definition) is restricted to"
+            }
+            return nil
+        case .definitionRemoved(let definition):
+            if definitionsByID[definition.id] != definition { return "stale removal of definition \(definition.id)" }
+            return hasValues(of: definition.id) ? "removal of definition \(definition.id) with values" : nil
+        }
     }
 }
