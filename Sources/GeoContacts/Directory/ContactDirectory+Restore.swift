@@ -169,17 +169,20 @@ extension CustomerSnapshot {
             map.forEach { id, contact in byGroup[contact.groupId, default: []].append(id) }
             for (group, ids) in byGroup { members[group] = OrderedContactIDs(ids) }
         }
-        let (tree, perGroup) = spatial.trees()
-        self.spatial = tree
-        for (group, tree) in perGroup { groupSpatial[group] = tree }
+        let built = spatial.trees()
+        self.spatial = built.spatial
+        wholeGroup = built.wholeGroup
+        for (group, tree) in built.perGroup { groupSpatial[group] = tree }
     }
 }
 
 /// A customer's R-tree and one per group, bulk-loaded from a contacts map on another thread
-/// (they share nothing with the other indexes). A contact with an invalid location is left
+/// (they share nothing with the other indexes); a group holding every contact gets none of
+/// its own (``CustomerSnapshot/wholeGroup``). A contact with an invalid location is left
 /// out: the restore that started the build refuses it.
 final class SpatialBuild: Sendable {
-    private let built = Mutex<(RTree<ContactID>, [GroupID: RTree<ContactID>])?>(nil)
+    typealias Trees = (spatial: RTree<ContactID>, wholeGroup: GroupID?, perGroup: [GroupID: RTree<ContactID>])
+    private let built = Mutex<Trees?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ map: ContactIDMap<Contact>) {
@@ -191,13 +194,13 @@ final class SpatialBuild: Sendable {
     }
 
     /// The trees, once built.
-    func trees() -> (RTree<ContactID>, [GroupID: RTree<ContactID>]) {
+    func trees() -> Trees {
         done.wait()
         done.signal()  // for a later call
-        return built.withLock { $0 } ?? (RTree(), [:])
+        return built.withLock { $0 } ?? (RTree(), nil, [:])
     }
 
-    private static func trees(of map: ContactIDMap<Contact>) -> (RTree<ContactID>, [GroupID: RTree<ContactID>]) {
+    private static func trees(of map: ContactIDMap<Contact>) -> Trees {
         var locations: [(ContactID, Coordinate)] = []
         locations.reserveCapacity(map.count)
         var counts: [GroupID: Int] = [:]
@@ -209,9 +212,9 @@ final class SpatialBuild: Sendable {
         let spatial = RTree(bulkLoading: locations)
         var perGroup: [GroupID: RTree<ContactID>] = [:]
         var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
+        var wholeGroup: GroupID?
         for (group, count) in counts {
-            // A group holding every contact shares the customer's tree (copy-on-write).
-            if count == locations.count { perGroup[group] = spatial } else { partial[group] = [] }
+            if count == locations.count { wholeGroup = group } else { partial[group] = [] }
         }
         if !partial.isEmpty {
             map.forEach { id, contact in
@@ -220,6 +223,6 @@ final class SpatialBuild: Sendable {
             }
             for (group, entries) in partial { perGroup[group] = RTree(bulkLoading: entries) }
         }
-        return (spatial, perGroup)
+        return (spatial, wholeGroup, perGroup)
     }
 }

@@ -151,7 +151,7 @@ extension CustomerSnapshot {
         var tree = spatial
         var driver: [ContactID]?
         if let group = filter.groupId {
-            tree = groupSpatial[group] ?? RTree()
+            tree = spatialIndex(of: group)
             predicates.append { [contacts] in contacts[$0]!.groupId == group }
             if tree.count <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
                 driver = members[group]?.ascending ?? []

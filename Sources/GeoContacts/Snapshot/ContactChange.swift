@@ -44,19 +44,29 @@ extension CustomerSnapshot {
             index(contact)
             nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
             guard !isValidationCopy else { return }
+            if spatial.isEmpty {
+                wholeGroup = contact.groupId
+            } else if wholeGroup != contact.groupId {
+                separateWholeGroup()
+            }
             spatial.insert(contact.id, at: contact.location)
-            groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+            if wholeGroup != contact.groupId {
+                groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+            }
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
             unindex(old)
             contacts[new.id] = new
             index(new)
             guard !isValidationCopy else { return }
+            if wholeGroup != new.groupId { separateWholeGroup() }
             if old.location != new.location {
                 let moved = spatial.move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from the spatial index")
             }
-            if old.groupId != new.groupId {
+            if wholeGroup == new.groupId {
+                // Its tree is the customer's, just moved.
+            } else if old.groupId != new.groupId {
                 removeFromGroupTree(old)
                 groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
             } else if old.location != new.location {
@@ -71,7 +81,11 @@ extension CustomerSnapshot {
             guard !isValidationCopy else { return }
             let removed = spatial.remove(contact.id, at: contact.location)
             precondition(removed, "contact \(contact.id) missing from the spatial index")
-            removeFromGroupTree(contact)
+            if wholeGroup == contact.groupId {
+                if spatial.isEmpty { wholeGroup = nil }
+            } else {
+                removeFromGroupTree(contact)
+            }
         case .groupDefined(let group):
             groupsByID[group.id] = group
         case .definitionDefined(let definition):
@@ -83,6 +97,14 @@ extension CustomerSnapshot {
             precondition(definitionsByID[definition.id] == definition, "stale removal of definition \(definition.id)")
             definitionsByID[definition.id] = nil
         }
+    }
+
+    /// Gives ``wholeGroup`` a tree of its own (sharing the customer's until either changes),
+    /// before a contact of another group comes or one of its contacts leaves it.
+    private mutating func separateWholeGroup() {
+        guard let group = wholeGroup else { return }
+        groupSpatial[group] = spatial
+        wholeGroup = nil
     }
 
     private mutating func removeFromGroupTree(_ contact: Contact) {

@@ -87,7 +87,13 @@ extension CustomerSnapshot {
         guard seen.count == contacts.count else { throw fail("R-tree enumerated \(seen.count)") }
         try spatial.checkInvariants()
 
-        guard groupSpatial.count == members.count else { throw fail("\(groupSpatial.count) group R-trees for \(members.count) groups") }
+        if let whole = wholeGroup {
+            guard !contacts.isEmpty, members[whole]?.count == contacts.count, groupSpatial[whole] == nil else {
+                throw fail("group \(whole) shares the customer's R-tree without holding every contact alone")
+            }
+        }
+        let trees = groupSpatial.count + (wholeGroup == nil ? 0 : 1)
+        guard trees == members.count else { throw fail("\(trees) group R-trees for \(members.count) groups") }
         for (group, tree) in groupSpatial {
             guard tree.count == members[group]?.count else { throw fail("group \(group) R-tree holds \(tree.count)") }
             var inGroup = Set<ContactID>()

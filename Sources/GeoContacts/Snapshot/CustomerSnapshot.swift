@@ -33,8 +33,15 @@ public struct CustomerSnapshot: Sendable {
     var spatial = RTree<ContactID>()
     /// One R-tree per non-empty group, so that nearest-within-a-group never traverses other
     /// groups' contacts, however small and far away the group is (≈ doubles the spatial
-    /// index's memory and write cost; groups are the most common filter).
+    /// index's memory and write cost; groups are the most common filter), except for
+    /// ``wholeGroup``.
     var groupSpatial: TreeDictionary<GroupID, RTree<ContactID>> = [:]
+    /// The group that has held every contact since the customer's first (or since a restore
+    /// that found them all in it), if any: its R-tree is ``spatial`` itself, so a customer
+    /// with one group keeps and updates one tree, not two. Once a contact of another group
+    /// comes, the group gets a tree of its own (a copy-on-write share of ``spatial`` at
+    /// that point).
+    var wholeGroup: GroupID?
     /// The id the next created contact gets; always above every id in use.
     var nextContactID: Int64 = 1
     /// The customer's version in a shared store (``SharedJournal``) that this state is exactly:
@@ -57,6 +64,11 @@ public struct CustomerSnapshot: Sendable {
 
     /// Whether `id` names a contact of this customer.
     public func contains(_ id: ContactID) -> Bool { contacts[id] != nil }
+
+    /// The R-tree of `group`'s contacts (empty for a group without any).
+    func spatialIndex(of group: GroupID) -> RTree<ContactID> {
+        group == wholeGroup ? spatial : groupSpatial[group] ?? RTree()
+    }
 }
 
 /// A key of the custom-field value index.
