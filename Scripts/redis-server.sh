@@ -17,9 +17,12 @@ STATE=.build/redis-server
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
 launch() {  # dir port: starts redis-server in the background and waits until it answers
-  local dir=$1 port=$2
+  local dir=$1 port=$2 offset
+  offset=$(stat -c %s "$dir/redis.log" 2>/dev/null || echo 0)
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --dbfilename dump.rdb --save "" \
     --appendonly no --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >&2
+  # Its log line first, without asking the loading server anything; then PING.
+  Scripts/wait-for-log-line "$dir/redis.log" "$offset" "Ready to accept connections" || true
   for _ in $(seq 1 600); do
     # During loading Redis answers -LOADING instead of PONG.
     [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0

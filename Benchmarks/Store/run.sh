@@ -7,7 +7,8 @@
 #     postgres.sql; fsync and synchronous_commit on), and Redis 7 mass insertion (`redis-cli
 #     --pipe`: GEOADD + one HSET per contact) for reference;
 #   - restart, back and queryable: `geocontacts serve` on that folder until /health/ready answers
-#     vs Redis loading the same contacts from its RDB file until it answers PING;
+#     vs Redis loading the same contacts from its RDB file until it answers PING (each waited
+#     for on its log line, then asked once: Scripts/wait-for-log-line);
 #   - resident memory after the restart (VmRSS) and its peak during the restart (VmHWM) vs Redis
 #     holding the same contacts;
 #   - durable creates over HTTP, one per request (wrk -t2 -c32, Scripts/load/create.lua) into the
@@ -50,6 +51,9 @@ serve() {
   local t0; t0=$(now)
   "$BIN" serve --data "$1" --no-sample-data --port "$PORT" > "$1.serve.log" 2>&1 &
   SERVER=$!
+  # Waits for the banner without asking the loading service anything (see the script), then
+  # confirms with /health/ready; Scripts/redis-server.sh times Redis the same way.
+  Scripts/wait-for-log-line "$1.serve.log" 0 "is listening on" "$SERVER" || true
   until curl -fs "$URL/health/ready" > /dev/null 2>&1; do
     kill -0 "$SERVER" 2>/dev/null || { cat "$1.serve.log" >&2; exit 1; }
     sleep 0.01
