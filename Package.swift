@@ -7,9 +7,10 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Linux only (glibc's allocator calls in `CMalloc`, PROJ and SQLite from apt, `/proc` in tests):
+// the package declares no Apple platform rather than claim one it is not built or tested on.
 let package = Package(
     name: "GeoContacts",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Geodesy", targets: ["Geodesy"]),
         .library(name: "SpatialIndex", targets: ["SpatialIndex"]),

@@ -23,11 +23,13 @@
 #
 #   Benchmarks/Store/run.sh            # 1,000,000 contacts
 #   STORE_BENCH_ROWS=100000 Benchmarks/Store/run.sh
-#   STORE_BENCH_SECONDS=10 (wrk and pgbench duration), STORE_BENCH_KEEP=1 (keep the work folder)
+#   STORE_BENCH_SECONDS=10 (wrk and pgbench duration), STORE_BENCH_RESTARTS=5 (restarts of each,
+#   alternating; the medians are compared), STORE_BENCH_KEEP=1 (keep the work folder)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${STORE_BENCH_ROWS:-1000000}
 SECONDS_EACH=${STORE_BENCH_SECONDS:-10}
+RESTARTS=$(( ${STORE_BENCH_RESTARTS:-5} > 0 ? ${STORE_BENCH_RESTARTS:-5} : 1 ))
 BIN=$PWD/.build/release/geocontacts
 WORK=$(mktemp -d /tmp/geocontacts-storebench.XXXXXX)
 SERVER=
@@ -90,15 +92,22 @@ t0=$(now)
 PIPE_S=$(calc "$(now) - $t0")
 [ "$("${REDIS[@]}" zcard contacts)" = "$ROWS" ] || { echo "Redis did not load $ROWS members" >&2; exit 1; }
 
-say "restart: Redis from its RDB file"
+say "restart: Redis from its RDB file and GeoContacts serve, alternately, $RESTARTS times each"
 "${REDIS[@]}" save > /dev/null
-REDIS_RESTART_S=$(Scripts/redis-server.sh restart)
-REDIS_PID=$(cat "$GEOCONTACTS_REDIS_DIR/redis.pid")
-sleep 2
-REDIS_RSS_KB=$(status "$REDIS_PID" VmRSS); REDIS_HWM_KB=$(status "$REDIS_PID" VmHWM)
-say "restart: GeoContacts serve"
-serve "$WORK/store"
-RESTART_S=$READY_SECONDS
+REDIS_TIMES=(); OUR_TIMES=()
+for i in $(seq 1 "$RESTARTS"); do
+  REDIS_TIMES+=("$(Scripts/redis-server.sh restart)")
+  if [ "$i" = "$RESTARTS" ]; then
+    REDIS_PID=$(cat "$GEOCONTACTS_REDIS_DIR/redis.pid")
+    sleep 2
+    REDIS_RSS_KB=$(status "$REDIS_PID" VmRSS); REDIS_HWM_KB=$(status "$REDIS_PID" VmHWM)
+  fi
+  serve "$WORK/store"
+  OUR_TIMES+=("$READY_SECONDS")
+  [ "$i" = "$RESTARTS" ] || stop_server
+done
+median() { python3 -c 'import statistics, sys; print(statistics.median(float(a) for a in sys.argv[1:]))' "$@"; }
+REDIS_RESTART_S=$(median "${REDIS_TIMES[@]}"); RESTART_S=$(median "${OUR_TIMES[@]}")
 sleep 2
 RSS_KB=$(status "$SERVER" VmRSS); HWM_KB=$(status "$SERVER" VmHWM)
 
@@ -133,10 +142,11 @@ calc "'\n'.join([
   f'| import, rows/s | {$ROWS / $IMPORT_S:,.0f} | Redis --pipe {$ROWS / $PIPE_S:,.0f} | {$PIPE_S / $IMPORT_S:.2f}× | (reference) |',
   f'| durable creates over HTTP, one per request, /s | {$HTTP_RPS:,.0f} | pgbench INSERT {$PG_TPS:,.0f} | {$HTTP_RPS / $PG_TPS:.2f}× | ≥ 2× |',
   f'| bulk endpoint (import --server), durable contacts/s | {$ROWS / $BULK_S:,.0f} | — | — | ≥ 100,000/s |',
-  f'| restart until queryable, s | {$RESTART_S:.2f} | Redis RDB load {$REDIS_RESTART_S:.2f} | {$REDIS_RESTART_S / $RESTART_S:.2f}× | ≥ 1× |',
+  f'| restart until queryable, s (median of $RESTARTS) | {$RESTART_S:.2f} | Redis RDB load {$REDIS_RESTART_S:.2f} | {$REDIS_RESTART_S / $RESTART_S:.2f}× | ≥ 1× |',
   f'| resident memory after restart, MB | {$RSS_KB / 1024:.0f} | Redis {$REDIS_RSS_KB / 1024:.0f} | {$REDIS_RSS_KB / $RSS_KB:.2f}× | ≥ 1× |',
   f'| peak memory during restart, MB | {$HWM_KB / 1024:.0f} | Redis {$REDIS_RSS_KB / 1024:.0f} (its peak {$REDIS_HWM_KB / 1024:.0f}) | {$HWM_KB / $REDIS_RSS_KB:.2f} of Redis | ≤ 1.5 |',
   '',
   'Ratios: how many times the peer GeoContacts is (higher is better), except the last row.',
+  'Restarts, alternating (s): GeoContacts ${OUR_TIMES[*]}; Redis ${REDIS_TIMES[*]}.',
   'Load average before: $LOAD_BEFORE; after: $LOAD_AFTER; $(nproc) cores.',
 ])"

@@ -48,6 +48,7 @@ enum PG {
     }
 
     /// Runs `body` with a running client on `url`.
+    @discardableResult
     static func withClient<T: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: try PostgresContactStorage.configuration(url: url), backgroundLogger: logger)
         let runner = Task { await client.run() }

@@ -48,7 +48,7 @@ struct CrashTests {
             rounds += 1
             let outURL = folder.url.deletingLastPathComponent()
                 .appendingPathComponent("\(folder.url.lastPathComponent)-probe-\(rounds).out")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)  // opening it below fails if this did
             defer { try? FileManager.default.removeItem(at: outURL) }
             let out = try FileHandle(forWritingTo: outURL)
             let process = Process()

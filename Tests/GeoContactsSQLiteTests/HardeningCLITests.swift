@@ -126,7 +126,7 @@ struct HardeningCLITests {
         for attempt in 1...3 {
             let port = try ServerImportTests.freePort()
             let outURL = ws.root.appendingPathComponent("serve-\(port).out")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)  // opening it below fails if this did
             let server = Process()
             server.executableURL = Support.binary
             server.arguments = ["serve", "--data", ws.data, "--port", "\(port)"] + extra
