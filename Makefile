@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps run test fuzz bench bench-store bench-replicas bench-check bench-thresholds clean
+.PHONY: deps bench-deps run test fuzz bench bench-store bench-replicas bench-check bench-thresholds public-api clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -87,6 +87,11 @@ bench-thresholds: bench-deps
 		$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory \
 		benchmark thresholds update $(BENCH_THRESHOLDS) --target ContactsBenchmarks --target HierarchyBenchmarks
 	python3 Benchmarks/Scripts/keep-malloc-thresholds.py Benchmarks/Thresholds
+
+## List the public API of every library target in Docs/PublicAPI.md (from the symbol graphs).
+public-api:
+	$(SWIFT) package dump-symbol-graph --minimum-access-level public > /dev/null
+	python3 Scripts/public-api.py > Docs/PublicAPI.md
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -1,5 +1,5 @@
 /// One record of a CSV file: its fields as raw bytes and the line it starts on.
-public struct CSVRecord: Sendable {
+package struct CSVRecord: Sendable {
     /// The 1-based physical line the record starts on (a quoted field may span lines).
     public var line: Int
     /// The fields, unquoted, as raw bytes (not yet checked for UTF-8).
@@ -24,7 +24,7 @@ public struct CSVRecord: Sendable {
 }
 
 /// A malformed CSV file (the structure, not a value): an unterminated quote, a stray quote.
-public struct CSVSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct CSVSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     public var line: Int
     public var message: String
     public var description: String { "line \(line): \(message)" }
@@ -34,7 +34,7 @@ public struct CSVSyntaxError: Error, Hashable, Sendable, CustomStringConvertible
 /// quote), records ended by LF or CRLF, a UTF-8 byte-order mark skipped. Fields are kept as
 /// bytes so that a record with invalid UTF-8 can be reported by its line instead of failing
 /// the whole file.
-public struct CSVReader: Sequence, IteratorProtocol {
+package struct CSVReader: Sequence, IteratorProtocol {
     private let bytes: [UInt8]
     private var index: Int
     private var line = 1

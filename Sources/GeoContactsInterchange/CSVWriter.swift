@@ -3,7 +3,7 @@
 /// leading apostrophe (`'=1+2`), as do those that start with an apostrophe followed by one of
 /// these characters or another apostrophe, so that the rule can be undone; a CSV import drops
 /// exactly that apostrophe. Other text starting with an apostrophe (`'t Hooft`) is unchanged.
-public enum CSVFormulaGuard {
+package enum CSVFormulaGuard {
     static let triggers: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 
     /// The text as exported: with a guarding apostrophe when it needs one.

@@ -1,9 +1,9 @@
-public import Geodesy
+package import Geodesy
 
 /// A CSV of points: a header naming a latitude column (`latitude` or `lat`) and a longitude
 /// column (`longitude`, `lon` or `lng`), case-insensitive; other columns are ignored. The
 /// n-th data row (blank lines skipped) is point n, counting from 1.
-public struct PointTable: Sendable {
+package struct PointTable: Sendable {
     /// The points in file order.
     public var points: [Coordinate]
 
@@ -33,7 +33,7 @@ public struct PointTable: Sendable {
 }
 
 /// Where the coordinates are in a CSV header.
-public struct CoordinateColumns: Hashable, Sendable {
+package struct CoordinateColumns: Hashable, Sendable {
     public static let latitudeNames: Set<String> = ["latitude", "lat"]
     public static let longitudeNames: Set<String> = ["longitude", "lon", "lng"]
 

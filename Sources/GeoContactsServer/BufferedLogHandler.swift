@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,7 +17,7 @@ import Darwin
 /// request. This one formats the timestamp once per second and appends the line to a
 /// ``LogOutput`` buffer, written out in one system call at most every 20 ms (at once for
 /// warnings and errors, when the buffer grows large, and at exit).
-public struct BufferedLogHandler: LogHandler {
+package struct BufferedLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     public var logLevel: Logger.Level = .info
@@ -81,7 +81,7 @@ public struct BufferedLogHandler: LogHandler {
 /// A file descriptor with a buffer in front: lines are appended under a lock and written in
 /// one `write` by a background thread every 20 ms (or by the caller when asked, or when the
 /// buffer passes 64 KiB), and at process exit for standard output.
-public final class LogOutput: Sendable {
+package final class LogOutput: Sendable {
     /// Standard output; flushed at exit.
     public static let standardOutput: LogOutput = {
         let output = LogOutput(fileDescriptor: 1)

@@ -51,7 +51,7 @@ struct ReplicaProcessTests {
         for attempt in 1...3 {
             let port = try ServerImportTests.freePort()
             let outURL = ws.root.appendingPathComponent("replica-\(port).out")
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             let process = Process()
             process.executableURL = Support.binary
             process.arguments = ["serve", "--data", ws.data, "--postgres", url, "--no-sample-data", "--port", "\(port)"]

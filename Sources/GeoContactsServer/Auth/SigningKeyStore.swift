@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-public import Foundation
+import Foundation
 #if canImport(CoreFoundation)
 import CoreFoundation  // `stat`'s members, as Foundation re-exports them
 #endif
@@ -16,7 +16,7 @@ import CoreFoundation  // `stat`'s members, as Foundation re-exports them
 /// holding 32 random bytes, base64: written to a temporary file, fsynced, then linked into
 /// place (never replacing a key another process created meanwhile) and the folder fsynced.
 /// The folder is created with mode 0700.
-public enum SigningKeyStore {
+package enum SigningKeyStore {
     /// The environment variable that, when set, holds the key (at least 32 characters).
     public static let environmentVariable = "GEOCONTACTS_JWT_KEY"
     /// The key file's name inside the data folder.

@@ -1,4 +1,4 @@
-public import Hummingbird
+package import Hummingbird
 import HTTPTypes
 import Logging
 import Metrics
@@ -14,7 +14,7 @@ import Foundation
 /// `geocontacts_http_request_duration` (timer), by method, route and status.
 ///
 /// Never logs the query string, headers or bodies: no token, no contact data.
-public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)

@@ -1,4 +1,4 @@
-public import Hummingbird
+package import Hummingbird
 import GeoContacts
 import HTTPTypes
 
@@ -11,7 +11,7 @@ import HTTPTypes
 ///
 /// Without a shared journal there are no versions: no header is sent, and a minimum version
 /// above 0 is answered with 503 `version-unavailable`.
-public struct VersionMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct VersionMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
