@@ -84,7 +84,7 @@ public final class ContactStorage: Sendable {
         let store = try SQLiteContactStore(folder: folder, readOnly: journaling == .readOnly)
         let clock = ContinuousClock()
         let start = clock.now
-        var data: [ContactRows.CustomerData]
+        let data: [ContactRows.CustomerData]
         do {
             data = try store.loadAll()
         } catch let error as StorageError {
@@ -101,16 +101,15 @@ public final class ContactStorage: Sendable {
         let directory = ContactDirectory(journal: chosen,
                                          normalizer: normalizer, defaultPolicy: defaultPolicy)
         let contacts = data.reduce(0) { $0 + $1.records.count }
-        // Each customer's records go to its restore alone, so that they are not copied.
-        let records = data.map { HandOff($0.records) }
-        for i in data.indices { data[i].records = ContactRecords() }
+        // Each customer's records are the leaves of its contacts map: a restore shares them
+        // (copy-on-write), so `data` holding them too until this returns costs no memory.
         // Customers are independent: restore them on every core.
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: data.count) { [data] i in
             let customer = data[i]
             do throws(ContactProblem) {
                 try directory.restore(customer: customer.customer, groups: customer.groups,
-                                      definitions: customer.definitions, records: records[i].take(),
+                                      definitions: customer.definitions, records: customer.records,
                                       nextContactID: customer.nextContactID)
             } catch {
                 failures.withLock { $0.append("customer \(customer.customer): \(error.detail)") }
@@ -218,20 +217,4 @@ struct RefusingJournal: ContactJournal {
         throw StorageError(.closed, "the data folder is open read-only")
     }
     func waitUntilDurable(_ sequence: UInt64) async throws {}
-}
-
-/// A value handed from one thread to another exactly once, without a copy left behind.
-private final class HandOff: Sendable {
-    private let contents: Mutex<ContactRecords>
-
-    init(_ contents: ContactRecords) { self.contents = Mutex(contents) }
-
-    /// The contents, leaving nothing here (so the taker holds the only reference).
-    func take() -> ContactRecords {
-        contents.withLock { contents in
-            var taken = ContactRecords()
-            swap(&taken, &contents)
-            return taken
-        }
-    }
 }

@@ -183,20 +183,18 @@ extension CustomerSnapshot {
 final class SpatialBuild: Sendable {
     typealias Trees = (spatial: RTree<ContactID>, wholeGroup: GroupID?, perGroup: [GroupID: RTree<ContactID>])
     private let built = Mutex<Trees?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    private let work = DispatchGroup()
 
     init(_ map: ContactIDMap<Contact>) {
-        DispatchQueue.global().async {
+        DispatchQueue.global().async(group: work) {
             let trees = Self.trees(of: map)
             self.built.withLock { $0 = trees }
-            self.done.signal()
         }
     }
 
     /// The trees, once built.
     func trees() -> Trees {
-        done.wait()
-        done.signal()  // for a later call
+        work.wait()
         return built.withLock { $0 } ?? (RTree(), nil, [:])
     }
 

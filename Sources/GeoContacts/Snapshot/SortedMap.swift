@@ -67,16 +67,17 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
         mutating func append(contentsOf other: consuming Builder) {
             var other = other
             other.closeLeaf()
+            let total = count + other.count
             if let first = other.leaves.first?.keys.first, lastKey.map({ first > $0 }) ?? true {
                 closeLeaf()
                 leaves += other.leaves
-                count += other.count - other.unordered.count
             } else {
                 for leaf in other.leaves {
                     for i in leaf.keys.indices { append(leaf.values[i], for: leaf.keys[i]) }
                 }
             }
             for (key, value) in other.unordered { append(value, for: key) }
+            count = total
         }
 
         private mutating func closeLeaf() {
