@@ -113,4 +113,25 @@ import Testing
         }
         #expect(p?.status == 404)
     }
+
+    /// Strings are UTF-8 checked byte for byte, with and without escapes: valid multi-byte
+    /// text comes back unchanged, and every kind of invalid sequence is a 400, not repaired.
+    @Test func stringsAreCheckedUTF8() throws {
+        func body(_ name: [UInt8]) -> [UInt8] {
+            Array(#"{"name":""#.utf8) + name + Array(#"","groupId":7,"location":{"latitude":1,"longitude":1}}"#.utf8)
+        }
+        for (json, expected) in [("Zoë Ångström", "Zoë Ångström"), ("北京 📍", "北京 📍"), (#"a\u00e9\t🚐"#, "aé\t🚐"),
+                                 (#"\\é"#, #"\é"#)] {
+            #expect(try ContactDraft(json: body(Array(json.utf8))).name == expected)
+        }
+        let invalid: [[UInt8]] = [
+            [0x80], [0xC3], [0xC0, 0xAF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+        ]
+        for bytes in invalid {
+            for (prefix, suffix) in [([UInt8](), [UInt8]()), (Array("é".utf8), Array("x".utf8)), (Array(#"\n"#.utf8), [])] {
+                let failure = syncProblem { () throws(ContactProblem) in _ = try ContactDraft(json: body(prefix + bytes + suffix)) }
+                #expect(failure?.code == .malformedJSON, "\(prefix + bytes + suffix)")
+            }
+        }
+    }
 }
