@@ -34,7 +34,7 @@ extension RTree {
             if node.isLeaf {
                 if !node.children.isEmpty || !node.boxes.isEmpty { throw fail("leaf with children") }
                 if node.entries.count > Self.leafCapacity { throw fail("leaf over capacity: \(node.entries.count)") }
-                if !isRoot && node.entries.count < Self.leafMinimum { throw fail("underfull leaf: \(node.entries.count)") }
+                if !isRoot && node.entries.count < Self.leafUnderflow { throw fail("underfull leaf: \(node.entries.count)") }
                 for e in node.entries {
                     let v = _Geometry.unitVector(e.location)
                     if Float(v.x) != e.x || Float(v.y) != e.y || Float(v.z) != e.z {

@@ -81,7 +81,7 @@ extension RTree {
         }
         let child = node.children[i]
         remove(along: path, depth: depth + 1, from: child, orphans: &orphans)
-        let minimum = child.isLeaf ? leafMinimum : branchMinimum
+        let minimum = child.isLeaf ? leafUnderflow : branchMinimum
         if child.count < minimum {
             collectEntries(of: child, into: &orphans)
             node.children.remove(at: i)
