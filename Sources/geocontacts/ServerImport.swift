@@ -131,47 +131,28 @@ struct ServerImport: ImportTarget {
         // The package's own JSON parser: Foundation's JSONSerialization, bridging every item to
         // `Any`, took more of the client's CPU than reading and encoding the rows.
         let bytes = Array(body.readableBytesView)
-        let answer = Self.object(try? JSONParser.parse(bytes))
-        guard status == 200, case .array(let items)? = Self.member(answer, "items"), items.count == lines.count else {
-            let detail = Self.string(Self.member(answer, "detail")) ?? Self.string(Self.member(answer, "title"))
+        let answer = try? JSONParser.parse(bytes)
+        guard status == 200, let items = answer?[member: "items"]?.items, items.count == lines.count else {
+            let detail = answer?[member: "detail"]?.text ?? answer?[member: "title"]?.text
                 ?? String(decoding: bytes.prefix(200), as: UTF8.self)
             throw CommandFailure("\(endpoint) answered \(status): \(detail)")
         }
         var problems: [Problem] = []
         for (item, line) in zip(items, lines) {
-            let fields = Self.object(item)
-            let itemStatus = Self.member(fields, "status")
+            let itemStatus = item[member: "status"]
             if case .number("201")? = itemStatus {
                 created += 1
                 continue
             }
-            let problem = Self.object(Self.member(fields, "problem"))
-            if Self.string(Self.member(problem, "type")) == ProblemDetails.typePrefix + ContactProblem.Code.batchAborted.rawValue { continue }
-            var errors: [String: [String]]?
-            if let byPath = Self.object(Self.member(problem, "errors")) {
-                errors = [:]
-                for (path, messages) in byPath {
-                    guard case .array(let list) = messages else { continue }
-                    errors?[path] = list.compactMap(Self.string)
-                }
+            let problem = item[member: "problem"]
+            if problem?[member: "type"]?.text == ProblemDetails.typePrefix + ContactProblem.Code.batchAborted.rawValue { continue }
+            let errors = problem?[member: "errors"]?.members.map { byPath in
+                Dictionary(byPath.compactMap { path, messages in messages.items.map { (path, $0.compactMap(\.text)) } },
+                           uniquingKeysWith: { first, _ in first })
             }
             let statusText = if case .number(let n)? = itemStatus { n } else { "?" }
-            problems.append((line, errors ?? ["": [Self.string(Self.member(problem, "detail")) ?? "refused (\(statusText))"]]))
+            problems.append((line, errors ?? ["": [problem?[member: "detail"]?.text ?? "refused (\(statusText))"]]))
         }
         return problems
-    }
-
-    private typealias Members = [(key: String, value: JSONValue)]
-
-    private static func object(_ value: JSONValue?) -> Members? {
-        if case .object(let members)? = value { members } else { nil }
-    }
-
-    private static func member(_ members: Members?, _ key: String) -> JSONValue? {
-        members?.first { $0.key == key }?.value
-    }
-
-    private static func string(_ value: JSONValue?) -> String? {
-        if case .string(let text)? = value { text } else { nil }
     }
 }

@@ -64,9 +64,9 @@ extension CustomerSnapshot {
                 let moved = spatial.move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from the spatial index")
             }
-            if wholeGroup == new.groupId {
-                // Its tree is the customer's, just moved.
-            } else if old.groupId != new.groupId {
+            // A whole group's tree is the customer's, just moved.
+            guard wholeGroup != new.groupId else { return }
+            if old.groupId != new.groupId {
                 removeFromGroupTree(old)
                 groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
             } else if old.location != new.location {

@@ -19,6 +19,27 @@ package enum JSONValue {
         case .object: "an object"
         }
     }
+
+    /// The value of the first member named `key`, when this is an object that has one.
+    package subscript(member key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// The members, when this is an object.
+    package var members: [(key: String, value: JSONValue)]? {
+        if case .object(let members) = self { members } else { nil }
+    }
+
+    /// The items, when this is an array.
+    package var items: [JSONValue]? {
+        if case .array(let items) = self { items } else { nil }
+    }
+
+    /// The text, when this is a string.
+    package var text: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
 }
 
 /// A small strict RFC 8259 parser (iterative over nesting is not needed: depth is capped).
