@@ -62,7 +62,10 @@ let package = Package(
         // migrations, and opening a data folder into a ready directory. No SQL elsewhere.
         .target(
             name: "GeoContactsSQLite",
-            dependencies: ["GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "GeoContacts", "Geodesy", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // Shared durable storage over PostgreSQL + PostGIS (issue 13): migrations, the journal

@@ -11,22 +11,14 @@ enum ContactRows {
     /// past the highest id created.
     static func write(_ changes: [ContactChange], customer: CustomerID, in db: Database) throws {
         let c = customer.rawValue
-        var upsert: Statement?
+        var upsert: ContactUpsert?
         var highestCreated: Int64?
         for change in changes {
             switch change {
             case .created(let contact), .updated(old: _, new: let contact):
-                let statement = try upsert ?? db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO contact (customer, id, reference, name, group_id, parent_id,
-                        extra_information, street, town, postal_code, country, latitude, longitude)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let statement = try upsert ?? ContactUpsert(in: db)
                 upsert = statement
-                try statement.execute(arguments: [
-                        c, contact.id.rawValue, contact.reference, contact.name, contact.groupId.rawValue,
-                        contact.parentId?.rawValue, contact.extraInformation, contact.street, contact.town,
-                        contact.postalCode, contact.country, contact.location.latitude, contact.location.longitude,
-                    ])
+                try statement.write(contact, customer: c)
                 if case .updated(let old, _) = change, !old.customFields.isEmpty {
                     try deleteFields(of: contact.id, customer: c, in: db)
                 }
