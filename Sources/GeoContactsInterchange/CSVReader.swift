@@ -38,6 +38,8 @@ package struct CSVReader: Sequence, IteratorProtocol {
     private let bytes: [UInt8]
     private var index: Int
     private var line = 1
+    /// The fields of the record before: the next one likely has as many.
+    private var width = 0
     /// Set when the reader met a structural error; iteration then stops.
     public private(set) var syntaxError: CSVSyntaxError?
 
@@ -54,6 +56,9 @@ package struct CSVReader: Sequence, IteratorProtocol {
         let start = line
         var fields: [[UInt8]] = []
         var quoted: [Bool] = []
+        fields.reserveCapacity(width)
+        quoted.reserveCapacity(width)
+        defer { width = fields.count }
         var field: [UInt8] = []
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         while true {
@@ -87,7 +92,11 @@ package struct CSVReader: Sequence, IteratorProtocol {
                     syntaxError = CSVSyntaxError(line: line, message: "unexpected text after a closing quote")
                     return nil
                 }
+                fields.append(field)
+                field = []
             } else {
+                // Found first, then copied once.
+                let fieldStart = index
                 while index < bytes.count {
                     let b = bytes[index]
                     if b == comma || b == lf || b == cr { break }
@@ -95,12 +104,10 @@ package struct CSVReader: Sequence, IteratorProtocol {
                         syntaxError = CSVSyntaxError(line: line, message: "a quote inside an unquoted field")
                         return nil
                     }
-                    field.append(b)
                     index += 1
                 }
+                fields.append(Array(bytes[fieldStart..<index]))
             }
-            fields.append(field)
-            field = []
             guard index < bytes.count else { return CSVRecord(line: start, fields: fields, quoted: quoted) }
             let b = bytes[index]
             index += 1

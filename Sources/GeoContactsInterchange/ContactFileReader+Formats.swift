@@ -34,7 +34,8 @@ extension ContactFileReader {
             columns.append(column)
         }
 
-        // Problem paths per column, computed once.
+        // Each column's role and problem path, decided once.
+        let roles = columns.map(CSVColumn.init)
         let paths = columns.map { $0 == "latitude" || $0 == "longitude" || $0 == "crs" ? "location.\($0)" : $0 }
         var records: [ImportRecord] = []
         var count = 0
@@ -54,30 +55,33 @@ extension ContactFileReader {
             members.reserveCapacity(columns.count)
             var location: [(key: String, value: JSONValue)] = []
             var fileID: Int64?
-            for (i, column) in columns.enumerated() {
-                guard let text = String(validating: record.fields[i], as: UTF8.self) else {
+            for (i, role) in roles.enumerated() {
+                let field = record.fields[i][...]
+                if field.isEmpty && !record.quoted[i] { continue }  // nothing: absent
+                // Numbers and ids are read without surrounding spaces and tabs.
+                let bytes = role.isNumeric ? field.trimmingSpaces : field
+                guard let text = String(checkedUTF8: bytes) else {
                     problems[paths[i], default: []].append("is not valid UTF-8 text")
                     continue
                 }
-                if text.isEmpty && !record.quoted[i] { continue }  // nothing: absent
-                switch column {
-                case "id":
-                    fileID = Self.fileID(text.trimmed, problems: &problems)
-                case "latitude", "longitude":
-                    location.append((column, numberOrString(text.trimmed)))
-                case "crs":
+                switch role {
+                case .id:
+                    fileID = Self.fileID(text, problems: &problems)
+                case .coordinate(let key):
+                    location.append((key, numberOrString(text, bytes: bytes)))
+                case .crs:
                     location.append(("crs", .string(text)))
-                case "groupId", "parentId":
-                    members.append((column, numberOrString(text.trimmed)))
-                case "customFields":
+                case .integer(let key):
+                    members.append((key, numberOrString(text, bytes: bytes)))
+                case .customFields:
                     if let value = try? JSONParser.parse(text.utf8) {
                         members.append(("customFields", value))
                     } else {
                         problems["customFields", default: []]
                             .append("must be a JSON array such as [{\"definitionId\": 1, \"value\": \"x\"}]")
                     }
-                default:
-                    members.append((column, .string(CSVFormulaGuard.unguarded(text))))
+                case .text(let key):
+                    members.append((key, .string(CSVFormulaGuard.unguarded(text))))
                 }
             }
             if !location.isEmpty { members.append(("location", .object(location))) }
@@ -87,6 +91,35 @@ extension ContactFileReader {
         }
         if let error = reader.syntaxError { throw InterchangeError("\(name): \(error)") }
         return records
+    }
+
+    /// What a CSV column holds, by its canonical name.
+    private enum CSVColumn {
+        case id, crs, customFields
+        case coordinate(String)
+        /// `groupId`, `parentId`.
+        case integer(String)
+        /// A contract text field.
+        case text(String)
+
+        init(_ column: String) {
+            switch column {
+            case "id": self = .id
+            case "crs": self = .crs
+            case "customFields": self = .customFields
+            case "latitude", "longitude": self = .coordinate(column)
+            case "groupId", "parentId": self = .integer(column)
+            default: self = .text(column)
+            }
+        }
+
+        /// Whether the column's values are read without surrounding spaces and tabs.
+        var isNumeric: Bool {
+            switch self {
+            case .id, .coordinate, .integer: true
+            case .crs, .customFields, .text: false
+            }
+        }
     }
 
     // MARK: - GeoJSON

@@ -57,28 +57,33 @@ public enum ContactFileReader {
         return ImportRecord(line: line, fileID: fileID, draft: nil, problems: problems)
     }
 
-    /// `text` as a JSON number if it is one, else as a JSON string (so that the strict
-    /// decoder reports a wrong type with the API's message).
-    static func numberOrString(_ text: String) -> JSONValue {
-        isJSONNumber(text) ? .number(text) : .string(text)
+    /// `text` (whose UTF-8 is `bytes`) as a JSON number if it is one, else as a JSON string
+    /// (so that the strict decoder reports a wrong type in the API's words).
+    static func numberOrString(_ text: String, bytes: ArraySlice<UInt8>) -> JSONValue {
+        isJSONNumber(bytes) ? .number(text) : .string(text)
     }
 
-    static func isJSONNumber(_ text: String) -> Bool {
-        var u = Substring(text).utf8[...]
+    /// Whether `bytes` are a JSON number: `-`? digits (`.` digits)? ([eE] [+-]? digits)?.
+    static func isJSONNumber(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var i = bytes.startIndex
         func digits() -> Bool {
-            let n = u.prefix { $0 >= 48 && $0 <= 57 }.count
-            u = u.dropFirst(n)
-            return n > 0
+            let start = i
+            while i < bytes.endIndex, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            return i > start
         }
-        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+        func skip(_ b: UInt8) -> Bool {
+            guard i < bytes.endIndex, bytes[i] == b else { return false }
+            i += 1
+            return true
+        }
+        _ = skip(UInt8(ascii: "-"))
         guard digits() else { return false }
-        if u.first == UInt8(ascii: ".") { u = u.dropFirst(); guard digits() else { return false } }
-        if u.first == UInt8(ascii: "e") || u.first == UInt8(ascii: "E") {
-            u = u.dropFirst()
-            if u.first == UInt8(ascii: "+") || u.first == UInt8(ascii: "-") { u = u.dropFirst() }
+        if skip(UInt8(ascii: ".")) { guard digits() else { return false } }
+        if skip(UInt8(ascii: "e")) || skip(UInt8(ascii: "E")) {
+            if !skip(UInt8(ascii: "+")) { _ = skip(UInt8(ascii: "-")) }
             guard digits() else { return false }
         }
-        return u.isEmpty
+        return i == bytes.endIndex
     }
 
     static func fileID(_ text: String, problems: inout [String: [String]]) -> Int64? {

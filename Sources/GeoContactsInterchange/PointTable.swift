@@ -72,3 +72,13 @@ extension String {
         return String(s)
     }
 }
+
+extension ArraySlice<UInt8> {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: ArraySlice<UInt8> {
+        var s = self
+        while let f = s.first, f == UInt8(ascii: " ") || f == UInt8(ascii: "\t") { s.removeFirst() }
+        while let l = s.last, l == UInt8(ascii: " ") || l == UInt8(ascii: "\t") { s.removeLast() }
+        return s
+    }
+}

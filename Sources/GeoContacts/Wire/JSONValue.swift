@@ -172,7 +172,7 @@ package struct JSONParser {
         while index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                guard let text = Self.text(bytes[start..<index], ascii: ascii) else { throw fail("invalid UTF-8 in string") }
+                guard let text = String(checkedUTF8: bytes[start..<index], ascii: ascii) else { throw fail("invalid UTF-8 in string") }
                 index += 1
                 return text
             }
@@ -185,7 +185,7 @@ package struct JSONParser {
         var run: [UInt8] = []
         func flush() throws(Failure) {
             guard !run.isEmpty else { return }
-            guard let text = Self.text(run[...], ascii: false) else { throw fail("invalid UTF-8 in string") }
+            guard let text = String(checkedUTF8: run[...]) else { throw fail("invalid UTF-8 in string") }
             scalars.append(contentsOf: text.unicodeScalars)
             run.removeAll()
         }
@@ -228,15 +228,6 @@ package struct JSONParser {
         }
         try flush()
         return String(scalars)
-    }
-
-    /// `bytes` as a string when they are valid UTF-8. `String(validating:as:)` instantiates
-    /// generic metadata on every call (a third of a create body's decoding time); decoding
-    /// repairs invalid sequences instead, so a string whose bytes differ from the input's was
-    /// not valid. ASCII (known from the scan) needs no check.
-    private static func text(_ bytes: ArraySlice<UInt8>, ascii: Bool) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return ascii || text.utf8.elementsEqual(bytes) ? text : nil
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {
