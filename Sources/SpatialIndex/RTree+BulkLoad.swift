@@ -11,6 +11,11 @@ extension RTree {
         var items = ContiguousArray<_Entry<Element>>()
         items.reserveCapacity(entries.underestimatedCount)
         for (element, location) in entries { items.append(_Entry(element, location)) }
+        self.init(packing: items)
+    }
+
+    /// Builds a tree from entries already made (see ``init(bulkLoading:)``).
+    @inlinable init(packing items: ContiguousArray<_Entry<Element>>) {
         guard !items.isEmpty else {
             self.init()
             return

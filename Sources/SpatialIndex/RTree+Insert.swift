@@ -27,6 +27,31 @@ extension RTree {
         insert(_Entry(element, location))
     }
 
+    /// Inserts every (element, location) pair of `entries`.
+    ///
+    /// Into an empty tree, or one smaller than the batch, the whole tree is built again in
+    /// bulk (``init(bulkLoading:)``); otherwise the pairs are inserted one by one in the
+    /// order of the bulk load's Hilbert curve, so that consecutive insertions descend to
+    /// neighbouring leaves whose nodes are still in cache, instead of to random ones.
+    ///
+    /// - Parameter entries: pairs with valid locations, as for ``insert(_:at:)``.
+    /// - Complexity: O(m log m + m log n) for m pairs into n entries; O(n + m) when rebuilt.
+    @inlinable public mutating func insert<S: Sequence>(contentsOf entries: S) where S.Element == (Element, Coordinate) {
+        var items = ContiguousArray<_Entry<Element>>()
+        items.reserveCapacity(entries.underestimatedCount)
+        for (element, location) in entries { items.append(_Entry(element, location)) }
+        if items.count >= count {
+            forEachEntry { items.append($0) }
+            self = RTree(packing: items)
+            return
+        }
+        var keyed = ContiguousArray<(key: UInt64, index: Int)>()
+        keyed.reserveCapacity(items.count)
+        for i in items.indices { keyed.append((_Hilbert.faceKey(items[i].x, items[i].y, items[i].z), i)) }
+        _Hilbert.radixSort(&keyed, keyBits: _Hilbert.faceKeyBits)
+        for (_, i) in keyed { insert(items[i]) }
+    }
+
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         makeRootUnique()
         if let split = Self.insert(entry, into: root) {

@@ -65,10 +65,15 @@ public struct RTree<Element: Comparable & Sendable>: Sendable {
     ///
     /// - Complexity: O(n).
     @inlinable public func forEach(_ body: (Element, Coordinate) throws -> Void) rethrows {
+        try forEachEntry { try body($0.element, $0.location) }
+    }
+
+    /// Calls `body` for every stored entry, in leaf order.
+    @inlinable func forEachEntry(_ body: (_Entry<Element>) throws -> Void) rethrows {
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
-                for e in node.entries { try body(e.element, e.location) }
+                for e in node.entries { try body(e) }
             } else {
                 stack.append(contentsOf: node.children.reversed())
             }

@@ -60,9 +60,15 @@ private struct CopyingJournal: ContactJournal {
                 }
                 live.remove(at: index)
             default:
-                let drafts = (0..<(ContactDirectory.inPlaceLimit + 37)).map { i in
+                // Now and then one of an import's size: one write, indexed in bulk.
+                let large = rng.next() % 4 == 0
+                let size = large ? ContactDirectory.bulkCreation + 37 : ContactDirectory.inPlaceLimit + 37
+                let drafts = (0..<size).map { i in
                     let (latitude, longitude) = location()
-                    return Fixture.draft(i % 9 == 4 ? "" : "bulk \(step).\(i)", latitude: latitude, longitude: longitude)
+                    let parent = large && i % 5 == 0 ? live[Int(rng.next() % UInt64(live.count))] : nil
+                    return Fixture.draft(i % 9 == 4 ? "" : "bulk \(step).\(i)", group: i % 3 == 0 ? Fixture.sites : Fixture.depots,
+                                         parent: parent, latitude: latitude, longitude: longitude,
+                                         reference: large && i % 2 == 0 ? "ref \(i % 50)" : nil)
                 }
                 let atomically = rng.next() % 2 == 0
                 var created: [ContactID] = []

@@ -143,6 +143,30 @@ struct ContactIDMapTests {
         #expect(leaves <= (model.count + Map.Node.leafCapacity - 1) / Map.Node.leafCapacity + parts.count + replaced.count + 8)
     }
 
+    @Test("merging ascending entries (many, rebuilt in one pass, or few, inserted) equals the dictionary, new values winning; copies stay unchanged",
+          arguments: [21, 22, 23])
+    func merges(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var map = Map()
+        var model: [ContactID: Wide] = [:]
+        for size in [3_000, 10, 0, 2_000, 1, 200, 5_000] {
+            // Keys new and already present, ascending, none repeated.
+            let keys = Set((0..<size).map { _ in ContactID(Int64.random(in: 1...20_000, using: &rng)) }).sorted()
+            let entries = keys.map { ($0, Wide(Int.random(in: 0..<1_000_000, using: &rng))) }
+            let copy = map, copyModel = model
+            map.merge(ascending: entries)
+            for (key, value) in entries { model[key] = value }
+            Self.expectSame(map, model, "seed \(seed) merge of \(size)")
+            Self.expectSame(copy, copyModel, "seed \(seed) copy before the merge of \(size)")
+            Self.expectPages(map, model, &rng)
+            // Removals between merges leave short leaves behind.
+            for key in model.keys.sorted().shuffled(using: &rng).prefix(300) {
+                map.removeValue(forKey: key)
+                model[key] = nil
+            }
+        }
+    }
+
     @Test("ids appended in order fill nodes: the set is compact and ordered")
     func orderedIDs() {
         var ids = OrderedContactIDs()
@@ -193,5 +217,14 @@ struct ReferenceIndexTests {
         }
         let rebuilt = ReferenceIndex(contacts.compactMap { id, contact in contact.reference.map { (id, $0) } })
         #expect(rebuilt == index)
+        // The same pairs inserted in batches, large (merged) and small (one by one).
+        var batched = ReferenceIndex()
+        let pairs = contacts.compactMap { id, contact in contact.reference.map { (id, $0) } }.shuffled(using: &rng)
+        var start = 0
+        for size in [1, 300, 5, 100_000] where start < pairs.count {
+            batched.insert(contentsOf: Array(pairs[start..<min(pairs.count, start + size)]))
+            start += size
+        }
+        #expect(batched == index)
     }
 }

@@ -66,6 +66,63 @@ import Testing
         #expect(steps.shared > 50 && steps.separate > 50 && steps.empty >= 2, "\(steps)")
     }
 
+    @Test("runs of creations indexed together keep, give and separate the whole group's tree as one by one would",
+          arguments: [21, 22])
+    func creationRuns(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var snapshot = CustomerSnapshot(customer: Fixture.customer)
+        snapshot = try snapshot.applying(groups.map { .groupDefined(ContactGroup(id: $0, name: "G\($0)")) })
+        var next: Int64 = 1
+        func run(_ count: Int, groups chosen: [GroupID]) -> [ContactChange] {
+            (0..<count).map { _ in
+                defer { next += 1 }
+                // Dense near one place, some coincident, references shared by a few.
+                let location = next % 50 == 0 ? Coordinate(latitude: 48.5, longitude: 2.5)
+                    : Coordinate(latitude: rng.nextDouble(in: 48, 49), longitude: rng.nextDouble(in: 2, 3))
+                let parent = next > 1 && next % 3 == 0 ? ContactID(Int64.random(in: 1..<next, using: &rng)) : nil
+                return .created(Contact(id: ContactID(next), reference: next % 4 == 0 ? nil : "r\(next % 97)", name: "c\(next)",
+                                        groupId: chosen.randomElement(using: &rng)!, parentId: parent, location: location))
+            }
+        }
+        // Each run alone, then the same changes one by one: the same contacts, every index valid.
+        let runs: [(count: Int, groups: [GroupID], whole: GroupID?)] = [
+            (600, [groups[0]], groups[0]),        // into an empty customer: built in bulk, the whole group's
+            (300, [groups[0]], groups[0]),        // more of the same group: still one tree
+            (20, [groups[0]], groups[0]),         // a short run, one by one
+            (700, [groups[1], groups[2]], nil),   // other groups: the whole group gets its own tree
+            (400, groups, nil),
+        ]
+        var oneByOne = snapshot
+        for (count, chosen, whole) in runs {
+            let changes = run(count, groups: chosen)
+            snapshot = try snapshot.applying(changes)
+            for change in changes { oneByOne.apply(change) }
+            try snapshot.checkInvariants()
+            #expect(snapshot.wholeGroup == whole && oneByOne.wholeGroup == whole)
+            #expect(try snapshot.everyContact() == oneByOne.everyContact())
+            for _ in 0..<5 {
+                let q = Coordinate(latitude: rng.nextDouble(in: 48, 49), longitude: rng.nextDouble(in: 2, 3))
+                for group in groups {
+                    let filter = SpatialFilter(groupId: group)
+                    #expect(try snapshot.nearest(to: q, count: 7, filter: filter) == oneByOne.nearest(to: q, count: 7, filter: filter))
+                }
+                #expect(try snapshot.contacts(within: 20_000, of: q) == oneByOne.contacts(within: 20_000, of: q))
+            }
+            for reference in ["r1", "r50", "r96"] {
+                #expect(snapshot.contacts(withReference: reference) == oneByOne.contacts(withReference: reference))
+            }
+        }
+        // A run interrupted by another change (a move) indexes the creations before it first.
+        let id = ContactID(5)
+        var moved = try #require(snapshot.contacts[id])
+        moved.location = Coordinate(latitude: 48.9, longitude: 2.9)
+        let mixed = run(300, groups: groups) + [.updated(old: try #require(snapshot.contacts[id]), new: moved)] + run(300, groups: groups)
+        snapshot = try snapshot.applying(mixed)
+        for change in mixed { oneByOne.apply(change) }
+        try snapshot.checkInvariants()
+        #expect(try snapshot.everyContact() == oneByOne.everyContact())
+    }
+
     @Test("a restore finds the group that holds every contact, and the first contact of another group separates it")
     func restore() throws {
         let directory = ContactDirectory()

@@ -93,6 +93,53 @@ struct RTreeOracleTests {
         #expect(tree.nearest(to: .init(latitude: 0, longitude: 0), count: 3).isEmpty)
     }
 
+    @Test("batches inserted together (rebuilt in bulk, or one by one along the curve) keep the tree valid and exact",
+          arguments: seeds)
+    func batchInserts(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var tree = RTree<Int64>()
+        var oracle = Oracle()
+        var nextID: Int64 = 0
+        let pool = hardPoints(2_000, using: &rng)
+        // Sizes around the tree's: an empty tree, one smaller than the batch (rebuilt), larger
+        // ones (inserted along the curve), single entries and empty batches; with duplicates
+        // (the pool's points repeat), removals and moves between batches.
+        for size in [700, 0, 1_500, 1, 400, 2_500, 30, 900] {
+            var batch: [(Int64, Coordinate)] = []
+            for _ in 0..<size {
+                let p = pool.randomElement(using: &rng)!
+                batch.append((nextID, p))
+                oracle.points[nextID] = p
+                nextID += 1
+            }
+            let before = tree
+            tree.insert(contentsOf: batch)
+            try tree.checkInvariants()
+            try before.checkInvariants()
+            #expect(before.count == tree.count - size, "a copy changed under the batch")
+            #expect(tree.count == oracle.points.count)
+            for id in oracle.points.keys.sorted().shuffled(using: &rng).prefix(150) {
+                if Bool.random(using: &rng) {
+                    let removed = tree.remove(id, at: oracle.points[id]!)
+                    #expect(removed)
+                    oracle.points[id] = nil
+                } else {
+                    let to = pool.randomElement(using: &rng)!
+                    let moved = tree.move(id, from: oracle.points[id]!, to: to)
+                    #expect(moved)
+                    oracle.points[id] = to
+                }
+            }
+            try tree.checkInvariants()
+            for q in hardPoints(10, using: &rng) {
+                #expect(agree(tree.nearest(to: q, count: 10), oracle.nearest(to: q, count: 10)), "seed \(seed) size \(size)")
+                #expect(agree(tree.neighbors(within: 300_000, of: q), oracle.within(300_000, of: q)), "seed \(seed) size \(size)")
+            }
+            let box = randomBox(&rng)
+            #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box), "seed \(seed) size \(size) box \(box)")
+        }
+    }
+
     func randomBox(_ rng: inout SeededGenerator) -> GeoBox {
         switch Int.random(in: 0..<5, using: &rng) {
         case 0:  // across the antimeridian

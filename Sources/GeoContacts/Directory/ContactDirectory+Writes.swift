@@ -42,6 +42,12 @@ extension ContactDirectory {
         try await create(contentsOf: drafts.map { NewContact(draft: $0) }, atomically: atomically, as: caller)
     }
 
+    /// The fewest items of a non-atomic bulk create that a directory over an
+    /// ``ImmediateJournal`` applies as one write, on a copy of the snapshot published at once
+    /// (an import's chunk): the R-trees and the reference index then take its contacts in bulk
+    /// (``CustomerSnapshot/index(_:)``). Fewer go in slices of ``inPlaceLimit`` applied in place.
+    static let bulkCreation = 4096
+
     /// Creates many contacts in one write, each with the id it names or the next free one:
     /// what an import that keeps its file's ids calls (see ``create(contentsOf:atomically:as:)-([ContactDraft],_,_)``).
     ///
@@ -53,7 +59,7 @@ extension ContactDirectory {
     {
         try caller.require(.write)
         guard !items.isEmpty else { return [] }
-        if !atomically, items.count > Self.inPlaceLimit, journal is any ImmediateJournal {
+        if !atomically, items.count > Self.inPlaceLimit, items.count < Self.bulkCreation, journal is any ImmediateJournal {
             // Each item is a write of its own: in slices small enough to be applied in place.
             var results: [Result<ContactID, ContactProblem>] = []
             results.reserveCapacity(items.count)
@@ -74,6 +80,7 @@ extension ContactDirectory {
             results.reserveCapacity(prepared.count)
             var changes: [ContactChange] = []
             changes.reserveCapacity(prepared.count)
+            var pending = CustomerSnapshot.PendingCreations()
             var refused = false
             for (var item, named) in zip(prepared, ids) {
                 if working.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile
@@ -82,15 +89,15 @@ extension ContactDirectory {
                 do throws(ContactProblem) {
                     let id = try working.idForNewContact(named, problems: &item.problems)
                     let contact = try ContactValidator(snapshot: working).validate(item, onto: nil, id: id)
-                    let change = ContactChange.created(contact)
-                    try working.apply(checking: [change])
-                    changes.append(change)
+                    try working.create(contact, pending: &pending)
+                    changes.append(.created(contact))
                     results.append(.success(id))
                 } catch {
                     refused = true
                     results.append(.failure(error))
                 }
             }
+            working.index(pending)
             if refused, let before {
                 working = before
                 let aborted = ContactProblem(.batchAborted, detail: "Not created: another item of this all-or-nothing batch was refused.")

@@ -44,15 +44,7 @@ extension CustomerSnapshot {
             index(contact)
             nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
             guard !isValidationCopy else { return }
-            if spatial.isEmpty {
-                wholeGroup = contact.groupId
-            } else if wholeGroup != contact.groupId {
-                separateWholeGroup()
-            }
-            spatial.insert(contact.id, at: contact.location)
-            if wholeGroup != contact.groupId {
-                groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
-            }
+            insertSpatially(contact)
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
             unindex(old)
@@ -99,6 +91,19 @@ extension CustomerSnapshot {
         }
     }
 
+    /// Adds a created contact to the customer's R-tree and its group's.
+    private mutating func insertSpatially(_ contact: Contact) {
+        if spatial.isEmpty {
+            wholeGroup = contact.groupId
+        } else if wholeGroup != contact.groupId {
+            separateWholeGroup()
+        }
+        spatial.insert(contact.id, at: contact.location)
+        if wholeGroup != contact.groupId {
+            groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+        }
+    }
+
     /// Gives ``wholeGroup`` a tree of its own (sharing the customer's until either changes),
     /// before a contact of another group comes or one of its contacts leaves it.
     private mutating func separateWholeGroup() {
@@ -118,14 +123,19 @@ extension CustomerSnapshot {
 
     /// Adds `contact` to every attribute index (not the spatial one).
     mutating func index(_ contact: Contact) {
+        indexAttributes(contact)
+        if let reference = contact.reference {
+            byReference.insert(reference, for: contact.id)
+        }
+    }
+
+    /// Adds `contact` to every attribute index but the spatial and reference ones.
+    private mutating func indexAttributes(_ contact: Contact) {
         let id = contact.id
         if let parent = contact.parentId {
             childrenByParent[parent, default: []].insert(id)
         } else if !isValidationCopy {
             rootIDs.insert(id)
-        }
-        if let reference = contact.reference {
-            byReference.insert(reference, for: id)
         }
         guard !isValidationCopy else { return }
         members[contact.groupId, default: []].insert(id)
@@ -189,13 +199,86 @@ extension CustomerSnapshot {
     ///   reference to an unknown group, parent or definition); then nothing is applied.
     public func applying(_ changes: [ContactChange]) throws(ContactProblem) -> CustomerSnapshot {
         var next = self
+        var pending = PendingCreations()
         for change in changes {
+            // A run of creations waits for its R-tree and reference entries; anything else
+            // reads the indexes, so the run's entries go in first.
+            if case .created(let contact) = change {
+                try next.create(contact, pending: &pending)
+                continue
+            }
+            next.index(pending)
+            pending = PendingCreations()
             if let problem = next.problem(applying: change) {
                 throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
             }
             next.apply(change)
         }
+        next.index(pending)
         return next
+    }
+
+    /// Creations applied to the contacts and the attribute indexes, whose entries in the
+    /// R-trees (and in the reference index, unless references must be unique) wait to be
+    /// added together by ``index(_:)``.
+    struct PendingCreations {
+        fileprivate var contacts: [Contact] = []
+        fileprivate var references: [(ContactID, String)] = []
+    }
+
+    /// The fewest waiting creations that ``index(_:)`` adds in bulk; fewer go in one by one.
+    static let bulkIndexing = 256
+
+    /// Applies the creation of `contact` (checked first, as ``apply(checking:)`` does) to the
+    /// contacts and the attribute indexes; its R-tree entries and, unless the policy wants
+    /// unique references (which validation reads), its reference entry wait in `pending`.
+    /// Nothing may read those indexes before ``index(_:)`` has added them.
+    ///
+    /// - Throws: 500 `internal-error` when the creation does not fit; nothing is changed then.
+    mutating func create(_ contact: Contact, pending: inout PendingCreations) throws(ContactProblem) {
+        if let problem = problem(applying: .created(contact)) {
+            throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
+        }
+        contacts[contact.id] = contact
+        indexAttributes(contact)
+        if let reference = contact.reference {
+            if policy.requiresUniqueReferences {
+                byReference.insert(reference, for: contact.id)
+            } else {
+                pending.references.append((contact.id, reference))
+            }
+        }
+        nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
+        if !isValidationCopy { pending.contacts.append(contact) }
+    }
+
+    /// Adds the waiting entries of `pending` to the reference index and the R-trees: many
+    /// together, sorted, or merged in one pass (``ReferenceIndex/insert(contentsOf:)``), and
+    /// in the order of a Hilbert curve, or rebuilt in bulk (``RTree/insert(contentsOf:)``),
+    /// so that a bulk import's chunk of 100,000 rows touches neighbouring leaves in turn
+    /// instead of random ones; a few one by one, as ``apply(_:)`` does.
+    mutating func index(_ pending: PendingCreations) {
+        if pending.references.count >= Self.bulkIndexing {
+            byReference.insert(contentsOf: pending.references)
+        } else {
+            for (id, reference) in pending.references { byReference.insert(reference, for: id) }
+        }
+        guard !pending.contacts.isEmpty else { return }
+        guard pending.contacts.count >= Self.bulkIndexing else {
+            for contact in pending.contacts { insertSpatially(contact) }
+            return
+        }
+        var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
+        for contact in pending.contacts { byGroup[contact.groupId, default: []].append((contact.id, contact.location)) }
+        if spatial.isEmpty, byGroup.count == 1 {
+            wholeGroup = pending.contacts[0].groupId
+        } else if let whole = wholeGroup, byGroup.count > 1 || byGroup[whole] == nil {
+            separateWholeGroup()
+        }
+        spatial.insert(contentsOf: pending.contacts.lazy.map { ($0.id, $0.location) })
+        for (group, entries) in byGroup where group != wholeGroup {
+            groupSpatial[group, default: RTree()].insert(contentsOf: entries)
+        }
     }
 
     /// Why `change` cannot be applied here, or `nil`.

@@ -43,6 +43,14 @@ struct ReferenceIndex: Sendable, Equatable {
         pairs.updateValue((), forKey: Key(hash: Self.hash(reference), id: id))
     }
 
+    /// Inserts every (contact id, reference) pair of `references`: sorted, then merged in
+    /// one pass when they are many (``SortedMap/merge(ascending:)``).
+    mutating func insert(contentsOf references: [(ContactID, String)]) {
+        var keys = references.map { (Key(hash: Self.hash($1), id: $0), ()) }
+        keys.sort { $0.0 < $1.0 }
+        pairs.merge(ascending: keys)
+    }
+
     mutating func remove(_ reference: String, for id: ContactID) {
         pairs.removeValue(forKey: Key(hash: Self.hash(reference), id: id))
     }

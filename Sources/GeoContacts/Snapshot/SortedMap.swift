@@ -134,6 +134,35 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
         return old
     }
 
+    /// Stores every entry of `entries`, which come in ascending key order without a repeated
+    /// key, replacing the values of keys already present.
+    ///
+    /// Many entries beside the map's size (a bulk import's chunk into a reference index) are
+    /// merged in one pass that builds the map again, O(n + m): m insertions at random places
+    /// would each shift half a 4 KiB leaf and copy a path. A few are inserted one by one.
+    mutating func merge(ascending entries: [(Key, Value)]) {
+        guard entries.count * 32 >= count else {
+            for (key, value) in entries { updateValue(value, forKey: key) }
+            return
+        }
+        var builder = Builder()
+        var incoming = entries.makeIterator()
+        var next = incoming.next()
+        forEach { key, value in
+            while let (newKey, newValue) = next, newKey <= key {
+                builder.append(newValue, for: newKey)
+                next = incoming.next()
+                if newKey == key { return }
+            }
+            builder.append(value, for: key)
+        }
+        while let (key, value) = next {
+            builder.append(value, for: key)
+            next = incoming.next()
+        }
+        self = builder.build()
+    }
+
     /// Removes the entry of `key`; returns its value, or `nil` when there was none.
     @discardableResult
     mutating func removeValue(forKey key: Key) -> Value? {
