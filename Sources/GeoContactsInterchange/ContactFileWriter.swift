@@ -100,26 +100,58 @@ public enum ContactFileWriter {
 
     /// A decoded create body as JSON again (for the bulk endpoint: `import --server`); what it
     /// lacks stays out, so the service reports it as the local import would.
-    public static func createBody(_ d: ContactDraft) -> String {
-        var members = members(reference: d.reference, name: d.name, groupId: d.groupId, parentId: d.parentId,
-                              extraInformation: d.extraInformation, street: d.street, town: d.town,
-                              postalCode: d.postalCode, country: d.country)
+    package static func createBody(_ d: ContactDraft, into w: inout JSONWriter) {
+        var first = true
+        func key(_ name: StaticString) {
+            w.raw(first ? "{\"" : ",\"")
+            first = false
+            w.raw(name)
+            w.raw("\":")
+        }
+        func text(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            w.string(value)
+        }
+        text("reference", d.reference)
+        text("name", d.name)
+        if let groupId = d.groupId { key("groupId"); w.int(groupId.rawValue) }
+        if let parentId = d.parentId { key("parentId"); w.int(parentId.rawValue) }
+        text("extraInformation", d.extraInformation)
+        text("street", d.street)
+        text("town", d.town)
+        text("postalCode", d.postalCode)
+        text("country", d.country)
         if let l = d.location {
-            var location: [String] = []
-            if let latitude = l.latitude { location.append("\"latitude\":\(latitude)") }
-            if let longitude = l.longitude { location.append("\"longitude\":\(longitude)") }
-            if let crs = l.crs { location.append("\"crs\":\(JSONWriter.quoted(crs))") }
-            members.append("\"location\":{\(location.joined(separator: ","))}")
+            key("location")
+            var opened = false
+            func member(_ name: StaticString) {
+                w.raw(opened ? ",\"" : "{\"")
+                opened = true
+                w.raw(name)
+                w.raw("\":")
+            }
+            if let latitude = l.latitude { member("latitude"); w.double(latitude) }
+            if let longitude = l.longitude { member("longitude"); w.double(longitude) }
+            if let crs = l.crs { member("crs"); w.string(crs) }
+            w.raw(opened ? "}" : "{}")
         }
         if let fields = d.customFields {
-            let items = fields.map { f in
-                var item: [String] = []
-                if let id = f.definitionId { item.append("\"definitionId\":\(id.rawValue)") }
-                item.append("\"value\":" + (f.value.map { JSONWriter.quoted($0) } ?? "null"))
-                return "{" + item.joined(separator: ",") + "}"
+            key("customFields")
+            w.raw("[")
+            for (i, f) in fields.enumerated() {
+                w.raw(i == 0 ? "{" : ",{")
+                if let id = f.definitionId {
+                    w.raw("\"definitionId\":")
+                    w.int(id.rawValue)
+                    w.raw(",")
+                }
+                w.raw("\"value\":")
+                w.optional(f.value)
+                w.raw("}")
             }
-            members.append("\"customFields\":[\(items.joined(separator: ","))]")
+            w.raw("]")
         }
-        return "{\(members.joined(separator: ","))}"
+        w.raw(first ? "{}" : "}")
     }
 }

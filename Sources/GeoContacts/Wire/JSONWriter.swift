@@ -6,6 +6,9 @@ package struct JSONWriter {
 
     package init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the text, keeping its storage.
+    package mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     package mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
