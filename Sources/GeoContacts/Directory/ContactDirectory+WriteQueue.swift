@@ -203,12 +203,25 @@ extension ContactDirectory {
 
     /// Applies a durable batch's changes in place to the published snapshot under its lock (a
     /// non-atomic bulk create in slices of ``inPlaceLimit``, its items being writes of their
-    /// own), and sets the snapshot's `version` when the journal gave one.
+    /// own), or, for ``bulkCreation`` changes or more, to a copy published at once; and sets
+    /// the snapshot's `version` when the journal gave one.
     ///
     /// Call only once the validation copy is gone: while it shares the published snapshot's
     /// nodes, changing those in place would copy them.
     func publish(_ validated: ValidatedBatch, to tenant: Tenant, version: Int64? = nil) {
         let changes = validated.changes
+        // A batch of an import's size goes onto a copy, its creations indexed in bulk
+        // (``CustomerSnapshot/applying(_:)``), published at once: in place, each contact went
+        // into the R-trees and the reference index on its own, at a random place. (Only this
+        // batch's leader publishes to the tenant, so nothing is published in between.)
+        if changes.count >= Self.bulkCreation, let next = try? tenant.snapshot.applying(changes) {
+            tenant.published.withLock { published in
+                published = next
+                published.policy = validated.policy
+                if let version { published.version = version }
+            }
+            return
+        }
         for (write, range) in validated.changed {
             let step = write.divisible ? Self.inPlaceLimit : range.count
             for start in stride(from: range.lowerBound, to: range.upperBound, by: step) {

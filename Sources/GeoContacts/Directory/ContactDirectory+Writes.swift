@@ -80,7 +80,7 @@ extension ContactDirectory {
             results.reserveCapacity(prepared.count)
             var changes: [ContactChange] = []
             changes.reserveCapacity(prepared.count)
-            var pending = CustomerSnapshot.PendingCreations()
+            var pending = CustomerSnapshot.PendingCreations(deferring: prepared.count >= Self.bulkCreation)
             var refused = false
             for (var item, named) in zip(prepared, ids) {
                 if working.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile

@@ -222,8 +222,13 @@ extension CustomerSnapshot {
     /// R-trees (and in the reference index, unless references must be unique) wait to be
     /// added together by ``index(_:)``.
     struct PendingCreations {
+        /// Whether entries wait at all: a few creations (a small bulk create applied in
+        /// place) are indexed at once, as ``apply(_:)`` does.
+        fileprivate let deferring: Bool
         fileprivate var contacts: [Contact] = []
         fileprivate var references: [(ContactID, String)] = []
+
+        init(deferring: Bool = true) { self.deferring = deferring }
     }
 
     /// The fewest waiting creations that ``index(_:)`` adds in bulk; fewer go in one by one.
@@ -242,14 +247,15 @@ extension CustomerSnapshot {
         contacts[contact.id] = contact
         indexAttributes(contact)
         if let reference = contact.reference {
-            if policy.requiresUniqueReferences {
+            if policy.requiresUniqueReferences || !pending.deferring {
                 byReference.insert(reference, for: contact.id)
             } else {
                 pending.references.append((contact.id, reference))
             }
         }
         nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
-        if !isValidationCopy { pending.contacts.append(contact) }
+        guard !isValidationCopy else { return }
+        if pending.deferring { pending.contacts.append(contact) } else { insertSpatially(contact) }
     }
 
     /// Adds the waiting entries of `pending` to the reference index and the R-trees: many

@@ -141,7 +141,7 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
     /// merged in one pass that builds the map again, O(n + m): m insertions at random places
     /// would each shift half a 4 KiB leaf and copy a path. A few are inserted one by one.
     mutating func merge(ascending entries: [(Key, Value)]) {
-        guard entries.count * 32 >= count else {
+        guard entries.count * 8 >= count else {
             for (key, value) in entries { updateValue(value, forKey: key) }
             return
         }
