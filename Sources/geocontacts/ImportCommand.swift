@@ -41,6 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The bearer token for --server (contacts:write for the customer).") var token: String?
     @Option(help: ArgumentHelp("Bytes of the file read and stored at a time (whole records).", visibility: .hidden))
     var chunkSize = 8 << 20
+    @Option(help: ArgumentHelp("Rows a --server request holds at most.", visibility: .hidden))
+    var requestRows = ServerImport.requestSize
     @Argument(help: "The file to import (- for standard input).") var file: String
 
     func run() async throws {
@@ -61,7 +63,8 @@ struct ImportCommand: AsyncParsableCommand {
         var database: PostgresContactStorage?
         if let server {
             guard let token, !token.isEmpty else { throw CommandFailure("--server needs --token (a token with contacts:write)") }
-            target = try ServerImport(server: server, token: token, customer: customer.customer, atomic: atomic)
+            target = try ServerImport(server: server, token: token, customer: customer.customer, atomic: atomic,
+                                      requestRows: requestRows)
         } else if let url = postgres.url {
             guard !atomic else { throw CommandFailure("--atomic is not supported with --postgres yet (each chunk is one transaction)") }
             let opened = try await postgres.open(url, customers: [customer.caller.customer])

@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 /// An import into a running service through its bulk endpoint (`POST /v1/contactBatches`,
-/// NDJSON bodies, durable before it answers): requests of at most ``requestSize`` rows, with
+/// NDJSON bodies, durable before it answers): requests of at most ``requestRows`` rows, with
 /// up to ``requestsInFlight`` sent before the oldest answer is awaited (so the service stores
 /// one while the next is read and sent), answers read in order. An atomic import sends every
 /// row in one `?atomic=true` request at the end (so it is bounded by the service's batch
@@ -14,7 +14,10 @@ import NIOHTTP1
 /// id are refused: the service gives ids. Rejected rows are reported a chunk at a time, in line
 /// order, once every request of the chunk is answered.
 struct ServerImport: ImportTarget {
-    static let requestSize = 10_000
+    /// Rows a request holds at most, unless told otherwise: large enough that the service
+    /// indexes each request's contacts in bulk (``ContactDirectory`` applies a batch of 4,096
+    /// or more on a copy); 25,000 used less of its CPU per contact than 10,000.
+    static let requestSize = 25_000
     static let requestsInFlight = 3
 
     typealias Problem = (line: Int, problems: [String: [String]])
@@ -31,6 +34,7 @@ struct ServerImport: ImportTarget {
     let token: String
     let customer: Int64
     let atomic: Bool
+    let requestRows: Int
     private(set) var records = 0
     private(set) var created = 0
     private(set) var rejected = 0
@@ -42,7 +46,7 @@ struct ServerImport: ImportTarget {
     /// Problems of the current chunk's answered requests, reported when the chunk's last is.
     private var unreported: [Problem] = []
 
-    init(server: String, token: String, customer: Int64, atomic: Bool) throws {
+    init(server: String, token: String, customer: Int64, atomic: Bool, requestRows: Int = requestSize) throws {
         guard let base = URL(string: server), let scheme = base.scheme, ["http", "https"].contains(scheme.lowercased()),
               base.host != nil
         else { throw CommandFailure("--server must be an http(s) URL, like http://127.0.0.1:8080, not \(server)") }
@@ -50,6 +54,7 @@ struct ServerImport: ImportTarget {
         self.token = token
         self.customer = customer
         self.atomic = atomic
+        self.requestRows = max(1, requestRows)
     }
 
     mutating func add(_ parsed: ParsedChunk) async throws {
@@ -63,7 +68,7 @@ struct ServerImport: ImportTarget {
             ContactFileWriter.createBody(item.draft, into: &bodies)
             bodies.raw("\n")
             lines.append(line)
-            if !atomic && lines.count >= Self.requestSize { try await send(endingChunk: nil) }
+            if !atomic && lines.count >= requestRows { try await send(endingChunk: nil) }
         }
         if atomic {
             rejected += problems.count

@@ -100,7 +100,7 @@ import Testing
         let refused = try Support.run(["import", "--server", base, "--token", "nope", "--customer", "1", csv])
         #expect(refused.status != 0 && refused.stderr.contains("answered 401"))
 
-        // Many requests, two in flight, several a chunk: every row lands once, and the refused
+        // Many requests, three in flight, several a chunk: every row lands once, and the refused
         // ones are reported in line order.
         var rows = "name,groupId,latitude,longitude\n"
         var expected: [String] = []
@@ -109,7 +109,7 @@ import Testing
             rows += "Row \(i),1,\(bad ? 95 : Double(i % 170) - 85),\(Double(i % 360) - 180)\n"
             if bad { expected.append("line \(i + 1): location.latitude: must be between -90 and 90") }
         }
-        let many = try Support.run(remote + ["--chunk-size", "\(512 << 10)", try ws.file("many.csv", rows)])
+        let many = try Support.run(remote + ["--chunk-size", "\(512 << 10)", "--request-rows", "4000", try ws.file("many.csv", rows)])
         #expect(many.stdout == "imported \(40_000 - expected.count) contacts into customer 1; rejected \(expected.count) rows\n")
         #expect(many.stderr.split(separator: "\n").map(String.init) == expected)
 
