@@ -167,8 +167,22 @@ extension ContactDirectory {
     /// (``validate(_:on:)``), journaled as one unit, and published once durable. When the
     /// batch cannot be made durable, nothing is published and each write that changed
     /// something fails.
+    ///
+    /// A batch of ``bulkCreation`` items or more (a bulk request) runs on a full copy instead,
+    /// published whole once durable: a validation copy and then the publication would each put
+    /// every contact into the contacts map and the reference index, and the publication would
+    /// check every change again.
     private func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant) async {
-        let validated = validate(batch, on: tenant)
+        let validated: ValidatedBatch
+        let whole: CustomerSnapshot?
+        if batch.reduce(0, { $0 + $1.write.items }) >= Self.bulkCreation {
+            var working = tenant.snapshot
+            validated = run(batch, on: &working)
+            whole = working
+        } else {
+            validated = validate(batch, on: tenant)  // its validation copy is gone before publication
+            whole = nil
+        }
         if !validated.changes.isEmpty {
             do {
                 let sequence = try journal.append(validated.changes, customer: validated.customer)
@@ -180,7 +194,11 @@ extension ContactDirectory {
                 return
             }
         }
-        publish(validated, to: tenant)
+        if let whole {
+            tenant.published.withLock { $0 = whole }
+        } else {
+            publish(validated, to: tenant)
+        }
     }
 
     /// A batch's writes run in order on a *validation copy* of the published snapshot (which
@@ -189,6 +207,11 @@ extension ContactDirectory {
     func validate(_ batch: [WriteQueue.Entry], on tenant: Tenant) -> ValidatedBatch {
         var working = tenant.snapshot
         working.isValidationCopy = true
+        return run(batch, on: &working)
+    }
+
+    /// Runs a batch's writes in order on `working`: their changes, and which write made which.
+    private func run(_ batch: [WriteQueue.Entry], on working: inout CustomerSnapshot) -> ValidatedBatch {
         var validated = ValidatedBatch(customer: working.customer, policy: working.policy)
         for entry in batch {
             let made = entry.write.run(&working)
