@@ -132,6 +132,51 @@ import Testing
         #expect(try await next.value == ContactID(2), "the refused batch's ids were never handed out")
         #expect(try directory.snapshot(of: Fixture.customer).contacts(page: .all).items.map(\.name) == ["first", "next"])
     }
+
+    @Test("a bulk create of an import's size (run on a full copy) is invisible until durable, and changes nothing when refused")
+    func bulkCreatesOfAnImportsSizeArePublishedOnlyOnceDurable() async throws {
+        let journal = GateJournal()
+        let directory = try await Fixture.directory(customers: [Fixture.customer], journal: journal)
+        journal.isOpen = false
+        let size = ContactDirectory.bulkCreation + 10
+        func drafts(_ prefix: String) -> [ContactDraft] {
+            (0..<size).map { (i: Int) -> ContactDraft in
+                let name = i == 7 ? "" : "\(prefix) \(i)"
+                let group = i % 2 == 0 ? Fixture.depots : Fixture.sites
+                let latitude = Double(i % 170) - 85, longitude = Double(i % 359) - 179
+                return Fixture.draft(name, group: group, latitude: latitude, longitude: longitude, reference: "r\(i % 13)")
+            }
+        }
+        let probe = Coordinate(latitude: 10, longitude: 10)
+        for (round, durable) in [(0, false), (1, true)] {
+            let setup = journal.batches.count
+            let before = directory.snapshot(of: Fixture.customer)
+            let bulk = Task { try await directory.create(contentsOf: drafts("round \(round)"), as: caller) }
+            await journal.waitForBatches(setup + 1)
+            #expect(journal.batches[setup].changes.count == size - 1)
+            // Journaled, not durable: readers still see the state before it.
+            #expect(directory.snapshot(of: Fixture.customer).count == before.count)
+            journal.decide(UInt64(setup + 1), durable: durable)
+            let outcome = await bulk.outcome
+            let after = directory.snapshot(of: Fixture.customer)
+            try after.checkInvariants()
+            if durable {
+                let results = try outcome.get()
+                #expect(results[7].failureValue?.code == .validationFailed)
+                #expect(results.filter { (try? $0.get()) != nil }.count == size - 1)
+                #expect(after.count == before.count + size - 1)
+                #expect(after.contacts(withReference: "r5").count == (0..<size).filter { $0 % 13 == 5 && $0 != 7 }.count)
+                let nearest = try after.nearest(to: probe, count: 3, filter: SpatialFilter(groupId: Fixture.sites))
+                #expect(nearest.count == 3 && nearest.allSatisfy { $0.contact.groupId == Fixture.sites })
+            } else {
+                // The whole call fails: none of its items was stored.
+                #expect(outcome.failureValue?.code == .storageFailed)
+                #expect(after.count == before.count)
+                #expect(try after.nearest(to: probe, count: 3).isEmpty)
+                #expect(after.contacts(withReference: "r5").isEmpty)
+            }
+        }
+    }
 }
 
 extension Result {
