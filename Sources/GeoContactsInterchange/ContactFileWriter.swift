@@ -101,13 +101,8 @@ public enum ContactFileWriter {
     /// A decoded create body as JSON again (for the bulk endpoint: `import --server`); what it
     /// lacks stays out, so the service reports it as the local import would.
     package static func createBody(_ d: ContactDraft, into w: inout JSONWriter) {
-        var first = true
-        func key(_ name: StaticString) {
-            w.raw(first ? "{\"" : ",\"")
-            first = false
-            w.raw(name)
-            w.raw("\":")
-        }
+        var opened = false
+        func key(_ name: StaticString) { w.member(name, opened: &opened) }
         func text(_ name: StaticString, _ value: String?) {
             guard let value else { return }
             key(name)
@@ -124,17 +119,11 @@ public enum ContactFileWriter {
         text("country", d.country)
         if let l = d.location {
             key("location")
-            var opened = false
-            func member(_ name: StaticString) {
-                w.raw(opened ? ",\"" : "{\"")
-                opened = true
-                w.raw(name)
-                w.raw("\":")
-            }
-            if let latitude = l.latitude { member("latitude"); w.double(latitude) }
-            if let longitude = l.longitude { member("longitude"); w.double(longitude) }
-            if let crs = l.crs { member("crs"); w.string(crs) }
-            w.raw(opened ? "}" : "{}")
+            var inner = false
+            if let latitude = l.latitude { w.member("latitude", opened: &inner); w.double(latitude) }
+            if let longitude = l.longitude { w.member("longitude", opened: &inner); w.double(longitude) }
+            if let crs = l.crs { w.member("crs", opened: &inner); w.string(crs) }
+            w.raw(inner ? "}" : "{}")
         }
         if let fields = d.customFields {
             key("customFields")
@@ -152,6 +141,6 @@ public enum ContactFileWriter {
             }
             w.raw("]")
         }
-        w.raw(first ? "{}" : "}")
+        w.raw(opened ? "}" : "{}")
     }
 }

@@ -49,6 +49,15 @@ package struct JSONWriter {
         }
     }
 
+    /// The start of an object's member: `{"name":` for the first (`opened` is then set),
+    /// `,"name":` after it. The caller closes the object (`}`, or `{}` when none was written).
+    package mutating func member(_ name: StaticString, opened: inout Bool) {
+        raw(opened ? ",\"" : "{\"")
+        opened = true
+        raw(name)
+        raw("\":")
+    }
+
     package mutating func optional(_ text: String?) {
         if let text { string(text) } else { raw("null") }
     }
