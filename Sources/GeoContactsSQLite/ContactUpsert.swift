@@ -6,7 +6,7 @@ import Geodesy
 /// The contact row's upsert, its thirteen values bound straight through SQLite's C API.
 ///
 /// GRDB's `StatementArguments` boxes every value as an existential and converts it to a
-/// `DatabaseValue` before binding: for an import that was a third of storing a row, more than
+/// `DatabaseValue` before binding: for an import that was two thirds of storing a row, more than
 /// SQLite's own insert. GRDB still runs the statement (`execute()`: its transaction
 /// bookkeeping and error reporting); only the binding is done here.
 struct ContactUpsert {
