@@ -20,10 +20,7 @@ extension RTree {
             self.init()
             return
         }
-        var keyed = ContiguousArray<(key: UInt64, index: Int)>()
-        keyed.reserveCapacity(items.count)
-        for i in items.indices { keyed.append((_Hilbert.faceKey(items[i].x, items[i].y, items[i].z), i)) }
-        _Hilbert.radixSort(&keyed, keyBits: _Hilbert.faceKeyBits)
+        let keyed = _Hilbert.order(of: items)
 
         // Leaves.
         var level = ContiguousArray<(_Node<Element>, _Box)>()
@@ -74,6 +71,17 @@ extension RTree {
 /// transposition, "Programming the Hilbert curve", AIP Conf. Proc. 707, 2004, in two
 /// dimensions), and the radix sort that orders them.
 @usableFromInline enum _Hilbert {
+    /// The positions of `items` along the face curves, each with its key.
+    @inlinable static func order<Element>(of items: ContiguousArray<_Entry<Element>>)
+        -> ContiguousArray<(key: UInt64, index: Int)>
+    {
+        var keyed = ContiguousArray<(key: UInt64, index: Int)>()
+        keyed.reserveCapacity(items.count)
+        for i in items.indices { keyed.append((faceKey(items[i].x, items[i].y, items[i].z), i)) }
+        radixSort(&keyed, keyBits: faceKeyBits)
+        return keyed
+    }
+
     /// Bits per axis of the face curves.
     @usableFromInline static let faceBits = 24
 

@@ -45,11 +45,7 @@ extension RTree {
             self = RTree(packing: items)
             return
         }
-        var keyed = ContiguousArray<(key: UInt64, index: Int)>()
-        keyed.reserveCapacity(items.count)
-        for i in items.indices { keyed.append((_Hilbert.faceKey(items[i].x, items[i].y, items[i].z), i)) }
-        _Hilbert.radixSort(&keyed, keyBits: _Hilbert.faceKeyBits)
-        for (_, i) in keyed { insert(items[i]) }
+        for (_, i) in _Hilbert.order(of: items) { insert(items[i]) }
     }
 
     @inlinable mutating func insert(_ entry: _Entry<Element>) {

@@ -40,11 +40,8 @@ extension CustomerSnapshot {
         switch change {
         case .created(let contact):
             precondition(contacts[contact.id] == nil, "contact \(contact.id) exists")
-            contacts[contact.id] = contact
-            index(contact)
-            nextContactID = max(nextContactID, contact.id.rawValue &+ 1)
-            guard !isValidationCopy else { return }
-            insertSpatially(contact)
+            var now = PendingCreations(deferring: false)
+            insert(contact, pending: &now)
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
             unindex(old)
@@ -231,7 +228,8 @@ extension CustomerSnapshot {
         init(deferring: Bool = true) { self.deferring = deferring }
     }
 
-    /// The fewest waiting creations that ``index(_:)`` adds in bulk; fewer go in one by one.
+    /// The fewest waiting creations that ``index(_:)`` adds to the R-trees in bulk; fewer go in
+    /// one by one.
     static let bulkIndexing = 256
 
     /// Applies the creation of `contact` (checked first, as ``apply(checking:)`` does) to the
@@ -244,6 +242,11 @@ extension CustomerSnapshot {
         if let problem = problem(applying: .created(contact)) {
             throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")
         }
+        insert(contact, pending: &pending)
+    }
+
+    /// The creation of `contact`, which fits: see ``create(_:pending:)``.
+    private mutating func insert(_ contact: Contact, pending: inout PendingCreations) {
         contacts[contact.id] = contact
         indexAttributes(contact)
         if let reference = contact.reference {
@@ -264,11 +267,7 @@ extension CustomerSnapshot {
     /// so that a bulk import's chunk of 100,000 rows touches neighbouring leaves in turn
     /// instead of random ones; a few one by one, as ``apply(_:)`` does.
     mutating func index(_ pending: PendingCreations) {
-        if pending.references.count >= Self.bulkIndexing {
-            byReference.insert(contentsOf: pending.references)
-        } else {
-            for (id, reference) in pending.references { byReference.insert(reference, for: id) }
-        }
+        if !pending.references.isEmpty { byReference.insert(contentsOf: pending.references) }
         guard !pending.contacts.isEmpty else { return }
         guard pending.contacts.count >= Self.bulkIndexing else {
             for contact in pending.contacts { insertSpatially(contact) }
