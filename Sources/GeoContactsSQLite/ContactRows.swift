@@ -159,29 +159,32 @@ enum ContactRows {
         }
         pendingField = try nextField()
 
-        let contacts = try Row.fetchCursor(db, sql: """
+        let statement = try db.makeStatement(sql: """
             SELECT customer, id, reference, name, group_id, parent_id, extra_information, street, town,
                    postal_code, country, latitude, longitude
             FROM contact \(range.clause(filter, key: "(customer, id)")) ORDER BY customer, id
             """)
+        let contacts = try Row.fetchCursor(statement)
+        let column = ColumnReader(statement)
         var currentCustomer: Int64?
         var current = CustomerData(customer: CustomerID(0))
-        while let row = try contacts.next() {
-            let c: Int64 = row[0]
+        while try contacts.next() != nil {
+            let c = column.int64(0)
             if c != currentCustomer {
                 if let previous = currentCustomer { byCustomer[previous] = current }
                 currentCustomer = c
                 current = data(c)
             }
-            let id: Int64 = row[1], group: Int64 = row[4], parent: Int64? = row[5]
-            let reference: String? = row[2], name: String = row[3], extra: String? = row[6]
-            let street: String? = row[7], town: String? = row[8], postalCode: String? = row[9], country: String? = row[10]
-            let latitude: Double = row[11], longitude: Double = row[12]
+            let id = column.int64(1)
+            guard let name = column.optionalText(3), !column.isNull(4), !column.isNull(11), !column.isNull(12) else {
+                throw StorageError(.corrupt, "contact \(id) of customer \(c) lacks a required column")
+            }
             var contact = Contact(
-                id: ContactID(id), reference: reference, name: name, groupId: GroupID(group),
-                parentId: parent.map { ContactID($0) }, extraInformation: extra, street: street, town: town,
-                postalCode: postalCode, country: country,
-                location: Coordinate(latitude: latitude, longitude: longitude))
+                id: ContactID(id), reference: column.optionalText(2), name: name, groupId: GroupID(column.int64(4)),
+                parentId: column.optionalInt64(5).map { ContactID($0) }, extraInformation: column.optionalText(6),
+                street: column.optionalText(7), town: column.optionalText(8), postalCode: column.optionalText(9),
+                country: column.optionalText(10),
+                location: Coordinate(latitude: column.double(11), longitude: column.double(12)))
             // Values of contacts that no longer exist cannot occur (same transaction); skip defensively.
             while let f = pendingField, (f.customer, f.contact) < (c, id) { pendingField = try nextField() }
             while let f = pendingField, f.customer == c, f.contact == id {
