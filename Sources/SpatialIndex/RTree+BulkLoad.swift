@@ -67,9 +67,8 @@ extension RTree {
     }
 }
 
-/// Keys on Hilbert curves over the six faces of the cube around the unit sphere (Skilling's
-/// transposition, "Programming the Hilbert curve", AIP Conf. Proc. 707, 2004, in two
-/// dimensions), and the radix sort that orders them.
+/// Keys on Hilbert curves over the six faces of the cube around the unit sphere, and the
+/// radix sort that orders them.
 @usableFromInline enum _Hilbert {
     /// The positions of `items` along the face curves, each with its key.
     @inlinable static func order<Element>(of items: ContiguousArray<_Entry<Element>>)
@@ -104,44 +103,51 @@ extension RTree {
             let t = (Double(w) + 1) / 2
             return UInt32(max(0, min(scale, (t * scale).rounded(.down))))
         }
-        var a = cell(u), b = cell(v)
-        let m: UInt32 = 1 << UInt32(faceBits - 1)
-        var q = m
-        // Inverse undo, branch-free (the bits are random, so branches would mispredict half
-        // the time): `set…` is all ones where the coordinate has bit q.
-        while q > 1 {
-            let p = q - 1
-            let setA = 0 &- ((a & q) >> UInt32(q.trailingZeroBitCount))
-            a ^= p & setA
-            let setB = 0 &- ((b & q) >> UInt32(q.trailingZeroBitCount))
-            let tB = (a ^ b) & p & ~setB
-            a ^= (p & setB) ^ tB
-            b ^= tB
-            q >>= 1
-        }
-        // Gray encode.
-        b ^= a
-        var t: UInt32 = 0
-        q = m
-        while q > 1 {
-            t ^= (q - 1) & (0 &- ((b & q) >> UInt32(q.trailingZeroBitCount)))
-            q >>= 1
-        }
-        a ^= t
-        b ^= t
-        return face << UInt64(2 * faceBits) | spread2(a) << 1 | spread2(b)
+        return face << UInt64(2 * faceBits) | hilbertIndex(cell(u), cell(v))
     }
 
-    /// Spreads the low 30 bits of `v` to every other bit.
-    @inlinable @inline(__always) static func spread2(_ v: UInt32) -> UInt64 {
-        var x = UInt64(v) & 0x3FFF_FFFF
-        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
-        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
-        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
-        x = (x | x << 2) & 0x3333_3333_3333_3333
-        x = (x | x << 1) & 0x5555_5555_5555_5555
-        return x
+    /// The position of cell (`a`, `b`) (each below 2^``faceBits``) on the 2-D Hilbert curve
+    /// of that order: four bits of each coordinate a step through ``hilbertSteps``, from the
+    /// highest.
+    @inlinable @inline(__always) static func hilbertIndex(_ a: UInt32, _ b: UInt32) -> UInt64 {
+        hilbertSteps.withUnsafeBufferPointer { steps in
+            var orientation = 0
+            var index: UInt64 = 0
+            var shift = UInt32(faceBits)
+            while shift >= 4 {
+                shift -= 4
+                let chunk = Int((a >> shift) & 15) << 4 | Int((b >> shift) & 15)
+                let step = steps[orientation << 8 | chunk]
+                index = index << 8 | UInt64(step & 0xFF)
+                orientation = Int(step >> 8)
+            }
+            return index
+        }
     }
+
+    /// The Hilbert curve as a state machine (the classic `xy2d` one bit at a time, unrolled
+    /// to four): the entry at `orientation << 8 | a << 4 | b` (four bits of each coordinate)
+    /// holds the curve's eight bits for them and, above, the orientation the finer levels
+    /// are read in. An orientation is bit 0, the coordinates exchanged, and bit 1, both
+    /// inverted; the two commute, so turning the curve is an exclusive or.
+    @usableFromInline static let hilbertSteps: [UInt16] = {
+        var steps = [UInt16](repeating: 0, count: 4 << 8)
+        for start in 0..<4 {
+            for chunk in 0..<256 {
+                var orientation = start, bits = 0
+                for level in (0..<4).reversed() {
+                    var x = chunk >> (4 + level) & 1, y = chunk >> level & 1
+                    if orientation & 1 != 0 { swap(&x, &y) }
+                    if orientation & 2 != 0 { x ^= 1; y ^= 1 }
+                    bits = bits << 2 | ((3 * x) ^ y)
+                    // The lower quadrants turn the finer curve: exchanged, and inverted too on the right.
+                    if y == 0 { orientation ^= x == 1 ? 3 : 1 }
+                }
+                steps[start << 8 | chunk] = UInt16(orientation << 8 | bits)
+            }
+        }
+        return steps
+    }()
 
     /// How many low bits a ``faceKey(_:_:_:)`` uses.
     @inlinable static var faceKeyBits: Int { 2 * faceBits + 3 }
