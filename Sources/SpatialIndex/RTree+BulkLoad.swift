@@ -152,7 +152,9 @@ extension RTree {
     /// How many low bits a ``faceKey(_:_:_:)`` uses.
     @inlinable static var faceKeyBits: Int { 2 * faceBits + 3 }
 
-    /// Sorts by key, stably: LSD radix sort on keys below 2^`keyBits`, 11 bits a pass.
+    /// Sorts by key, stably: LSD radix sort on keys below 2^`keyBits`, 11 bits a pass. Every
+    /// pass's counts come from one read of the items, and a pass whose digit is the same in
+    /// every key (the high bits of keys from one region) is skipped.
     ///
     /// - Complexity: O(n), against O(n log n) comparisons for `sort`.
     @inlinable static func radixSort(_ items: inout ContiguousArray<(key: UInt64, index: Int)>, keyBits: Int = 64) {
@@ -161,27 +163,47 @@ extension RTree {
             items.sort { $0.key < $1.key }
             return
         }
-        let bitsPerPass: UInt64 = 11
-        let buckets = 1 << Int(bitsPerPass)
+        let bitsPerPass = 11
+        let buckets = 1 << bitsPerPass
+        let mask = UInt64(buckets - 1)
+        let passes = (Swift.min(keyBits, 64) + bitsPerPass - 1) / bitsPerPass
+        // counts[p * buckets + d]: how many keys have digit d in pass p.
+        var counts = [Int](repeating: 0, count: passes * buckets)
+        counts.withUnsafeMutableBufferPointer { counts in
+            items.withUnsafeBufferPointer { items in
+                for item in items {
+                    var key = item.key
+                    for p in 0..<passes {
+                        counts[p * buckets + Int(key & mask)] += 1
+                        key >>= UInt64(bitsPerPass)
+                    }
+                }
+            }
+        }
         var buffer = items
-        var counts = [Int](repeating: 0, count: buckets)
-        var shift: UInt64 = 0
-        while shift < UInt64(keyBits) {
-            for i in 0..<buckets { counts[i] = 0 }
-            for item in items { counts[Int((item.key >> shift) & UInt64(buckets - 1))] += 1 }
-            var total = 0
-            for i in 0..<buckets {
-                let c = counts[i]
-                counts[i] = total
-                total += c
+        for p in 0..<passes {
+            let shift = UInt64(p * bitsPerPass)
+            let sorted: Bool = counts.withUnsafeMutableBufferPointer { counts in
+                let base = p * buckets
+                var total = 0
+                for d in 0..<buckets {
+                    let c = counts[base + d]
+                    if c == n { return true }  // one digit throughout: already in order
+                    counts[base + d] = total
+                    total += c
+                }
+                items.withUnsafeBufferPointer { source in
+                    buffer.withUnsafeMutableBufferPointer { target in
+                        for item in source {
+                            let d = base + Int((item.key >> shift) & mask)
+                            target[counts[d]] = item
+                            counts[d] += 1
+                        }
+                    }
+                }
+                return false
             }
-            for item in items {
-                let digit = Int((item.key >> shift) & UInt64(buckets - 1))
-                buffer[counts[digit]] = item
-                counts[digit] += 1
-            }
-            swap(&items, &buffer)
-            shift += bitsPerPass
+            if !sorted { swap(&items, &buffer) }
         }
     }
 }
