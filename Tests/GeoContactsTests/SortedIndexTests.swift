@@ -227,4 +227,20 @@ struct ReferenceIndexTests {
         }
         #expect(batched == index)
     }
+
+    @Test("the bucket sort of keys equals a comparison sort", arguments: [100, 20_000, 70_000])
+    func bucketSort(count: Int) {
+        var rng = SeededGenerator(seed: UInt64(count))
+        // Ids in any order; a fifth of the keys share one of a few hashes (one reference of many
+        // contacts: one bucket holds them all); the rest spread over the whole range, both signs.
+        let shared = (0..<3).map { _ in Int(bitPattern: UInt(rng.next())) }
+        var keys: [(ReferenceIndex.Key, Void)] = (0..<count).map { _ in
+            let hash = rng.nextInt(below: 5) == 0 ? shared[rng.nextInt(below: shared.count)] : Int(bitPattern: UInt(rng.next()))
+            return (ReferenceIndex.Key(hash: hash, id: ContactID(Int64(rng.nextInt(below: 1_000_000)))), ())
+        }
+        let expected = keys.map(\.0).sorted { ($0.hash, $0.id) < ($1.hash, $1.id) }
+        ReferenceIndex.sort(&keys)
+        #expect(keys.map(\.0.hash) == expected.map(\.hash))
+        #expect(keys.map(\.0.id) == expected.map(\.id))
+    }
 }

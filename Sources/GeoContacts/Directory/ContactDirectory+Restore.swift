@@ -152,7 +152,7 @@ extension CustomerSnapshot {
         contacts = map
         nextContactID = max(nextContactID, (columns.ids.last?.rawValue ?? 0) &+ 1)
         let counts = columns.groupCounts
-        columns.references.sort { $0.0 < $1.0 }
+        ReferenceIndex.sort(&columns.references)
         byReference = ReferenceIndex(sorted: columns.references)
         columns.references = []
         for (key, id) in columns.fieldValues { byFieldValue[key, default: []].insert(id) }

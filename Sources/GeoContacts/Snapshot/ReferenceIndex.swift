@@ -18,9 +18,43 @@ struct ReferenceIndex: Sendable, Equatable {
 
     init() {}
 
-    /// The index of `references` (contact id, reference), in O(n log n).
+    /// The index of `references` (contact id, reference), in O(n) expected.
     init<S: Sequence>(_ references: S) where S.Element == (ContactID, String) {
-        self.init(sorted: references.map { (Key(hash: Self.hash($1), id: $0), ()) }.sorted { $0.0 < $1.0 })
+        var keys = references.map { (Key(hash: Self.hash($1), id: $0), ()) }
+        Self.sort(&keys)
+        self.init(sorted: keys)
+    }
+
+    /// Sorts `keys` by (hash, id): dealt into 65,536 buckets by the hash's top 16 bits, then
+    /// each bucket sorted. The hashes are uniform (seeded per process), about n / 65,536 a
+    /// bucket: O(n) expected, against O(n log n) comparisons for a sort of the whole (a
+    /// restart of 1M contacts spent 0.12 s there). One reference shared by m contacts is one
+    /// bucket of m, sorted in O(m log m).
+    static func sort(_ keys: inout [(Key, Void)]) {
+        let n = keys.count
+        guard n >= 1 << 14 else {
+            keys.sort { $0.0 < $1.0 }
+            return
+        }
+        let bits = 16
+        // The sign bit flipped: signed order of hashes as unsigned order of buckets.
+        func bucket(_ key: Key) -> Int { Int((UInt64(bitPattern: Int64(key.hash)) ^ (1 << 63)) >> UInt64(64 - bits)) }
+        var starts = [Int](repeating: 0, count: (1 << bits) + 1)
+        for (key, _) in keys { starts[bucket(key) + 1] += 1 }
+        for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+        var next = starts
+        let source = keys
+        keys.withUnsafeMutableBufferPointer { target in
+            for item in source {
+                let b = bucket(item.0)
+                target[next[b]] = item
+                next[b] += 1
+            }
+            for b in 0..<(1 << bits) where starts[b + 1] - starts[b] > 1 {
+                var run = UnsafeMutableBufferPointer(rebasing: target[starts[b]..<starts[b + 1]])
+                run.sort { $0.0 < $1.0 }
+            }
+        }
     }
 
     /// The index of pairs already in order, in O(n).
@@ -47,7 +81,7 @@ struct ReferenceIndex: Sendable, Equatable {
     /// one pass when they are many (``SortedMap/merge(ascending:)``).
     mutating func insert(contentsOf references: [(ContactID, String)]) {
         var keys = references.map { (Key(hash: Self.hash($1), id: $0), ()) }
-        keys.sort { $0.0 < $1.0 }
+        Self.sort(&keys)
         pairs.merge(ascending: keys)
     }
 
