@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps run test fuzz bench bench-store bench-replicas bench-check bench-thresholds public-api clean
+.PHONY: deps bench-deps run test docs fuzz bench bench-store bench-replicas bench-check bench-thresholds public-api clean
 
 ## Install PROJ (libproj-dev), SQLite (libsqlite3-dev, for GRDB) and pkg-config when missing.
 deps:
@@ -27,6 +27,14 @@ test: deps
 	echo "PostgreSQL test server: $$GEOCONTACTS_TEST_POSTGRES_URL"; \
 	$(SWIFT) test --disable-xctest
 	Scripts/schemathesis-ci.sh
+
+## DocC for the three core targets (swift-docc-plugin), warnings as errors: a broken symbol link or
+## an undocumented parameter fails. Archives in .build/plugins/Swift-DocC/outputs/.
+DOC_TARGETS := Geodesy SpatialIndex GeoContacts
+docs: deps
+	@set -e; for target in $(DOC_TARGETS); do \
+		$(SWIFT) package generate-documentation --target $$target --warnings-as-errors; \
+	done
 
 ## libFuzzer over the input parsers (JSON, create/update/bulk bodies, CSV/GeoJSON/NDJSON import,
 ## the chunker), FUZZ_SECONDS each (default 30); exit status 1 and the input saved on a crash.

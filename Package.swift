@@ -40,6 +40,8 @@ let package = Package(
         // Already in the graph through HummingbirdTesting; `import --server` posts with it.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),  // NIOHTTP1: the client's request types
+        // `swift package generate-documentation` (DocC) for the core targets; a plugin, linked into nothing.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.

@@ -19,7 +19,7 @@ extension RTree {
     ///
     /// - Parameters:
     ///   - element: the value to store; the same element may be stored more than once.
-    ///   - location: a valid WGS84 coordinate (``Coordinate/isValid``); callers validate input
+    ///   - location: a valid WGS84 coordinate (`Coordinate.isValid`); callers validate input
     ///     first (a non-finite location would be stored but never found by a query).
     /// - Complexity: O(log n) amortized; O(log n) node copies if nodes are shared with
     ///   another copy of the tree.

@@ -2,11 +2,11 @@ public import Geodesy
 
 extension RTree {
     /// Every entry inside `polygon` (geodesic edges on WGS84, boundary included; see
-    /// ``GeoPolygon``).
+    /// `GeoPolygon`).
     ///
     /// The traversal skips every node that misses the bounds of each of the polygon's parts,
     /// so a polygon costs what its bounding boxes hold, never a full scan; entries within the
-    /// bounds are tested exactly with ``GeoPolygon/contains(_:)``.
+    /// bounds are tested exactly with `GeoPolygon.contains(_:)`.
     ///
     /// - Returns: entries ascending by element, with distance 0.
     /// - Complexity: O(log n + m) node visits, m the entries inside the polygon's bounds.

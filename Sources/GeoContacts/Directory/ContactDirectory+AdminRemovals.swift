@@ -14,6 +14,7 @@ extension ContactDirectory {
     /// - Parameters:
     ///   - id: the group to remove.
     ///   - target: where its contacts go; `nil`: the group must have none.
+    ///   - caller: who asks; needs `contacts:admin` for the customer.
     /// - Returns: the ids of the contacts moved, ascending (empty when the group was empty).
     /// - Throws: 403 without `contacts:admin`; 404 `group-not-found` for an unknown `id`;
     ///   422 on `moveContactsTo` when `target` is `id` or no group; 409 `in-use` when a

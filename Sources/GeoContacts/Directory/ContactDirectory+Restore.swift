@@ -14,6 +14,9 @@ extension ContactDirectory {
     /// is not run, as it would double the cost of a large restore.
     ///
     /// - Parameters:
+    ///   - customer: whose state is replaced.
+    ///   - groups: the customer's groups; every contact's group is one of them.
+    ///   - definitions: the customer's custom-field definitions.
     ///   - records: the contacts, gathered in ascending id order for a restore in O(n) without
     ///     a copy of them (see ``ContactRecords``).
     ///   - nextContactID: the id the next created contact gets, at least; ids are never

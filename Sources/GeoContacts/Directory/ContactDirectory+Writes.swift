@@ -31,6 +31,7 @@ extension ContactDirectory {
     ///   - atomically: `false`: every valid item is created and every invalid one refused on
     ///     its own; `true`: all or nothing — when any item is refused, none is created and the
     ///     valid items answer 424 `batch-aborted`.
+    ///   - caller: who asks; needs `contacts:write` for the customer.
     /// - Returns: one result per draft, in order: the new id, or the problem the single
     ///   ``create(_:as:)`` would have thrown (422 with the same `errors` paths).
     /// - Throws: 403 without `contacts:write`; 500 `storage-failed` when the batch could not
@@ -131,9 +132,12 @@ extension ContactDirectory {
 
     /// Removes a contact.
     ///
-    /// - Parameter policy: what happens to its children: `.reject` (409 `contact-has-children`
-    ///   while it has any), `.reparentChildren` (they take its parent, or become roots), or
-    ///   `.cascade` (its whole subtree is removed).
+    /// - Parameters:
+    ///   - id: the contact to remove.
+    ///   - policy: what happens to its children: `.reject` (409 `contact-has-children`
+    ///     while it has any), `.reparentChildren` (they take its parent, or become roots), or
+    ///     `.cascade` (its whole subtree is removed).
+    ///   - caller: who asks; needs `contacts:write` for the customer.
     /// - Returns: the ids removed (only `id` unless cascading), ascending.
     /// - Throws: 403; 404 for an unknown contact; 409 `contact-has-children`, or
     ///   `removal-too-large` when it would change more than

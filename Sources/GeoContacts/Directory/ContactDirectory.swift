@@ -91,7 +91,7 @@ public final class ContactDirectory: Sendable {
     /// (0.1–26 ms each) is created on a dispatch queue, off Swift's cooperative thread pool,
     /// while the caller awaits. Names that are not EPSG codes, WGS84 and CRS off the allow-list
     /// are left to validation, which refuses them without PROJ. At most
-    /// ``CoordinateNormalizer/cacheLimit`` are prepared per call (the caches hold no more).
+    /// `CoordinateNormalizer.cacheLimit` are prepared per call (the caches hold no more).
     public func prepareCRS(_ names: some Sequence<String?>, default defaultCRS: CoordinateReferenceSystem = .wgs84) async {
         var missing: [CoordinateReferenceSystem] = []
         for name in names {

@@ -120,7 +120,7 @@ extension CustomerSnapshot {
     /// Pages take a cursor (``PageRequest/after``, a descendant: the page's ``Page/next``) in
     /// either order. Depth-first, the traversal's stack is rebuilt from the cursor's path;
     /// breadth-first, the rest of the cursor's level is walked lazily from the levels above it
-    /// (``LevelWalk``), and only a page that crosses into the next level rebuilds that level
+    /// (`LevelWalk`), and only a page that crosses into the next level rebuilds that level
     /// whole. So a page costs the cursor's depth, its siblings and the page, not the pages before
     /// (save the one page a level that crosses into the next).
     ///

@@ -10,7 +10,7 @@ public struct SpatialFilter: Hashable, Sendable {
     public var ancestorId: ContactID?
     /// Only contacts whose custom field `definitionId` has exactly `value`.
     public var customField: CustomFieldValue?
-    /// Only contacts inside this polygon (geodesic edges, boundary included; see ``GeoPolygon``).
+    /// Only contacts inside this polygon (geodesic edges, boundary included; see `GeoPolygon`).
     public var polygon: GeoPolygon?
 
     public init(groupId: GroupID? = nil, ancestorId: ContactID? = nil, customField: CustomFieldValue? = nil,
@@ -28,7 +28,7 @@ public struct SpatialFilter: Hashable, Sendable {
 extension CustomerSnapshot {
     /// A filtered candidate set at most this large is ranked by scanning it
     /// (`SpatialScan`, exact geodesics over the members); a larger one is pushed into the
-    /// R-tree traversal as a predicate (see ``candidatePlan(for:)``). A tiny set far from the
+    /// R-tree traversal as a predicate (see `candidatePlan(for:)`). A tiny set far from the
     /// query point thus costs O(members), not a traversal that rejects most of the tree.
     public static let scanThreshold = 4096
 
@@ -36,8 +36,10 @@ extension CustomerSnapshot {
     /// filtered and within `maxDistance` metres (WGS84 geodesic).
     ///
     /// - Parameters:
+    ///   - point: where from (a valid WGS84 coordinate).
     ///   - count: 1…1000.
     ///   - maxDistance: metres, ≥ 0.
+    ///   - filter: which contacts may be answers (group, ancestor, custom-field value, polygon).
     /// - Throws: 400 `invalid-parameter` for a bad point, count or distance; 404 for an
     ///   unknown group, ancestor or custom-field definition in `filter`.
     /// - Complexity: O(m log m) for a small filtered set of m contacts; otherwise a best-first

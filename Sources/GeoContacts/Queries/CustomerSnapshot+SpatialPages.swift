@@ -56,7 +56,7 @@ extension CustomerSnapshot {
     }
 
     /// One page of the contacts inside `polygon` (geodesic edges on WGS84, boundary included;
-    /// see ``GeoPolygon``), ascending by id; `filter` may restrict further (a polygon in it too).
+    /// see `GeoPolygon`), ascending by id; `filter` may restrict further (a polygon in it too).
     ///
     /// - Throws: 404 for an unknown filter target.
     /// - Complexity: the R-tree visits only nodes within the polygon's bounds; O(m log m) to

@@ -5,15 +5,15 @@ import SpatialIndex
 /// One customer's contacts, groups and custom-field definitions with every index, as an
 /// immutable-by-default value.
 ///
-/// Every collection is persistent (``ContactIDMap`` / ``OrderedContactIDs``, B+-trees ordered
-/// by id, for the contacts and the id sets that listings page through; ``TreeDictionary`` /
-/// ``TreeSet``, hash array mapped tries, for the other maps; ``ReferenceIndex``; ``RTree``), all with path
+/// Every collection is persistent (`ContactIDMap` / `OrderedContactIDs`, B+-trees ordered
+/// by id, for the contacts and the id sets that listings page through; `TreeDictionary` /
+/// `TreeSet`, hash array mapped tries, for the other maps; `ReferenceIndex`; `RTree`), all with path
 /// copying, so copying a snapshot is O(1)
 /// and changing a copy that a reader still holds costs O(log n), not O(n). A reader takes a
 /// snapshot from ``ContactDirectory/snapshot(as:)`` and queries it without any lock while
 /// writers publish newer snapshots; it always sees one consistent state.
 ///
-/// Indexes (all kept in step by ``apply(_:)``, the only place that changes a snapshot):
+/// Indexes (all kept in step by `apply(_:)`, the only place that changes a snapshot):
 /// - group → members, parent → children (and the set of roots), reference → contacts,
 ///   (custom field, value) → contacts, an R-tree of all locations and one per group.
 public struct CustomerSnapshot: Sendable {
