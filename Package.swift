@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),  // NIOHTTP1: the client's request types
         // `swift package generate-documentation` (DocC) for the core targets; a plugin, linked into nothing.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Tests only: isApproximatelyEqual for tolerances.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -144,6 +146,7 @@ let package = Package(
         .testTarget(
             name: "GeoContactsServerTests",
             dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
                 "GeoContactsServer",
                 "GeoContacts",
                 "GeoDataGeneration",
@@ -154,16 +157,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy", "GeoDataGeneration"], swiftSettings: strict),
-        .testTarget(name: "SpatialIndexTests", dependencies: ["SpatialIndex", "Geodesy", "GeoContactsTestSupport", "GeoDataGeneration"], swiftSettings: strict),
+        .testTarget(name: "GeodesyTests", dependencies: [.product(name: "RealModule", package: "swift-numerics"), "Geodesy", "GeoDataGeneration"], swiftSettings: strict),
+        .testTarget(name: "SpatialIndexTests", dependencies: [.product(name: "RealModule", package: "swift-numerics"), "SpatialIndex", "Geodesy", "GeoContactsTestSupport", "GeoDataGeneration"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsTestSupportTests",
-            dependencies: ["GeoContactsTestSupport", "GeoDataGeneration", "Geodesy"],
+            dependencies: [.product(name: "RealModule", package: "swift-numerics"), "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "GeoContactsSQLiteTests",
             dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
                 "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
@@ -173,6 +177,7 @@ let package = Package(
         .testTarget(
             name: "GeoContactsPostgresTests",
             dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
                 "GeoContactsPostgres", "GeoContacts", "Geodesy", "GeoDataGeneration",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
@@ -187,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoContactsTests",
-            dependencies: ["GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex", .product(name: "HashTreeCollections", package: "swift-collections")],
+            dependencies: [.product(name: "RealModule", package: "swift-numerics"), "GeoContacts", "GeoDataGeneration", "Geodesy", "SpatialIndex", .product(name: "HashTreeCollections", package: "swift-collections")],
             swiftSettings: strict
         ),
     ],

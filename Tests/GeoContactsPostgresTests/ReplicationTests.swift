@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RealModule
 import Testing
 @testable import GeoContacts
 @testable import GeoContactsPostgres
@@ -310,7 +311,7 @@ struct ReplicationTests {
             #expect(ours.count == theirs.count)
             for (hit, row) in zip(ours, theirs) {
                 // The same distances in the same order (ids may differ only between equal distances).
-                #expect(abs(hit.distance - row.1) < 0.01, "query (\(lat), \(lon)): \(hit.distance) vs \(row.1)")
+                #expect(hit.distance.isApproximatelyEqual(to: row.1, absoluteTolerance: 0.01), "query (\(lat), \(lon)): \(hit.distance) vs \(row.1)")
             }
             let radius = ours.last.map { $0.distance * 0.75 } ?? 1000
             let inside = Set(try snapshot.contacts(within: radius, of: point).map(\.contact.id.rawValue))

@@ -1,4 +1,5 @@
 import Foundation
+import RealModule
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
@@ -276,8 +277,8 @@ struct CLITests {
         let contacts = Support.allContacts(try ws.snapshot())
         #expect(contacts.count == 3)
         for c in contacts {
-            #expect(abs(c.location.latitude - 48.8582) < 1e-4, "\(c)")
-            #expect(abs(c.location.longitude - 2.2945) < 1e-4, "\(c)")
+            #expect(c.location.latitude.isApproximatelyEqual(to: 48.8582, absoluteTolerance: 1e-4), "\(c)")
+            #expect(c.location.longitude.isApproximatelyEqual(to: 2.2945, absoluteTolerance: 1e-4), "\(c)")
         }
         // Outside the CRS's domain: a row problem, not a crash.
         let bad = try ws.file("bad.csv", "lon,lat,name,groupId\n1e9,1e9,Nowhere,1\n")
@@ -308,7 +309,7 @@ struct CLITests {
             let expected = oracle.nearest(to: q, count: 7)
             #expect(answer.ids == expected.map(\.id), "query \(q)")
             #expect(answer.distances.count == expected.count)
-            for (d, e) in zip(answer.distances, expected) { #expect(abs(d - e.distance) <= 1e-6 * max(1, e.distance)) }
+            for (d, e) in zip(answer.distances, expected) { #expect(d.isApproximatelyEqual(to: e.distance, absoluteTolerance: 1e-6, relativeTolerance: 1e-6)) }
             #expect(answer.distances == answer.distances.sorted())
         }
     }

@@ -2,6 +2,7 @@ import GeoContacts
 @testable import GeoContactsServer
 import Hummingbird
 import HTTPTypes
+import RealModule
 import Testing
 
 @Suite("Spatial and hierarchy routes") struct QueryRouteTests {
@@ -18,7 +19,7 @@ import Testing
             #expect(items.count == 2)
             #expect((items.first?["distance"] as? Double).map { abs($0) < 1e-6 } == true)
             let d = items.last?["distance"] as? Double ?? 0
-            #expect(abs(d - 1_311) < 20, "distance \(d)")  // HQ → Site A, ≈1.31 km
+            #expect(d.isApproximatelyEqual(to: 1_311, absoluteTolerance: 20), "distance \(d)")  // HQ → Site A, ≈1.31 km
             #expect(r.body.hasPrefix(#"{"items":[{"country":null,"customFields":[],"distance":0,"#))
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&groupId=1")) == [2, 3])
             #expect(Self.ids(try await c.call(.get, "/v1/contacts/nearest?latitude=51.5&longitude=-0.12&ancestorId=2")) == [2, 3])

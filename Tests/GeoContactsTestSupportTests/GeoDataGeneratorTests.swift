@@ -1,5 +1,6 @@
 import GeoDataGeneration
 import Geodesy
+import RealModule
 import Testing
 
 @Suite("GeoDataGenerator")
@@ -54,8 +55,8 @@ struct GeoDataGeneratorTests {
             #expect(counts[kind, default: 0] == quota, "\(kind)")
         }
         let n = Double(Self.count)
-        #expect(abs(Double(counts[.clustered, default: 0]) / n - 0.68) < 0.01)
-        #expect(abs(Double(counts[.uniform, default: 0]) / n - 0.28) < 0.01)
+        #expect((Double(counts[.clustered, default: 0]) / n).isApproximatelyEqual(to: 0.68, absoluteTolerance: 0.01))
+        #expect((Double(counts[.uniform, default: 0]) / n).isApproximatelyEqual(to: 0.28, absoluteTolerance: 0.01))
     }
 
     @Test("uniform points are uniform by area, not by latitude")

@@ -1,5 +1,6 @@
 import GeoContacts
 import Geodesy
+import RealModule
 import Testing
 
 /// The README's `ContactDirectory` example, kept true: the same calls, with what they return checked.
@@ -21,8 +22,8 @@ func readmeDirectoryExample() async throws {
     let below = try snapshot.descendants(of: customer, page: PageRequest(pageNumber: 1, pageSize: 100))
 
     #expect(near.map(\.contact.id) == [depot, customer])
-    #expect(abs(near[0].distance - 330) < 10)  // Big Ben, from the British National Grid
-    #expect(abs(near[1].distance - 368) < 3)  // the London Eye (368 m on a sphere of the mean radius)
+    #expect(near[0].distance.isApproximatelyEqual(to: 330, absoluteTolerance: 10))  // Big Ben, from the British National Grid
+    #expect(near[1].distance.isApproximatelyEqual(to: 368, absoluteTolerance: 3))  // the London Eye (368 m on a sphere of the mean radius)
     #expect(below.items.map(\.id) == [depot])
 
     // Every invalid property at once, and nothing changed.

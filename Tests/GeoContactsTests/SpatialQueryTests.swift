@@ -1,5 +1,6 @@
 import Geodesy
 import GeoDataGeneration
+import RealModule
 import Testing
 @testable import GeoContacts
 
@@ -80,7 +81,7 @@ import Testing
     static func expectSame(_ got: [ContactHit], _ expected: [(ContactID, Double)], _ context: String) {
         #expect(got.map(\.contact.id) == expected.map(\.0), "\(context)")
         for (hit, (_, distance)) in zip(got, expected) {
-            #expect(abs(hit.distance - distance) <= 1e-6, "\(context)")
+            #expect(hit.distance.isApproximatelyEqual(to: distance, absoluteTolerance: 1e-6), "\(context)")
         }
     }
 

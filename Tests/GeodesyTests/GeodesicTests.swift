@@ -1,4 +1,5 @@
 import Geodesy
+import RealModule
 import Testing
 
 /// Reference values: Karney's published Wellington–Salamanca example, and the rest from
@@ -44,32 +45,32 @@ struct GeodesicTests {
     @Test("inverse distances match published values to 1 mm", arguments: cases)
     func inverseDistance(_ c: Case) {
         let d = Geodesic.wgs84.distance(from: c.from, to: c.to)
-        #expect(abs(d - c.distance) < 1e-3, "got \(d)")
+        #expect(d.isApproximatelyEqual(to: c.distance, absoluteTolerance: 1e-3), "got \(d)")
         let back = Geodesic.wgs84.distance(from: c.to, to: c.from)
-        #expect(abs(back - c.distance) < 1e-3, "symmetry: got \(back)")
+        #expect(back.isApproximatelyEqual(to: c.distance, absoluteTolerance: 1e-3), "symmetry: got \(back)")
     }
 
     @Test("inverse azimuths: Wellington → Salamanca")
     func azimuths() {
         let r = Geodesic.wgs84.inverse(from: .init(latitude: -41.32, longitude: 174.81),
                                        to: .init(latitude: 40.96, longitude: -5.50))
-        #expect(abs(r.initialAzimuth - 161.067669986) < 1e-8)
-        #expect(abs(r.finalAzimuth - 18.825195123) < 1e-8)
+        #expect(r.initialAzimuth.isApproximatelyEqual(to: 161.067669986, absoluteTolerance: 1e-8))
+        #expect(r.finalAzimuth.isApproximatelyEqual(to: 18.825195123, absoluteTolerance: 1e-8))
     }
 
     @Test("direct: JFK, azimuth 45°, 10,000 km (geodesic.h's example)")
     func direct() {
         let p = Geodesic.wgs84.destination(from: .init(latitude: 40.64, longitude: -73.78), azimuth: 45, distance: 10e6)
-        #expect(abs(p.latitude - 32.6211004637) < 1e-9)
-        #expect(abs(p.longitude - 49.0524870930) < 1e-9)
+        #expect(p.latitude.isApproximatelyEqual(to: 32.6211004637, absoluteTolerance: 1e-9))
+        #expect(p.longitude.isApproximatelyEqual(to: 49.0524870930, absoluteTolerance: 1e-9))
         // And back: the inverse recovers the distance.
         let d = Geodesic.wgs84.distance(from: .init(latitude: 40.64, longitude: -73.78), to: p)
-        #expect(abs(d - 10e6) < 1e-3)
+        #expect(d.isApproximatelyEqual(to: 10e6, absoluteTolerance: 1e-3))
     }
 
     @Test("ellipsoid parameters")
     func parameters() {
         #expect(Geodesic.wgs84.equatorialRadius == 6_378_137)
-        #expect(abs(Geodesic.wgs84.polarRadius - 6_356_752.314245) < 1e-6)
+        #expect(Geodesic.wgs84.polarRadius.isApproximatelyEqual(to: 6_356_752.314245, absoluteTolerance: 1e-6))
     }
 }

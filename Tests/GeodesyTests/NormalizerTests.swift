@@ -1,4 +1,5 @@
 import Geodesy
+import RealModule
 import Testing
 
 /// Expected positions from pyproj (its own PROJ build) and, for Big Ben, the published
@@ -42,8 +43,8 @@ struct NormalizerTests {
     func knownPositions(_ c: Case) throws {
         let normalizer = CoordinateNormalizer()
         let p = try normalizer.normalize(x: c.x, y: c.y, from: .init(c.crs))
-        #expect(abs(p.latitude - c.latitude) <= c.toleranceDegrees, "latitude \(p.latitude)")
-        #expect(abs(p.longitude - c.longitude) <= c.toleranceDegrees, "longitude \(p.longitude)")
+        #expect(p.latitude.isApproximatelyEqual(to: c.latitude, absoluteTolerance: c.toleranceDegrees), "latitude \(p.latitude)")
+        #expect(p.longitude.isApproximatelyEqual(to: c.longitude, absoluteTolerance: c.toleranceDegrees), "longitude \(p.longitude)")
     }
 
     @Test("WGS84 spellings take the fast path", arguments: ["EPSG:4326", "epsg:4326", " WGS84 ", "OGC:CRS84"])

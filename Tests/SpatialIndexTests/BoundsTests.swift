@@ -1,5 +1,6 @@
 import GeoDataGeneration
 import Geodesy
+import RealModule
 @testable import SpatialIndex
 import Testing
 
@@ -38,7 +39,7 @@ struct ECEFBoundsTests {
     func constants() {
         #expect(_Geometry.equatorialRadius == Geodesic.wgs84.equatorialRadius)
         #expect(_Geometry.flattening == Geodesic.wgs84.flattening)
-        #expect(abs(_Geometry.polarRadius - Geodesic.wgs84.polarRadius) < 1e-9)
+        #expect(_Geometry.polarRadius.isApproximatelyEqual(to: Geodesic.wgs84.polarRadius, absoluteTolerance: 1e-9))
     }
 
     @Test("chord bounds enclose the exact geodesic, tightly when short", arguments: [5 as UInt64, 99])

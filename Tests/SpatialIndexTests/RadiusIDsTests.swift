@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import GeoDataGeneration
 import Geodesy
 import SpatialIndex

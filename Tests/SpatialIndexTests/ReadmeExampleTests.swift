@@ -1,4 +1,5 @@
 import Geodesy
+import RealModule
 import SpatialIndex
 import Testing
 
@@ -14,8 +15,8 @@ func readmeExample() throws {
     sites.insert(3, at: Coordinate(latitude: -36.85, longitude: 174.76))
     let nearest = sites.nearest(to: Coordinate(latitude: 51.5, longitude: -0.12), count: 2)
     #expect(nearest.map(\.element) == [1, 2])
-    #expect(abs(nearest[0].distance - 330) < 10)  // PROJ's Helmert path for EPSG:27700 is ~2 m
-    #expect(abs(nearest[1].distance - 340_662) < 10)
+    #expect(nearest[0].distance.isApproximatelyEqual(to: 330, absoluteTolerance: 10))  // PROJ's Helmert path for EPSG:27700 is ~2 m
+    #expect(nearest[1].distance.isApproximatelyEqual(to: 340_662, absoluteTolerance: 10))
     #expect(sites.neighbors(within: 5_000, of: bigBen).map(\.element) == [1])
     #expect(sites.elements(in: GeoBox(south: -50, west: 170, north: -30, east: -170)).map(\.element) == [3])
 }
