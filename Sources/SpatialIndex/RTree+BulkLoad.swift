@@ -108,7 +108,7 @@ extension RTree {
 
     /// The position of cell (`a`, `b`) (each below 2^``faceBits``) on the 2-D Hilbert curve
     /// of that order: four bits of each coordinate a step through ``hilbertSteps``, from the
-    /// highest.
+    /// highest (``faceBits`` is a multiple of four).
     @inlinable @inline(__always) static func hilbertIndex(_ a: UInt32, _ b: UInt32) -> UInt64 {
         hilbertSteps.withUnsafeBufferPointer { steps in
             var orientation = 0
