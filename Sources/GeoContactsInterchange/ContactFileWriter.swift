@@ -72,25 +72,46 @@ public enum ContactFileWriter {
                 postalCode: c.postalCode, country: c.country)
     }
 
-    /// The plain members of a contact or a create body, in the contract's order; absent ones stay out.
+    /// The plain members of a contact or a create body, as JSON text, in the contract's order.
     private static func members(
         reference: String?, name: String?, groupId: GroupID?, parentId: ContactID?, extraInformation: String?,
         street: String?, town: String?, postalCode: String?, country: String?
     ) -> [String] {
         var members: [String] = []
-        func add(_ key: String, _ value: String?) {
-            if let value { members.append("\"\(key)\":\(JSONWriter.quoted(value))") }
+        forEachPlainMember(reference: reference, name: name, groupId: groupId, parentId: parentId,
+                           extraInformation: extraInformation, street: street, town: town,
+                           postalCode: postalCode, country: country) { key, value in
+            switch value {
+            case .text(let text): members.append("\"\(key)\":\(JSONWriter.quoted(text))")
+            case .integer(let n): members.append("\"\(key)\":\(n)")
+            }
         }
-        add("reference", reference)
-        add("name", name)
-        if let groupId { members.append("\"groupId\":\(groupId.rawValue)") }
-        if let parentId { members.append("\"parentId\":\(parentId.rawValue)") }
-        add("extraInformation", extraInformation)
-        add("street", street)
-        add("town", town)
-        add("postalCode", postalCode)
-        add("country", country)
         return members
+    }
+
+    /// A plain member's value.
+    private enum PlainValue {
+        case text(String)
+        case integer(Int64)
+    }
+
+    /// Calls `body` with each plain member of a contact or a create body, in the contract's
+    /// order; absent ones stay out. The one list of them that both writers follow.
+    private static func forEachPlainMember(
+        reference: String?, name: String?, groupId: GroupID?, parentId: ContactID?, extraInformation: String?,
+        street: String?, town: String?, postalCode: String?, country: String?,
+        _ body: (StaticString, PlainValue) -> Void
+    ) {
+        func text(_ key: StaticString, _ value: String?) { if let value { body(key, .text(value)) } }
+        text("reference", reference)
+        text("name", name)
+        if let groupId { body("groupId", .integer(groupId.rawValue)) }
+        if let parentId { body("parentId", .integer(parentId.rawValue)) }
+        text("extraInformation", extraInformation)
+        text("street", street)
+        text("town", town)
+        text("postalCode", postalCode)
+        text("country", country)
     }
 
     static func customFieldsJSON(_ c: Contact) -> String {
@@ -102,23 +123,17 @@ public enum ContactFileWriter {
     /// lacks stays out, so the service reports it as the local import would.
     package static func createBody(_ d: ContactDraft, into w: inout JSONWriter) {
         var opened = false
-        func key(_ name: StaticString) { w.member(name, opened: &opened) }
-        func text(_ name: StaticString, _ value: String?) {
-            guard let value else { return }
-            key(name)
-            w.string(value)
+        forEachPlainMember(reference: d.reference, name: d.name, groupId: d.groupId, parentId: d.parentId,
+                           extraInformation: d.extraInformation, street: d.street, town: d.town,
+                           postalCode: d.postalCode, country: d.country) { key, value in
+            w.member(key, opened: &opened)
+            switch value {
+            case .text(let text): w.string(text)
+            case .integer(let n): w.int(n)
+            }
         }
-        text("reference", d.reference)
-        text("name", d.name)
-        if let groupId = d.groupId { key("groupId"); w.int(groupId.rawValue) }
-        if let parentId = d.parentId { key("parentId"); w.int(parentId.rawValue) }
-        text("extraInformation", d.extraInformation)
-        text("street", d.street)
-        text("town", d.town)
-        text("postalCode", d.postalCode)
-        text("country", d.country)
         if let l = d.location {
-            key("location")
+            w.member("location", opened: &opened)
             var inner = false
             if let latitude = l.latitude { w.member("latitude", opened: &inner); w.double(latitude) }
             if let longitude = l.longitude { w.member("longitude", opened: &inner); w.double(longitude) }
@@ -126,16 +141,13 @@ public enum ContactFileWriter {
             w.raw(inner ? "}" : "{}")
         }
         if let fields = d.customFields {
-            key("customFields")
+            w.member("customFields", opened: &opened)
             w.raw("[")
             for (i, f) in fields.enumerated() {
-                w.raw(i == 0 ? "{" : ",{")
-                if let id = f.definitionId {
-                    w.raw("\"definitionId\":")
-                    w.int(id.rawValue)
-                    w.raw(",")
-                }
-                w.raw("\"value\":")
+                if i > 0 { w.raw(",") }
+                var item = false
+                if let id = f.definitionId { w.member("definitionId", opened: &item); w.int(id.rawValue) }
+                w.member("value", opened: &item)
                 w.optional(f.value)
                 w.raw("}")
             }

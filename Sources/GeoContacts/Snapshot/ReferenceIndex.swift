@@ -20,9 +20,14 @@ struct ReferenceIndex: Sendable, Equatable {
 
     /// The index of `references` (contact id, reference), in O(n) expected.
     init<S: Sequence>(_ references: S) where S.Element == (ContactID, String) {
-        var keys = references.map { (Key(hash: Self.hash($1), id: $0), ()) }
-        Self.sort(&keys)
-        self.init(sorted: keys)
+        self.init(sorted: Self.sortedKeys(references))
+    }
+
+    /// The keys of `references` (contact id, reference), in order.
+    private static func sortedKeys<S: Sequence>(_ references: S) -> [(Key, Void)] where S.Element == (ContactID, String) {
+        var keys = references.map { (Key(hash: hash($1), id: $0), ()) }
+        sort(&keys)
+        return keys
     }
 
     /// Sorts `keys` by (hash, id): dealt into 65,536 buckets by the hash's top 16 bits, then
@@ -80,9 +85,7 @@ struct ReferenceIndex: Sendable, Equatable {
     /// Inserts every (contact id, reference) pair of `references`: sorted, then merged in
     /// one pass when they are many (``SortedMap/merge(ascending:)``).
     mutating func insert(contentsOf references: [(ContactID, String)]) {
-        var keys = references.map { (Key(hash: Self.hash($1), id: $0), ()) }
-        Self.sort(&keys)
-        pairs.merge(ascending: keys)
+        pairs.merge(ascending: Self.sortedKeys(references))
     }
 
     mutating func remove(_ reference: String, for id: ContactID) {
