@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         let stats = storage.statistics
         logger.info("storage opened", metadata: [
             "database": "\(folder.databaseURL.path)", "customers": "\(stats.customers)", "contacts": "\(stats.contacts)",
-            "seconds": "\(stats.totalSeconds)",
+            "seconds": "\(stats.totalSeconds)", "read": "\(stats.readSeconds)", "index": "\(stats.indexSeconds)",
         ])
         try await ServiceRunner.run(configuration: configuration, directory: storage.directory,
                                     persist: { customer, changes in try storage.store(changes, customer: customer) },
