@@ -141,7 +141,8 @@ let package = Package(
         // Generated locations (uniform and skewed mixes, city centres, a seeded generator): the
         // sample data, `geocontacts dev generate` and the benchmarks.
         .target(name: "GeoDataGeneration", dependencies: ["Geodesy"], swiftSettings: strict),
-        // Test-only: the brute-force oracles the randomized tests compare against.
+        // Test-only: the brute-force oracles the randomized tests compare against, and a runner
+        // of the built `geocontacts` for the tests that use it as a user would.
         .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
         .testTarget(
             name: "GeoContactsServerTests",
@@ -167,10 +168,18 @@ let package = Package(
         .testTarget(
             name: "GeoContactsSQLiteTests",
             dependencies: [
-                .product(name: "RealModule", package: "swift-numerics"),
-                "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `geocontacts` executable run as a user runs it (import, export, serve, replicas).
+        .testTarget(
+            name: "GeoContactsCLITests",
+            dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
+                "GeoContactsSQLite", "GeoContacts", "GeoContactsInterchange", "GeoContactsTestSupport", "GeoDataGeneration", "Geodesy",
             ],
             swiftSettings: strict
         ),

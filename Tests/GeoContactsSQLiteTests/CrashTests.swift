@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
+import GeoContactsTestSupport
 import GeoDataGeneration
 import Geodesy
 import HashTreeCollections
@@ -52,7 +53,7 @@ struct CrashTests {
             defer { try? FileManager.default.removeItem(at: outURL) }
             let out = try FileHandle(forWritingTo: outURL)
             let process = Process()
-            process.executableURL = Support.binary
+            process.executableURL = CommandLineTool.binary
             process.arguments = ["dev", "durability-probe", "--data", folder.url.path, "--customer", "1",
                                  "--writers", "16", "--prefix", String(rounds)]
             process.standardOutput = out

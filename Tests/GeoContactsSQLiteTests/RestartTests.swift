@@ -319,15 +319,19 @@ struct CommitFailureTests {
 
         // Readers poll as fast as they can while the refused write is in flight.
         let stop = Mutex(false)
+        let started = Mutex(false)
         let reader = Task.detached { () -> (rounds: Int, sawBoom: Bool) in
             var rounds = 0, sawBoom = false
             while !stop.withLock({ $0 }) {
                 let snapshot = directory.snapshot(of: CustomerID(1))
                 snapshot.forEachContact { if $0.name == "boom" { sawBoom = true } }
                 rounds += 1
+                if rounds == 1 { started.withLock { $0 = true } }
             }
             return (rounds, sawBoom)
         }
+        // On a loaded machine the reader may start late: the writes wait for its first read.
+        while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
         for _ in 0..<20 {
             do throws(ContactProblem) {
                 _ = try await directory.create(draft("boom"), as: caller)

@@ -17,7 +17,7 @@ struct CLITests {
         var data: String { root.appendingPathComponent("data").path }
 
         init(_ name: String = #function, customers: [Int64] = [1]) throws {
-            root = Support.temporaryFolder(name).url
+            root = CommandLineTool.temporaryURL(name)
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             for c in customers {
                 for (id, name) in [(1, "Depots"), (2, "Sites")] {
@@ -48,8 +48,8 @@ struct CLITests {
     }
 
     @discardableResult
-    static func expectSuccess(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Support.Output {
-        let output = try Support.run(arguments)
+    static func expectSuccess(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandLineTool.Output {
+        let output = try CommandLineTool.run(arguments)
         #expect(output.status == 0, "\(arguments.joined(separator: " ")): \(output.stderr)", sourceLocation: sourceLocation)
         return output
     }
@@ -127,7 +127,7 @@ struct CLITests {
             10,20,No parent,1,77,,
 
             """)
-        let output = try Support.run(["import", "--data", ws.data, "--customer", "1", csv])
+        let output = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", csv])
         #expect(output.status != 0)
         #expect(output.stdout == "imported 1 contacts into customer 1; rejected 7 rows\n")
         let expected = [
@@ -155,7 +155,7 @@ struct CLITests {
         }
 
         // --atomic: nothing goes in.
-        let atomic = try Support.run(["import", "--data", ws.data, "--customer", "1", "--atomic", csv])
+        let atomic = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", "--atomic", csv])
         #expect(atomic.status != 0)
         #expect(atomic.stdout == "nothing imported: 7 of 8 rows rejected\n")
         #expect(try ws.snapshot().count == 1)
@@ -183,7 +183,7 @@ struct CLITests {
             """.utf8)
         geojson.append(0x0A)
         let geoPath = try ws.file("rows.geojson", geojson)
-        let geo = try Support.run(["import", "--data", ws.data, "--customer", "1", geoPath])
+        let geo = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", geoPath])
         #expect(geo.status != 0)
         #expect(geo.stdout == "imported 1 contacts into customer 1; rejected 4 rows\n")
         let geoLines = geo.stderr.split(separator: "\n").map(String.init)
@@ -202,7 +202,7 @@ struct CLITests {
             {"name": 7, "groupId": 1, "parentId": 20, "location": {"latitude": 1, "longitude": 200}}
 
             """)
-        let nd = try Support.run(["import", "--data", ws.data, "--customer", "1", ndjson])
+        let nd = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ndjson])
         #expect(nd.status != 0)
         #expect(nd.stdout == "imported 1 contacts into customer 1; rejected 4 rows\n")
         #expect(nd.stderr.split(separator: "\n").map(String.init) == [
@@ -221,7 +221,7 @@ struct CLITests {
         var csv = Array("lat,lon,name,groupId,town\n1,2,Ok,1,Leeds\n3,4,Bad,1,Caf".utf8)
         csv += [0xE9] + Array("\n5,6,Ok too,1,York\n".utf8)
         let csvPath = try ws.file("latin1.csv", csv)
-        let output = try Support.run(["import", "--data", ws.data, "--customer", "1", csvPath])
+        let output = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", csvPath])
         #expect(output.status != 0)
         #expect(output.stderr == "line 3: town: is not valid UTF-8 text\n")
         #expect(output.stdout == "imported 2 contacts into customer 1; rejected 1 rows\n")
@@ -229,7 +229,7 @@ struct CLITests {
         var ndjson = Array(#"{"name":"A","groupId":1,"location":{"latitude":1,"longitude":2}}"#.utf8) + [0x0A]
         ndjson += Array(#"{"name":"B"#.utf8) + [0xFF, 0xFE] + Array(#"","groupId":1,"location":{"latitude":1,"longitude":2}}"#.utf8) + [0x0A]
         let ndPath = try ws.file("bad.ndjson", ndjson)
-        let nd = try Support.run(["import", "--data", ws.data, "--customer", "1", ndPath])
+        let nd = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ndPath])
         #expect(nd.status != 0)
         #expect(nd.stderr.hasPrefix("line 2: The body is not valid JSON: invalid UTF-8 in string"))
         #expect(try ws.snapshot().count == 3)
@@ -240,18 +240,18 @@ struct CLITests {
         let ws = try Workspace()
         defer { ws.remove() }
         let noCoordinates = try ws.file("nocoords.csv", "name,groupId,town\nA,1,Leeds\n")
-        let a = try Support.run(["import", "--data", ws.data, "--customer", "1", noCoordinates])
+        let a = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", noCoordinates])
         #expect(a.status != 0)
         #expect(a.stderr == "Error: \(noCoordinates): the header (line 1) has no latitude (or lat) and longitude (or lon, lng) column\n")
         let unknown = try ws.file("unknown.csv", "lat,lon,name,colour\n1,2,A,red\n")
-        let b = try Support.run(["import", "--data", ws.data, "--customer", "1", unknown])
+        let b = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", unknown])
         #expect(b.status != 0)
         #expect(b.stderr.hasPrefix("Error: \(unknown): unknown column \"colour\""))
         #expect(b.stderr.split(separator: "\n").count == 1)
-        let c = try Support.run(["import", "--data", ws.data, "--customer", "1", ws.root.appendingPathComponent("nope.csv").path])
+        let c = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ws.root.appendingPathComponent("nope.csv").path])
         #expect(c.status != 0)
         #expect(c.stderr.hasPrefix("Error: no such file"))
-        let d = try Support.run(["export", "--data", ws.root.appendingPathComponent("empty").path, "--customer", "1", "--format", "csv"])
+        let d = try CommandLineTool.run(["export", "--data", ws.root.appendingPathComponent("empty").path, "--customer", "1", "--format", "csv"])
         #expect(d.status != 0)
         #expect(d.stderr.hasPrefix("Error: no data in"))
         #expect(try ws.snapshot().count == 0)
@@ -282,7 +282,7 @@ struct CLITests {
         }
         // Outside the CRS's domain: a row problem, not a crash.
         let bad = try ws.file("bad.csv", "lon,lat,name,groupId\n1e9,1e9,Nowhere,1\n")
-        let output = try Support.run(["import", "--data", ws.data, "--customer", "1", "--crs", "EPSG:3857", bad])
+        let output = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", "--crs", "EPSG:3857", bad])
         #expect(output.status != 0)
         #expect(output.stderr.hasPrefix("line 2: location"))
     }
@@ -330,7 +330,7 @@ struct CLITests {
         #expect(rows.first?.hasPrefix("id") == true)
         #expect(rows.dropFirst().map { $0.split(separator: " ").first! } == ["4", "5", "17"])
         // DATA_DIR is the same convention as --data.
-        let viaEnvironment = try Support.run(["descendants", "--customer", "1", "--id", "30", "--depth-first"],
+        let viaEnvironment = try CommandLineTool.run(["descendants", "--customer", "1", "--id", "30", "--depth-first"],
                                              environment: ["DATA_DIR": ws.data])
         #expect(viaEnvironment.stdout == table)
         let ancestors = try Self.expectSuccess(["ancestors", "--data", ws.data, "--customer", "1", "--id", "5",
@@ -362,13 +362,13 @@ struct CLITests {
                                                     "--longitude", "0", "--count", "2", "--polygon", polygonPath, "--format", "json"]).stdout
         #expect(nearestInside.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["id"] as! Int }
                 == Array(insideByDistance.prefix(2)))
-        let badPolygon = try Support.run(["inside", "--data", ws.data, "--customer", "1", "--polygon", try ws.file("bad.geojson", "{}")])
+        let badPolygon = try CommandLineTool.run(["inside", "--data", ws.data, "--customer", "1", "--polygon", try ws.file("bad.geojson", "{}")])
         #expect(badPolygon.status != 0 && badPolygon.stderr.split(separator: "\n").count == 1)
-        let missing = try Support.run(["descendants", "--data", ws.data, "--customer", "1", "--id", "999"])
+        let missing = try CommandLineTool.run(["descendants", "--data", ws.data, "--customer", "1", "--id", "999"])
         #expect(missing.status != 0)
         #expect(missing.stderr.hasPrefix("Error: contact-not-found"))
         #expect(missing.stderr.split(separator: "\n").count == 1)
-        let usage = try Support.run(["nearest", "--data", ws.data, "--latitude", "1"])
+        let usage = try CommandLineTool.run(["nearest", "--data", ws.data, "--latitude", "1"])
         #expect(usage.status != 0)
         #expect(usage.stderr.split(separator: "\n").count == 1, "one line, no usage text: \(usage.stderr)")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import FoundationNetworking
 import Glibc
+import GeoContactsTestSupport
 import Testing
 @testable import GeoContacts
 import GeoContactsSQLite
@@ -23,7 +24,7 @@ struct HardeningCLITests {
             ,1,2,No id,1
 
             """)
-        let first = try Support.run(["import", "--data", ws.data, "--customer", "1", csv])
+        let first = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", csv])
         #expect(first.status == 1, "\(first.stderr)")
         #expect(first.stderr.contains("line 2: id: must be between 1 and 9223372036854775806"), "\(first.stderr)")
         #expect(!first.stderr.contains("Fatal error"), "\(first.stderr)")
@@ -32,7 +33,7 @@ struct HardeningCLITests {
         #expect(!ids.contains(Int64.max))
 
         let more = try ws.file("more.csv", "lat,lon,name,groupId\n1,2,After,1\n")
-        let second = try Support.run(["import", "--data", ws.data, "--customer", "1", more])
+        let second = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", more])
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("id"), "\(second.stderr)")
         #expect(!second.stderr.contains("Fatal error"), "\(second.stderr)")
@@ -43,7 +44,7 @@ struct HardeningCLITests {
     func defineGroupAtTheTop() throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let top = try Support.run(["define-group", "--data", ws.data, "--customer", "1", "--id", "\(Int64.max)", "--name", "Top"])
+        let top = try CommandLineTool.run(["define-group", "--data", ws.data, "--customer", "1", "--id", "\(Int64.max)", "--name", "Top"])
         #expect(top.status == 0, "\(top.stderr)")
         #expect(try ws.snapshot().groups.map(\.id.rawValue).contains(Int64.max))
     }
@@ -61,13 +62,13 @@ struct HardeningCLITests {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["GEOCONTACTS_JWT_KEY"] = nil
-        let token = try Support.run(["token", "--data", ws.data, "--customer", "1"], environment: environment)
+        let token = try CommandLineTool.run(["token", "--data", ws.data, "--customer", "1"], environment: environment)
         #expect(token.status == 1, "\(token.stderr)")
         #expect(token.stdout.isEmpty)
         #expect(token.stderr.split(separator: "\n").count == 1, "\(token.stderr)")
         #expect(token.stderr.contains("jwt-signing-key"), "\(token.stderr)")
 
-        let serve = try Support.run(["serve", "--data", ws.data, "--port", "0", "--no-sample-data"], environment: environment)
+        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--no-sample-data"], environment: environment)
         #expect(serve.status == 1, "\(serve.stderr)")
         #expect(serve.stderr.contains("jwt-signing-key"), "\(serve.stderr)")
     }
@@ -76,7 +77,7 @@ struct HardeningCLITests {
     func maxBodySizeMustBePositive(_ size: String) throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let serve = try Support.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--max-body-size=\(size)"])
+        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--max-body-size=\(size)"])
         #expect(serve.status != 0, "\(serve.stderr)")
         #expect(serve.stderr.contains("--max-body-size must be a positive number"), "\(serve.stderr)")
     }
@@ -103,7 +104,7 @@ struct HardeningCLITests {
     func allowCRSIsChecked(_ code: String) throws {
         let ws = try Workspace()
         defer { ws.remove() }
-        let serve = try Support.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--allow-crs", code])
+        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--allow-crs", code])
         #expect(serve.status != 0, "\(serve.stderr)")
         #expect(serve.stderr.contains("--allow-crs"), "\(serve.stderr)")
     }
@@ -128,7 +129,7 @@ struct HardeningCLITests {
             let outURL = ws.root.appendingPathComponent("serve-\(port).out")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)  // opening it below fails if this did
             let server = Process()
-            server.executableURL = Support.binary
+            server.executableURL = CommandLineTool.binary
             server.arguments = ["serve", "--data", ws.data, "--port", "\(port)"] + extra
             server.standardOutput = try FileHandle(forWritingTo: outURL)
             server.standardError = FileHandle.nullDevice
@@ -234,7 +235,7 @@ struct HardeningCLITests {
             {"id":7,"name":"B","groupId":1,"location":{"latitude":1,"longitude":2}}
 
             """)
-        let lines = try Support.run(["import", "--data", ws.data, "--customer", "1", ndjson])
+        let lines = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ndjson])
         #expect(lines.status == 1)
         #expect(lines.stderr == "line 1: id: appears more than once\n", "\(lines.stderr)")
         let geojson = try ws.file("dup.geojson", """
@@ -242,7 +243,7 @@ struct HardeningCLITests {
             {"type":"Feature","id":8,"id":9,"geometry":{"type":"Point","coordinates":[2,1]},"properties":{"name":"C","groupId":1}}
             ]}
             """)
-        let features = try Support.run(["import", "--data", ws.data, "--customer", "1", geojson])
+        let features = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", geojson])
         #expect(features.status == 1)
         #expect(features.stderr.contains("id: appears more than once"), "\(features.stderr)")
         #expect(Support.allContacts(try ws.snapshot()).map(\.id.rawValue) == [7])

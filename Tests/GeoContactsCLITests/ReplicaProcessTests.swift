@@ -1,4 +1,5 @@
 import Foundation
+import GeoContactsTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -53,7 +54,7 @@ struct ReplicaProcessTests {
             let outURL = ws.root.appendingPathComponent("replica-\(port).out")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             let process = Process()
-            process.executableURL = Support.binary
+            process.executableURL = CommandLineTool.binary
             process.arguments = ["serve", "--data", ws.data, "--postgres", url, "--no-sample-data", "--port", "\(port)"]
             process.standardOutput = try FileHandle(forWritingTo: outURL)
             process.standardError = FileHandle.nullDevice
@@ -177,7 +178,7 @@ struct ReplicaProcessTests {
             15,1,1,Bad group,999,
 
             """)
-        let imported = try Support.run(["import", "--postgres", url, "--customer", "\(customer)", csv])
+        let imported = try CommandLineTool.run(["import", "--postgres", url, "--customer", "\(customer)", csv])
         #expect(imported.status != 0, "two rows are rejected")
         #expect(imported.stdout.contains("imported 4 contacts"), "\(imported.stdout) \(imported.stderr)")
         #expect(imported.stderr.contains("line 4"), "\(imported.stderr)")
@@ -190,7 +191,7 @@ struct ReplicaProcessTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(names == ["London, HQ", "Paris", "South Pole", "Antimeridian"])
-        let exported = try Support.run(["export", "--postgres", url, "--customer", "\(customer)", "--format", "csv"])
+        let exported = try CommandLineTool.run(["export", "--postgres", url, "--customer", "\(customer)", "--format", "csv"])
         #expect(exported.status == 0, "\(exported.stderr)")
         let lines = exported.stdout.split(separator: "\n")
         #expect(lines.count == 5, "\(exported.stdout)")
@@ -204,9 +205,9 @@ struct ReplicaProcessTests {
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try await Self.call(replica.port, "POST", "/v1/contactGroups", token: otherToken, customer: other,
                                 body: #"{"name":"Depots"}"#)
-        let reimported = try Support.run(["import", "--postgres", url, "--customer", "\(other)", again])
+        let reimported = try CommandLineTool.run(["import", "--postgres", url, "--customer", "\(other)", again])
         #expect(reimported.status == 0, "\(reimported.stderr)")
-        let roundTrip = try Support.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
+        let roundTrip = try CommandLineTool.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
         #expect(roundTrip.stdout == exported.stdout)
     }
 

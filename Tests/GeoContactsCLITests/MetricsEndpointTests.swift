@@ -1,4 +1,5 @@
 import Foundation
+import GeoContactsTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -40,7 +41,7 @@ struct MetricsEndpointTests {
     @Test func aMetricsPortEqualToThePortIsRefused() throws {
         let ws = try CLITests.Workspace(customers: [])
         defer { ws.remove() }
-        let serve = try Support.run(["serve", "--data", ws.data, "--in-memory", "--port", "8123", "--metrics-port", "8123"])
+        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--in-memory", "--port", "8123", "--metrics-port", "8123"])
         #expect(serve.status != 0)
         #expect(serve.stderr.contains("--metrics-port"), "\(serve.stderr)")
     }

@@ -2,6 +2,7 @@ import Foundation
 import GeoContacts
 import GeoContactsInterchange
 import GeoDataGeneration
+import GeoContactsTestSupport
 import Testing
 
 /// An import reads its file in chunks of whole records: whatever the chunk and block sizes,
@@ -78,13 +79,13 @@ import Testing
 
     @Test func importInTinyChunksEqualsImportInOne() throws {
         let bytes = Self.awkwardCSV(rows: 300, seed: 0x1A4)
-        var outputs: [Support.Output] = []
+        var outputs: [CommandLineTool.Output] = []
         var snapshots: [[Contact]] = []
         for chunkSize in [1 << 20, 200] {
             let ws = try CLITests.Workspace("importInTinyChunks\(chunkSize)")
             defer { ws.remove() }
             let file = try ws.file("rows.csv", bytes)
-            outputs.append(try Support.run(["import", "--data", ws.data, "--customer", "1", "--chunk-size", "\(chunkSize)", file]))
+            outputs.append(try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", "--chunk-size", "\(chunkSize)", file]))
             let snapshot = try ws.snapshot()
             try snapshot.checkInvariants()
             var contacts: [Contact] = []
