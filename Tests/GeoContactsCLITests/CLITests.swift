@@ -8,7 +8,7 @@ import GeoDataGeneration
 import Geodesy
 
 /// The `geocontacts` binary run as a subprocess: import, export, knn, query commands.
-@Suite("Command line: import, export, knn")
+@Suite("Command line: import, export, knn", .tags(.slow))
 struct CLITests {
     /// A scratch folder with a data folder `data` whose customer `customer` has groups 1, 2 and
     /// custom fields 1 (list S/M/L) and 2 (note).

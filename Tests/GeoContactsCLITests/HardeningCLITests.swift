@@ -9,7 +9,7 @@ import GeoContactsSQLite
 
 /// Inputs that once killed the process (issue 17): each must be a one-line error or a
 /// rejected row, and the process must end by itself with status 0 or 1.
-@Suite("Command line: hostile inputs")
+@Suite("Command line: hostile inputs", .tags(.slow))
 struct HardeningCLITests {
     typealias Workspace = CLITests.Workspace
 

@@ -30,7 +30,7 @@ struct CrashTests {
         return nil
     }
 
-    @Test("every acknowledged write survives SIGKILL; no contact is half-written")
+    @Test("every acknowledged write survives SIGKILL; no contact is half-written", .tags(.slow))
     func killAtRandomMoments() throws {
         let folder = Support.temporaryFolder()
         defer { Support.remove(folder) }

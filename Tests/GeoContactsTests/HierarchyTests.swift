@@ -179,7 +179,7 @@ import Testing
 
     /// A chain a million levels deep: descendants of the root, ancestors of the leaf, depth,
     /// subtree size and a cycle check all run iteratively.
-    @Test func millionDeepChain() async throws {
+    @Test(.tags(.slow)) func millionDeepChain() async throws {
         let n = 1_000_000
         let directory = ContactDirectory()
         let customer = Fixture.customer

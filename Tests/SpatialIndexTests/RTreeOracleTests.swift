@@ -3,7 +3,7 @@ import Geodesy
 import SpatialIndex
 import Testing
 
-@Suite("RTree against a brute-force geodesic oracle")
+@Suite("RTree against a brute-force geodesic oracle", .tags(.slow))
 struct RTreeOracleTests {
     static let seeds: [UInt64] = [1, 42, 2026]
 

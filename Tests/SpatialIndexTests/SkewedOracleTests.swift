@@ -5,7 +5,7 @@ import Testing
 
 /// The oracle tests of ``RTreeOracleTests`` on ``GeoDataMix/skewed``: one city holds ~15% of
 /// the points, clusters sit on both poles and across the antimeridian, one location repeats 12 times.
-@Suite("RTree against a brute-force oracle on the skewed mix")
+@Suite("RTree against a brute-force oracle on the skewed mix", .tags(.slow))
 struct SkewedOracleTests {
     static let seeds: [UInt64] = [3, 77, 2027]
 
