@@ -88,6 +88,13 @@ extension ContactDirectory {
                              _ body: @escaping @Sendable (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
     {
+        let tenant = tenant(customer)
+        if items <= Self.inPlaceLimit, let immediate = immediateJournal,
+           let result = applyAlone(body, to: tenant, recordingIn: immediate)
+        {
+            ContactDirectory.versionReceipt?.record(0)
+            return try result.get()
+        }
         let outcome = WriteOutcome<R>()
         let write = QueuedWrite(
             items: items, divisible: divisible,
@@ -107,7 +114,6 @@ extension ContactDirectory {
                     value = .failure(problem)
                 }
             })
-        let tenant = tenant(customer)
         // Uncontended: lead at once, without suspending.
         let leads = tenant.queue.withLock { queue in
             guard !queue.leading else { return false }
@@ -137,6 +143,33 @@ extension ContactDirectory {
         return try result.get()
     }
 
+    /// A small write over an ``ImmediateJournal`` when no other write of `tenant` is queued or
+    /// being applied: applied in place and recorded at once, as ``lead(_:)`` would apply it,
+    /// without queueing it (no outcome box, no queued write, no entry). `nil` when the queue
+    /// was busy: the write must queue.
+    private func applyAlone<R: Sendable>(
+        _ body: (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R),
+        to tenant: Tenant, recordingIn journal: any ImmediateJournal
+    ) -> Result<R, ContactProblem>? {
+        let leads = tenant.queue.withLock { queue in
+            guard !queue.leading else { return false }
+            queue.leading = true
+            return true
+        }
+        guard leads else { return nil }
+        let result = tenant.published.withLock { published -> Result<R, ContactProblem> in
+            do throws(ContactProblem) {
+                let (changes, result) = try body(&published)
+                if !changes.isEmpty { journal.record(changes, customer: published.customer) }
+                return .success(result)
+            } catch {
+                return .failure(error)
+            }
+        }
+        handOn(tenant, answering: [])
+        return result
+    }
+
     /// Applies every queued write of `tenant` as one batch, then hands the lead on.
     private func lead(_ tenant: Tenant) async {
         let batch = tenant.queue.withLock { queue in
@@ -144,13 +177,19 @@ extension ContactDirectory {
             swap(&taken, &queue.pending)
             return taken
         }
-        if let immediate = journal as? any ImmediateJournal {
+        if let immediate = immediateJournal {
             apply(batch, to: tenant, recordingIn: immediate)
         } else if let shared = sharedJournal {
             await apply(batch, to: tenant, sharing: shared)
         } else {
             await apply(batch, to: tenant)
         }
+        handOn(tenant, answering: batch)
+    }
+
+    /// Hands the lead of `tenant`'s queue to the first write that waits (or leaves it idle),
+    /// then wakes the writes of the batch just applied.
+    private func handOn(_ tenant: Tenant, answering batch: [WriteQueue.Entry]) {
         let next = tenant.queue.withLock { queue -> CheckedContinuation<WriteQueue.Signal, Never>? in
             guard !queue.pending.isEmpty else {
                 queue.leading = false

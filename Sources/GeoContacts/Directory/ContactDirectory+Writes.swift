@@ -8,7 +8,7 @@ extension ContactDirectory {
     ///   path; 500 `storage-failed` when the journal refuses.
     public func create(_ draft: ContactDraft, as caller: Caller) async throws(ContactProblem) -> ContactID {
         try caller.require(.write)
-        let policy = snapshot(of: caller.customer).policy
+        let policy = policy(of: caller.customer)
         await prepareCRS(CollectionOfOne(draft.location?.crs), default: policy.defaultCRS)
         let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
@@ -60,7 +60,7 @@ extension ContactDirectory {
     {
         try caller.require(.write)
         guard !items.isEmpty else { return [] }
-        if !atomically, items.count > Self.inPlaceLimit, items.count < Self.bulkCreation, journal is any ImmediateJournal {
+        if !atomically, items.count > Self.inPlaceLimit, items.count < Self.bulkCreation, immediateJournal != nil {
             // Each item is a write of its own: in slices small enough to be applied in place.
             var results: [Result<ContactID, ContactProblem>] = []
             results.reserveCapacity(items.count)
@@ -70,7 +70,7 @@ extension ContactDirectory {
             }
             return results
         }
-        let policy = snapshot(of: caller.customer).policy
+        let policy = policy(of: caller.customer)
         await prepareCRS(items.lazy.map { $0.draft.location?.crs }, default: policy.defaultCRS)
         let normalizer = self.normalizer
         let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
@@ -116,7 +116,7 @@ extension ContactDirectory {
     public func update(_ id: ContactID, with patch: ContactPatch, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.write)
         guard !patch.isEmpty else { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
-        let policy = snapshot(of: caller.customer).policy
+        let policy = policy(of: caller.customer)
         if case .value(let location) = patch.location { await prepareCRS(CollectionOfOne(location.crs), default: policy.defaultCRS) }
         let prepared = ContactValidator.prepare(patch, isCreate: false, policy: policy, normalizer: normalizer)
         try await write(caller.customer) { snapshot throws(ContactProblem) in
@@ -243,13 +243,13 @@ extension ContactDirectory {
     }
 
     private static func checkGroupName(_ name: String) throws(ContactProblem) {
-        guard !name.allSatisfy(\.isWhitespace) else { throw .validation(["name": ["must not be empty"]]) }
+        guard !TextRules.isBlank(name) else { throw .validation(["name": ["must not be empty"]]) }
         if let message = TextRules.problem(with: name, limit: nil) { throw .validation(["name": [message]]) }
     }
 
     private static func check(_ definition: CustomFieldDefinition, in snapshot: CustomerSnapshot) throws(ContactProblem) {
         var problems = ProblemCollector()
-        if definition.name.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
+        if TextRules.isBlank(definition.name) { problems.add("name", "must not be empty") }
         if let message = TextRules.problem(with: definition.name, limit: nil) { problems.add("name", message) }
         for (i, option) in definition.options.enumerated() {
             if let message = TextRules.problem(with: option, limit: nil) { problems.add("options[\(i)]", message) }

@@ -36,6 +36,8 @@ public final class ContactDirectory: Sendable {
     let journal: any ContactJournal
     /// The journal when several processes share it (looked up once, not per batch).
     let sharedJournal: (any SharedJournal)?
+    /// The journal when its writes are durable once recorded (looked up once, not per write).
+    let immediateJournal: (any ImmediateJournal)?
     let normalizer: SharedCoordinateNormalizer
     /// The policy of a customer that has none of its own.
     public let defaultPolicy: ContactPolicy
@@ -48,6 +50,7 @@ public final class ContactDirectory: Sendable {
                 defaultPolicy: ContactPolicy = .default) {
         self.journal = journal
         sharedJournal = journal as? any SharedJournal
+        immediateJournal = journal as? any ImmediateJournal
         self.normalizer = normalizer
         self.defaultPolicy = defaultPolicy
     }
@@ -84,6 +87,12 @@ public final class ContactDirectory: Sendable {
     package func snapshot(of customer: CustomerID) -> CustomerSnapshot {
         if let tenant = tenants.withLock({ $0[customer] }) { return tenant.snapshot }
         return CustomerSnapshot(customer: customer, policy: defaultPolicy)
+    }
+
+    /// The validation policy in force for `customer` (what a write validates with before it
+    /// reaches the queue), without copying its snapshot.
+    func policy(of customer: CustomerID) -> ContactPolicy {
+        tenants.withLock { $0[customer] }?.published.withLock { $0.policy } ?? defaultPolicy
     }
 
     /// Makes converting from these CRS (by name; `nil`: `defaultCRS`) wait for no PROJ call on

@@ -55,7 +55,7 @@ struct ContactValidator {
         }
 
         let name = text("name", patch.name, current: base?.name, nullable: false)
-        if case .value(let s) = patch.name, s.allSatisfy(\.isWhitespace) { problems.add("name", "must not be empty") }
+        if case .value(let s) = patch.name, TextRules.isBlank(s) { problems.add("name", "must not be empty") }
         let reference = text("reference", patch.reference, current: base?.reference, nullable: true)
         let extraInformation = text("extraInformation", patch.extraInformation, current: base?.extraInformation, nullable: true)
         let street = text("street", patch.street, current: base?.street, nullable: true)

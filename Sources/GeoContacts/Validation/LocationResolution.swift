@@ -19,7 +19,7 @@ extension LocationInput {
         if longitude == nil { problems.add("location.longitude", "is required") }
         var crs = defaultCRS
         if let name = self.crs {
-            if name.allSatisfy(\.isWhitespace) {
+            if TextRules.isBlank(name) {
                 problems.add("location.crs", "must name a coordinate reference system such as EPSG:3857")
                 return nil
             }

@@ -11,7 +11,16 @@ package enum TextRules {
     /// - Complexity: O(n) in the string's UTF-8 length.
     package static func problem(with text: String, limit: Int?) -> String? {
         if text.utf8.contains(0) { return "must not contain the NUL character (U+0000)" }
-        if let limit, text.unicodeScalars.count > limit { return "must be at most \(limit) characters" }
+        // A scalar takes at least one UTF-8 byte: no need to count scalars within the limit in bytes.
+        if let limit, text.utf8.count > limit, text.unicodeScalars.count > limit { return "must be at most \(limit) characters" }
         return nil
+    }
+
+    /// Whether `text` is empty or only whitespace (Unicode's, not only ASCII's).
+    package static func isBlank(_ text: String) -> Bool {
+        // A first byte that is printable ASCII other than the space starts a character that is
+        // not whitespace, whatever combining scalars follow it: no need to look further.
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 }
