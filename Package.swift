@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Tests only: isApproximatelyEqual for tolerances.
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        // Test-only: runs the built `geocontacts` (GeoContactsTestSupport's CommandLineTool).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -143,7 +145,11 @@ let package = Package(
         .target(name: "GeoDataGeneration", dependencies: ["Geodesy"], swiftSettings: strict),
         // Test-only: the brute-force oracles the randomized tests compare against, and a runner
         // of the built `geocontacts` for the tests that use it as a user would.
-        .target(name: "GeoContactsTestSupport", dependencies: ["Geodesy"], swiftSettings: strict),
+        .target(
+            name: "GeoContactsTestSupport",
+            dependencies: ["Geodesy", .product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GeoContactsServerTests",
             dependencies: [

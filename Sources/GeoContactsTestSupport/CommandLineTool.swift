@@ -1,10 +1,17 @@
 public import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// The built `geocontacts` executable, for the tests that run it as a user would (the CLI
 /// tests, the crash and replica tests): where it is, and a way to run it to completion.
 public enum CommandLineTool {
     /// What a finished run printed, and how it ended.
     public struct Output: Sendable {
+        /// The exit code, or 128 + the number of the signal that ended the process.
         public var status: Int32
         public var stdout: String
         public var stderr: String
@@ -34,35 +41,27 @@ public enum CommandLineTool {
             .appendingPathComponent("geocontacts-tests-\(clean)-\(UUID().uuidString)", isDirectory: true)
     }
 
-    /// Runs `geocontacts` with `arguments` (standard input empty) and waits for it.
+    /// Runs `geocontacts` with `arguments` (standard input empty; `environment` replaces the
+    /// test's own when given) and waits for it, collecting what it prints (swift-subprocess).
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw MissingBinary(path: binary.path)
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        // Files, not pipes: a child that prints more than a pipe holds cannot block on it.
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("geocontacts-run-\(UUID().uuidString)")
-        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
+        var variables = Environment.inherit
+        if let environment {
+            variables = .custom(Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
+                Environment.Key(rawValue: name).map { ($0, value) }
+            }))
         }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let limit = 64 << 20  // bytes per stream; more fails the run (outputLimitExceeded)
+        let result = try await Subprocess.run(
+            .path(FilePath(binary.path)), arguments: Arguments(arguments), environment: variables,
+            input: .none, output: .string(limit: limit), error: .string(limit: limit))
+        let status: Int32 = switch result.terminationStatus {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal  // as a shell reports it
+        }
+        return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
     }
 }

@@ -14,8 +14,8 @@ struct HardeningCLITests {
     typealias Workspace = CLITests.Workspace
 
     @Test("ids at the top of Int64 in an import are refused or exhausted, never a trap")
-    func importIDsNearTheTop() throws {
-        let ws = try Workspace()
+    func importIDsNearTheTop() async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
         let csv = try ws.file("top.csv", """
             id,lat,lon,name,groupId
@@ -24,7 +24,7 @@ struct HardeningCLITests {
             ,1,2,No id,1
 
             """)
-        let first = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", csv])
+        let first = try await CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", csv])
         #expect(first.status == 1, "\(first.stderr)")
         #expect(first.stderr.contains("line 2: id: must be between 1 and 9223372036854775806"), "\(first.stderr)")
         #expect(!first.stderr.contains("Fatal error"), "\(first.stderr)")
@@ -33,7 +33,7 @@ struct HardeningCLITests {
         #expect(!ids.contains(Int64.max))
 
         let more = try ws.file("more.csv", "lat,lon,name,groupId\n1,2,After,1\n")
-        let second = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", more])
+        let second = try await CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", more])
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("id"), "\(second.stderr)")
         #expect(!second.stderr.contains("Fatal error"), "\(second.stderr)")
@@ -41,18 +41,18 @@ struct HardeningCLITests {
     }
 
     @Test("define-group --id Int64.max is stored without a trap (the next POST is a 409: IDExhaustionTests)")
-    func defineGroupAtTheTop() throws {
-        let ws = try Workspace()
+    func defineGroupAtTheTop() async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
-        let top = try CommandLineTool.run(["define-group", "--data", ws.data, "--customer", "1", "--id", "\(Int64.max)", "--name", "Top"])
+        let top = try await CommandLineTool.run(["define-group", "--data", ws.data, "--customer", "1", "--id", "\(Int64.max)", "--name", "Top"])
         #expect(top.status == 0, "\(top.stderr)")
         #expect(try ws.snapshot().groups.map(\.id.rawValue).contains(Int64.max))
     }
 
     @Test("a jwt-signing-key that is a directory or a dangling link: token and serve print one line and exit 1",
           arguments: ["directory", "dangling"])
-    func signingKeyThatIsNoFile(_ kind: String) throws {
-        let ws = try Workspace()
+    func signingKeyThatIsNoFile(_ kind: String) async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
         let key = ws.data + "/jwt-signing-key"
         if kind == "directory" {
@@ -62,36 +62,36 @@ struct HardeningCLITests {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["GEOCONTACTS_JWT_KEY"] = nil
-        let token = try CommandLineTool.run(["token", "--data", ws.data, "--customer", "1"], environment: environment)
+        let token = try await CommandLineTool.run(["token", "--data", ws.data, "--customer", "1"], environment: environment)
         #expect(token.status == 1, "\(token.stderr)")
         #expect(token.stdout.isEmpty)
         #expect(token.stderr.split(separator: "\n").count == 1, "\(token.stderr)")
         #expect(token.stderr.contains("jwt-signing-key"), "\(token.stderr)")
 
-        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--no-sample-data"], environment: environment)
+        let serve = try await CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--no-sample-data"], environment: environment)
         #expect(serve.status == 1, "\(serve.stderr)")
         #expect(serve.stderr.contains("jwt-signing-key"), "\(serve.stderr)")
     }
 
     @Test("serve refuses a body limit that is not positive", arguments: ["0", "-1"])
-    func maxBodySizeMustBePositive(_ size: String) throws {
-        let ws = try Workspace()
+    func maxBodySizeMustBePositive(_ size: String) async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
-        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--max-body-size=\(size)"])
+        let serve = try await CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--max-body-size=\(size)"])
         #expect(serve.status != 0, "\(serve.stderr)")
         #expect(serve.stderr.contains("--max-body-size must be a positive number"), "\(serve.stderr)")
     }
 
     @Test("the files a data folder's store writes are owner-only, even in a folder made wider by someone else")
-    func storeFilesAreOwnerOnly() throws {
-        let ws = try Workspace()
+    func storeFilesAreOwnerOnly() async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
         try FileManager.default.createDirectory(atPath: ws.data, withIntermediateDirectories: true)
         _ = chmod(ws.data, 0o755)
-        _ = try CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "1", "--name", "Sites"])
+        _ = try await CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "1", "--name", "Sites"])
         let database = ws.data + "/geocontacts.sqlite"
         _ = chmod(database, 0o644)
-        _ = try CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "2", "--name", "Depots"])
+        _ = try await CLITests.expectSuccess(["define-group", "--data", ws.data, "--customer", "1", "--id", "2", "--name", "Depots"])
         for name in ["geocontacts.sqlite", ".lock"] {
             var info = stat()
             try #require(stat(ws.data + "/" + name, &info) == 0, "\(name)")
@@ -101,10 +101,10 @@ struct HardeningCLITests {
 
     @Test("serve --allow-crs takes EPSG codes PROJ knows, else it does not start",
           arguments: ["+proj=tmerc +lon_0=3", "EPSG:999999", ""])
-    func allowCRSIsChecked(_ code: String) throws {
-        let ws = try Workspace()
+    func allowCRSIsChecked(_ code: String) async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
-        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--allow-crs", code])
+        let serve = try await CommandLineTool.run(["serve", "--data", ws.data, "--port", "0", "--in-memory", "--allow-crs", code])
         #expect(serve.status != 0, "\(serve.stderr)")
         #expect(serve.stderr.contains("--allow-crs"), "\(serve.stderr)")
     }
@@ -158,7 +158,7 @@ struct HardeningCLITests {
 
     @Test("a request trickled a byte at a time is cut off at --request-timeout; the service goes on")
     func trickledRequestsAreCutOff() async throws {
-        let ws = try Workspace()
+        let ws = try await Workspace()
         defer { ws.remove() }
         _ = try await Self.withServer(ws, ["--in-memory", "--no-sample-data", "--request-timeout", "1"]) { port in
             let fd = try Self.connectLoopback(port: port)
@@ -184,7 +184,7 @@ struct HardeningCLITests {
 
     @Test("serve prints a token only for sample data just loaded, or with --print-token")
     func tokenOnlyWhenAskedOrFreshSample() async throws {
-        let ws = try Workspace()
+        let ws = try await Workspace()
         defer { ws.remove() }
         let plain = try await Self.serveOutput(ws, ["--no-sample-data"])
         #expect(plain.contains("GeoContacts is listening"), "\(plain)")
@@ -198,14 +198,14 @@ struct HardeningCLITests {
     }
 
     @Test("CSV export guards text that a spreadsheet would run as a formula; import undoes it exactly")
-    func csvFormulaInjection() throws {
-        let ws = try Workspace(customers: [1, 2])
+    func csvFormulaInjection() async throws {
+        let ws = try await Workspace(customers: [1, 2])
         defer { ws.remove() }
         let names = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTab", "'t Hooft", "'=quoted", "''", "'", "plain", "a=b"]
         let ndjson = names.map { #"{"name":\#(JSONWriter.quoted($0)),"groupId":1,"street":\#(JSONWriter.quoted($0)),"location":{"latitude":1,"longitude":2}}"# }
             .joined(separator: "\n") + "\n"
-        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("names.ndjson", ndjson)])
-        let csv = try CLITests.expectSuccess(["export", "--data", ws.data, "--customer", "1", "--format", "csv"]).stdout
+        try await CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", try ws.file("names.ndjson", ndjson)])
+        let csv = try await CLITests.expectSuccess(["export", "--data", ws.data, "--customer", "1", "--format", "csv"]).stdout
         var reader = CSVReader(bytes: Array(csv.utf8))
         let first = reader.next()
         let header = try #require(first).fields.map { String(decoding: $0, as: UTF8.self) }
@@ -220,22 +220,22 @@ struct HardeningCLITests {
             }
         }
         #expect(rows == names.count)
-        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "2", try ws.file("back.csv", csv)])
+        try await CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "2", try ws.file("back.csv", csv)])
         let back = Support.allContacts(try ws.snapshot(2))
         #expect(back.map(\.name).sorted() == names.sorted())
         #expect(back.map { $0.street ?? "" }.sorted() == names.sorted())
     }
 
     @Test("a duplicate \"id\" member refuses the line or feature instead of keeping the last")
-    func duplicateIDMembers() throws {
-        let ws = try Workspace()
+    func duplicateIDMembers() async throws {
+        let ws = try await Workspace()
         defer { ws.remove() }
         let ndjson = try ws.file("dup.ndjson", """
             {"id":5,"name":"A","groupId":1,"location":{"latitude":1,"longitude":2},"id":6}
             {"id":7,"name":"B","groupId":1,"location":{"latitude":1,"longitude":2}}
 
             """)
-        let lines = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ndjson])
+        let lines = try await CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", ndjson])
         #expect(lines.status == 1)
         #expect(lines.stderr == "line 1: id: appears more than once\n", "\(lines.stderr)")
         let geojson = try ws.file("dup.geojson", """
@@ -243,7 +243,7 @@ struct HardeningCLITests {
             {"type":"Feature","id":8,"id":9,"geometry":{"type":"Point","coordinates":[2,1]},"properties":{"name":"C","groupId":1}}
             ]}
             """)
-        let features = try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", geojson])
+        let features = try await CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", geojson])
         #expect(features.status == 1)
         #expect(features.stderr.contains("id: appears more than once"), "\(features.stderr)")
         #expect(Support.allContacts(try ws.snapshot()).map(\.id.rawValue) == [7])
@@ -251,16 +251,16 @@ struct HardeningCLITests {
 
     @Test("new ids of an import count from the stored high-water mark, not the largest id left")
     func importIDsFollowTheHighWaterMark() async throws {
-        let ws = try Workspace()
+        let ws = try await Workspace()
         defer { ws.remove() }
         let rows = try ws.file("rows.csv", "lat,lon,name,groupId\n1,2,A,1\n1,2,B,1\n1,2,C,1\n")
-        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", rows])
+        try await CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", rows])
         let highest = try #require(Support.allContacts(try ws.snapshot()).map(\.id).max())
         let storage = try ContactStorage.open(DataFolder(url: URL(fileURLWithPath: ws.data)))
         _ = try await storage.directory.remove(highest, children: .reject, as: Support.caller(1))
         storage.close()
         let more = try ws.file("more.csv", "lat,lon,name,groupId\n1,2,D,1\n")
-        try CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", more])
+        try await CLITests.expectSuccess(["import", "--data", ws.data, "--customer", "1", more])
         let ids = Support.allContacts(try ws.snapshot()).map(\.id)
         #expect(!ids.contains(highest))
         #expect(ids.allSatisfy { $0 != highest } && ids.max().map { $0 > highest } == true, "\(ids) after removing \(highest)")
@@ -301,7 +301,7 @@ struct HardeningCLITests {
 
     @Test("idle connections and requests stalled mid-head are closed after --idle-timeout")
     func idleConnectionsAreClosed() async throws {
-        let ws = try Workspace()
+        let ws = try await Workspace()
         defer { ws.remove() }
         _ = try await Self.withServer(ws, ["--no-sample-data", "--idle-timeout", "1"]) { port in
             for (name, bytes) in [("idle", ""), ("mid-head", "GET /health HTTP/1.1\r\nHost: x\r\n"),

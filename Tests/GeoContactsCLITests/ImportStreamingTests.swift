@@ -77,15 +77,15 @@ import Testing
         }
     }
 
-    @Test func importInTinyChunksEqualsImportInOne() throws {
+    @Test func importInTinyChunksEqualsImportInOne() async throws {
         let bytes = Self.awkwardCSV(rows: 300, seed: 0x1A4)
         var outputs: [CommandLineTool.Output] = []
         var snapshots: [[Contact]] = []
         for chunkSize in [1 << 20, 200] {
-            let ws = try CLITests.Workspace("importInTinyChunks\(chunkSize)")
+            let ws = try await CLITests.Workspace("importInTinyChunks\(chunkSize)")
             defer { ws.remove() }
             let file = try ws.file("rows.csv", bytes)
-            outputs.append(try CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", "--chunk-size", "\(chunkSize)", file]))
+            outputs.append(try await CommandLineTool.run(["import", "--data", ws.data, "--customer", "1", "--chunk-size", "\(chunkSize)", file]))
             let snapshot = try ws.snapshot()
             try snapshot.checkInvariants()
             var contacts: [Contact] = []

@@ -11,9 +11,9 @@ import FoundationNetworking
 struct MetricsEndpointTests {
     @Test("requests, contact counts and the journal's commits are scraped from /metrics; the API port has no /metrics")
     func scrape() async throws {
-        let ws = try CLITests.Workspace()
+        let ws = try await CLITests.Workspace()
         defer { ws.remove() }
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "1", "--scope", "contacts:read contacts:write"])
+        let token = try await CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "1", "--scope", "contacts:read contacts:write"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let metricsPort = try ServerImportTests.freePort()
         let (scraped, _) = try await HardeningCLITests.withServer(ws, ["--no-sample-data", "--metrics-port", "\(metricsPort)"]) { port in
@@ -38,10 +38,10 @@ struct MetricsEndpointTests {
         #expect(scraped.contains(#"geocontacts_journal_batch_changes"#))
     }
 
-    @Test func aMetricsPortEqualToThePortIsRefused() throws {
-        let ws = try CLITests.Workspace(customers: [])
+    @Test func aMetricsPortEqualToThePortIsRefused() async throws {
+        let ws = try await CLITests.Workspace(customers: [])
         defer { ws.remove() }
-        let serve = try CommandLineTool.run(["serve", "--data", ws.data, "--in-memory", "--port", "8123", "--metrics-port", "8123"])
+        let serve = try await CommandLineTool.run(["serve", "--data", ws.data, "--in-memory", "--port", "8123", "--metrics-port", "8123"])
         #expect(serve.status != 0)
         #expect(serve.stderr.contains("--metrics-port"), "\(serve.stderr)")
     }

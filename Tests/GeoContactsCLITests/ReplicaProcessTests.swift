@@ -34,13 +34,13 @@ struct ReplicaProcessTests {
 
     /// The test server's URL, a workspace (its signing key), a customer of the test's own (the
     /// database is shared with other tests) and a token for it with every scope.
-    static func setUp() throws -> (url: String, ws: CLITests.Workspace, customer: Int64, token: String) {
+    static func setUp() async throws -> (url: String, ws: CLITests.Workspace, customer: Int64, token: String) {
         guard let url = ProcessInfo.processInfo.environment["GEOCONTACTS_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw MissingServer()
         }
-        let ws = try CLITests.Workspace(customers: [])
+        let ws = try await CLITests.Workspace(customers: [])
         let customer = Int64.random(in: 1_000_000...9_000_000)
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
+        let token = try await CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(customer)",
                                                 "--scope", "contacts:read contacts:write contacts:admin"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return (url, ws, customer, token)
@@ -97,7 +97,7 @@ struct ReplicaProcessTests {
 
     @Test("a write on A is read on B with GeoContacts-Min-Version; SIGKILL of either loses no acknowledged write")
     func twoProcesses() async throws {
-        let (url, ws, customer, token) = try Self.setUp()
+        let (url, ws, customer, token) = try await Self.setUp()
         defer { ws.remove() }
         let a = try await Self.start(ws, url)
         var b = try await Self.start(ws, url)
@@ -161,7 +161,7 @@ struct ReplicaProcessTests {
 
     @Test("import --postgres reaches a running replica; export --postgres reads it back in import's form")
     func importAndExportAgainstPostgres() async throws {
-        let (url, ws, customer, token) = try Self.setUp()
+        let (url, ws, customer, token) = try await Self.setUp()
         defer { ws.remove() }
         let replica = try await Self.start(ws, url)
         defer { replica.kill() }
@@ -178,7 +178,7 @@ struct ReplicaProcessTests {
             15,1,1,Bad group,999,
 
             """)
-        let imported = try CommandLineTool.run(["import", "--postgres", url, "--customer", "\(customer)", csv])
+        let imported = try await CommandLineTool.run(["import", "--postgres", url, "--customer", "\(customer)", csv])
         #expect(imported.status != 0, "two rows are rejected")
         #expect(imported.stdout.contains("imported 4 contacts"), "\(imported.stdout) \(imported.stderr)")
         #expect(imported.stderr.contains("line 4"), "\(imported.stderr)")
@@ -191,7 +191,7 @@ struct ReplicaProcessTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(names == ["London, HQ", "Paris", "South Pole", "Antimeridian"])
-        let exported = try CommandLineTool.run(["export", "--postgres", url, "--customer", "\(customer)", "--format", "csv"])
+        let exported = try await CommandLineTool.run(["export", "--postgres", url, "--customer", "\(customer)", "--format", "csv"])
         #expect(exported.status == 0, "\(exported.stderr)")
         let lines = exported.stdout.split(separator: "\n")
         #expect(lines.count == 5, "\(exported.stdout)")
@@ -200,14 +200,14 @@ struct ReplicaProcessTests {
         // An export imports back into another customer unchanged.
         let again = try ws.file("again.csv", exported.stdout)
         let other = customer + 1
-        let otherToken = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(other)",
+        let otherToken = try await CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "\(other)",
                                                      "--scope", "contacts:read contacts:write contacts:admin"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try await Self.call(replica.port, "POST", "/v1/contactGroups", token: otherToken, customer: other,
                                 body: #"{"name":"Depots"}"#)
-        let reimported = try CommandLineTool.run(["import", "--postgres", url, "--customer", "\(other)", again])
+        let reimported = try await CommandLineTool.run(["import", "--postgres", url, "--customer", "\(other)", again])
         #expect(reimported.status == 0, "\(reimported.stderr)")
-        let roundTrip = try CommandLineTool.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
+        let roundTrip = try await CommandLineTool.run(["export", "--postgres", url, "--customer", "\(other)", "--format", "csv"])
         #expect(roundTrip.stdout == exported.stdout)
     }
 
@@ -237,7 +237,7 @@ struct ReplicaProcessTests {
 
     @Test("concurrent writers on both processes, listeners killed meanwhile: gap-free versions, distinct ids, no cycle, one state")
     func concurrentWritersOnTwoProcesses() async throws {
-        let (url, ws, customer, token) = try Self.setUp()
+        let (url, ws, customer, token) = try await Self.setUp()
         defer { ws.remove() }
         let a = try await Self.start(ws, url)
         var b = try await Self.start(ws, url)

@@ -29,9 +29,9 @@ import Testing
     }
 
     @Test func importThroughARunningServiceReportsLikeALocalImport() async throws {
-        let ws = try CLITests.Workspace()
+        let ws = try await CLITests.Workspace()
         defer { ws.remove() }
-        let token = try CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "1", "--scope", "contacts:read contacts:write"])
+        let token = try await CLITests.expectSuccess(["token", "--data", ws.data, "--customer", "1", "--scope", "contacts:read contacts:write"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let port = try Self.freePort()
         let server = Process()
@@ -65,7 +65,7 @@ import Testing
 
             """)
         let remote = ["import", "--server", base, "--token", token, "--customer", "1"]
-        let output = try CommandLineTool.run(remote + [csv])
+        let output = try await CommandLineTool.run(remote + [csv])
         #expect(output.status != 0)
         #expect(output.stdout == "imported 1 contacts into customer 1; rejected 7 rows\n")
         #expect(output.stderr.split(separator: "\n").map(String.init) == [
@@ -81,11 +81,11 @@ import Testing
         // valid ones (refused only because of them) are not reported.
         let readable = try ws.file("readable.csv", String(decoding: try Data(contentsOf: URL(fileURLWithPath: csv)), as: UTF8.self)
             .replacingOccurrences(of: "10,abc,Bad number,1,,,\n", with: ""))
-        let atomic = try CommandLineTool.run(remote + ["--atomic", readable])
+        let atomic = try await CommandLineTool.run(remote + ["--atomic", readable])
         #expect(atomic.stdout == "nothing imported: 6 of 7 rows rejected\n")
         #expect(atomic.stderr.split(separator: "\n").count == 6)
         // Rows the file itself refuses: nothing is sent.
-        let unreadable = try CommandLineTool.run(remote + ["--atomic", csv])
+        let unreadable = try await CommandLineTool.run(remote + ["--atomic", csv])
         #expect(unreadable.stdout == "nothing imported: 1 of 8 rows rejected\n")
         #expect(unreadable.stderr == "line 6: location.longitude: must be a number, not a string\n")
         let good = try ws.file("good.ndjson", """
@@ -94,11 +94,11 @@ import Testing
             {"id":99,"name":"C","groupId":2,"location":{"latitude":3,"longitude":4}}
 
             """)
-        let mixed = try CommandLineTool.run(remote + [good])
+        let mixed = try await CommandLineTool.run(remote + [good])
         #expect(mixed.stdout == "imported 2 contacts into customer 1; rejected 1 rows\n")
         #expect(mixed.stderr.hasPrefix("line 3: id: the service gives every contact its id"))
         // A wrong token: one clear line, nothing imported.
-        let refused = try CommandLineTool.run(["import", "--server", base, "--token", "nope", "--customer", "1", csv])
+        let refused = try await CommandLineTool.run(["import", "--server", base, "--token", "nope", "--customer", "1", csv])
         #expect(refused.status != 0 && refused.stderr.contains("answered 401"))
 
         // Many requests, three in flight, several a chunk: every row lands once, and the refused
@@ -110,7 +110,7 @@ import Testing
             rows += "Row \(i),1,\(bad ? 95 : Double(i % 170) - 85),\(Double(i % 360) - 180)\n"
             if bad { expected.append("line \(i + 1): location.latitude: must be between -90 and 90") }
         }
-        let many = try CommandLineTool.run(remote + ["--chunk-size", "\(512 << 10)", "--request-rows", "4000", try ws.file("many.csv", rows)])
+        let many = try await CommandLineTool.run(remote + ["--chunk-size", "\(512 << 10)", "--request-rows", "4000", try ws.file("many.csv", rows)])
         #expect(many.stdout == "imported \(40_000 - expected.count) contacts into customer 1; rejected \(expected.count) rows\n")
         #expect(many.stderr.split(separator: "\n").map(String.init) == expected)
 
