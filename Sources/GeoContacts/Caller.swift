@@ -28,7 +28,7 @@ public struct Caller: Hashable, Sendable {
         self.scopes = scopes
     }
 
-    /// Throws a 403 ``ContactProblem`` unless `scope` was granted.
+    /// Throws a `missing-scope` ``ContactProblem`` unless `scope` was granted.
     public func require(_ scope: Scope) throws(ContactProblem) {
         guard scopes.contains(scope) else {
             throw ContactProblem(.missingScope, detail: "The caller lacks the scope \(scope.rawValue).")

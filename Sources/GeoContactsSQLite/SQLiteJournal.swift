@@ -11,8 +11,8 @@ import Synchronization
 /// transaction, so under load each fsync carries many customers' batches.
 ///
 /// If a commit fails (disk full, I/O error, a read-only file), every batch of that
-/// transaction fails: the directory never showed them to readers and answers their writes
-/// with a 500. Later batches are tried again in new transactions (each customer's next
+/// transaction fails: the directory never showed them to readers and refuses their writes
+/// with `storage-failed`. Later batches are tried again in new transactions (each customer's next
 /// batch was validated without the failed one), so the service recovers by itself when the
 /// cause goes away; until a commit succeeds again, ``health`` reports the failure.
 public final class SQLiteJournal: ContactJournal {

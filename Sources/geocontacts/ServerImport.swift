@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GeoContacts
 import GeoContactsInterchange
+import GeoContactsServer
 import NIOCore
 import NIOHTTP1
 

@@ -151,6 +151,6 @@ struct DescendantCursorTests {
         }
         #expect(syncProblem { () throws(ContactProblem) in
             _ = try snapshot.descendants(of: ids[0], order: .depthFirst, page: PageRequest(after: ContactID(999_999), pageSize: 5))
-        }?.status == 422)
+        }?.code == .validationFailed)
     }
 }

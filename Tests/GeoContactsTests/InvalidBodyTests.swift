@@ -1,53 +1,53 @@
 import Testing
 @testable import GeoContacts
 
-/// Table-driven: each invalid body yields the right status, names the right property, and
+/// Table-driven: each invalid body yields the right code, names the right property, and
 /// changes nothing.
 @Suite struct InvalidBodyTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var body: String
-        var status: Int
+        var code: ContactProblem.Code
         var path: String?
         var testDescription: String { body }
     }
 
     static let createCases: [Case] = [
-        Case(body: "", status: 400, path: nil),
-        Case(body: "not json", status: 400, path: nil),
-        Case(body: "[]", status: 400, path: nil),
-        Case(body: "\"name\"", status: 400, path: nil),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1}} x"#, status: 400, path: nil),
-        Case(body: #"{"name":"a",}"#, status: 400, path: nil),
-        Case(body: #"{"name":"\ud800","groupId":7}"#, status: 400, path: nil),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"nickname":"x"}"#, status: 400, path: "nickname"),
-        Case(body: #"{"name":"a","name":"b","groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "name"),
-        Case(body: #"{"name":5,"groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "name"),
-        Case(body: #"{"name":"a","groupId":"7","location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
-        Case(body: #"{"name":"a","groupId":7.5,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
-        Case(body: #"{"name":"a","groupId":7e0,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
-        Case(body: #"{"name":"a","groupId":9223372036854775808,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "groupId"),
-        Case(body: #"{"name":"a","groupId":7,"parentId":-9223372036854775809,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "parentId"),
-        Case(body: #"{"name":"a","groupId":7,"parentId":true,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "parentId"),
-        Case(body: #"{"name":"a","groupId":7,"reference":1,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "reference"),
-        Case(body: #"{"name":"a","groupId":7,"extraInformation":[],"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "extraInformation"),
-        Case(body: #"{"name":"a","groupId":7,"street":{},"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "street"),
-        Case(body: #"{"name":"a","groupId":7,"town":false,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "town"),
-        Case(body: #"{"name":"a","groupId":7,"postalCode":12345,"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "postalCode"),
-        Case(body: #"{"name":"a","groupId":7,"country":["UK"],"location":{"latitude":1,"longitude":1}}"#, status: 400, path: "country"),
-        Case(body: #"{"name":"a","groupId":7,"location":[1,1]}"#, status: 400, path: "location"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":"1","longitude":1}}"#, status: 400, path: "location.latitude"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":null,"lng":1}}"#, status: 400, path: "location.lng"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1,"crs":3857}}"#, status: 400, path: "location.crs"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":{}}"#, status: 400, path: "customFields"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[1]}"#, status: 400, path: "customFields[0]"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":true}]}"#, status: 400, path: "customFields[0].value"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true"},{"definitionId":"2","value":"1"}]}"#, status: 400, path: "customFields[1].definitionId"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true","label":"x"}]}"#, status: 400, path: "customFields[0].label"),
-        Case(body: #"{"name":"","groupId":7,"location":{"latitude":1,"longitude":1}}"#, status: 422, path: "name"),
-        Case(body: #"{"name":"a","groupId":70,"location":{"latitude":1,"longitude":1}}"#, status: 422, path: "groupId"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":-90.0001,"longitude":1}}"#, status: 422, path: "location.latitude"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":"EPSG:nope"}}"#, status: 422, path: "location.crs"),
-        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":" "}}"#, status: 422, path: "location.crs"),
+        Case(body: "", code: .malformedJSON, path: nil),
+        Case(body: "not json", code: .malformedJSON, path: nil),
+        Case(body: "[]", code: .malformedJSON, path: nil),
+        Case(body: "\"name\"", code: .malformedJSON, path: nil),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1}} x"#, code: .malformedJSON, path: nil),
+        Case(body: #"{"name":"a",}"#, code: .malformedJSON, path: nil),
+        Case(body: #"{"name":"\ud800","groupId":7}"#, code: .malformedJSON, path: nil),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"nickname":"x"}"#, code: .invalidBody, path: "nickname"),
+        Case(body: #"{"name":"a","name":"b","groupId":7,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "name"),
+        Case(body: #"{"name":5,"groupId":7,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "name"),
+        Case(body: #"{"name":"a","groupId":"7","location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7.5,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7e0,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":9223372036854775808,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7,"parentId":-9223372036854775809,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "parentId"),
+        Case(body: #"{"name":"a","groupId":7,"parentId":true,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "parentId"),
+        Case(body: #"{"name":"a","groupId":7,"reference":1,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "reference"),
+        Case(body: #"{"name":"a","groupId":7,"extraInformation":[],"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "extraInformation"),
+        Case(body: #"{"name":"a","groupId":7,"street":{},"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "street"),
+        Case(body: #"{"name":"a","groupId":7,"town":false,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "town"),
+        Case(body: #"{"name":"a","groupId":7,"postalCode":12345,"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "postalCode"),
+        Case(body: #"{"name":"a","groupId":7,"country":["UK"],"location":{"latitude":1,"longitude":1}}"#, code: .invalidBody, path: "country"),
+        Case(body: #"{"name":"a","groupId":7,"location":[1,1]}"#, code: .invalidBody, path: "location"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":"1","longitude":1}}"#, code: .invalidBody, path: "location.latitude"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":null,"lng":1}}"#, code: .invalidBody, path: "location.lng"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1,"crs":3857}}"#, code: .invalidBody, path: "location.crs"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":{}}"#, code: .invalidBody, path: "customFields"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[1]}"#, code: .invalidBody, path: "customFields[0]"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":true}]}"#, code: .invalidBody, path: "customFields[0].value"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true"},{"definitionId":"2","value":"1"}]}"#, code: .invalidBody, path: "customFields[1].definitionId"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":1,"longitude":1},"customFields":[{"definitionId":1,"value":"true","label":"x"}]}"#, code: .invalidBody, path: "customFields[0].label"),
+        Case(body: #"{"name":"","groupId":7,"location":{"latitude":1,"longitude":1}}"#, code: .validationFailed, path: "name"),
+        Case(body: #"{"name":"a","groupId":70,"location":{"latitude":1,"longitude":1}}"#, code: .validationFailed, path: "groupId"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":-90.0001,"longitude":1}}"#, code: .validationFailed, path: "location.latitude"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":"EPSG:nope"}}"#, code: .validationFailed, path: "location.crs"),
+        Case(body: #"{"name":"a","groupId":7,"location":{"latitude":0,"longitude":0,"crs":" "}}"#, code: .validationFailed, path: "location.crs"),
     ]
 
     @Test(arguments: createCases)
@@ -60,7 +60,7 @@ import Testing
             _ = try await directory.create(draft, as: Fixture.caller())
         }
         let p = try #require(failure)
-        #expect(p.status == c.status, "\(p)")
+        #expect(p.code == c.code, "\(p)")
         if let path = c.path { #expect(p.errors?[path] != nil, "\(p)") }
         let after = directory.snapshot(of: Fixture.customer)
         #expect(after.count == before.count)
@@ -69,23 +69,23 @@ import Testing
     }
 
     static let patchCases: [Case] = [
-        Case(body: "{}", status: 400, path: nil),
-        Case(body: "null", status: 400, path: nil),
-        Case(body: #"{"nickname":"x"}"#, status: 400, path: "nickname"),
-        Case(body: #"{"groupId":1.5}"#, status: 400, path: "groupId"),
-        Case(body: #"{"parentId":"1"}"#, status: 400, path: "parentId"),
-        Case(body: #"{"location":{"latitude":true,"longitude":1}}"#, status: 400, path: "location.latitude"),
-        Case(body: #"{"name":null}"#, status: 422, path: "name"),
-        Case(body: #"{"name":""}"#, status: 422, path: "name"),
-        Case(body: #"{"groupId":null}"#, status: 422, path: "groupId"),
-        Case(body: #"{"groupId":99}"#, status: 422, path: "groupId"),
-        Case(body: #"{"location":null}"#, status: 422, path: "location"),
-        Case(body: #"{"location":{"latitude":1}}"#, status: 422, path: "location.longitude"),
-        Case(body: #"{"parentId":1}"#, status: 422, path: "parentId"),  // itself
-        Case(body: #"{"parentId":2}"#, status: 422, path: "parentId"),  // its child: a cycle
-        Case(body: #"{"parentId":404}"#, status: 422, path: "parentId"),
-        Case(body: #"{"customFields":[{"definitionId":9,"value":"1"}]}"#, status: 422, path: "customFields[0].value"),
-        Case(body: #"{"town":"x","customFields":[{"definitionId":1,"value":"nope"}],"postalCode":"12345678901"}"#, status: 422, path: "customFields[0].value"),
+        Case(body: "{}", code: .emptyPatch, path: nil),
+        Case(body: "null", code: .malformedJSON, path: nil),
+        Case(body: #"{"nickname":"x"}"#, code: .invalidBody, path: "nickname"),
+        Case(body: #"{"groupId":1.5}"#, code: .invalidBody, path: "groupId"),
+        Case(body: #"{"parentId":"1"}"#, code: .invalidBody, path: "parentId"),
+        Case(body: #"{"location":{"latitude":true,"longitude":1}}"#, code: .invalidBody, path: "location.latitude"),
+        Case(body: #"{"name":null}"#, code: .validationFailed, path: "name"),
+        Case(body: #"{"name":""}"#, code: .validationFailed, path: "name"),
+        Case(body: #"{"groupId":null}"#, code: .validationFailed, path: "groupId"),
+        Case(body: #"{"groupId":99}"#, code: .validationFailed, path: "groupId"),
+        Case(body: #"{"location":null}"#, code: .validationFailed, path: "location"),
+        Case(body: #"{"location":{"latitude":1}}"#, code: .validationFailed, path: "location.longitude"),
+        Case(body: #"{"parentId":1}"#, code: .validationFailed, path: "parentId"),  // itself
+        Case(body: #"{"parentId":2}"#, code: .validationFailed, path: "parentId"),  // its child: a cycle
+        Case(body: #"{"parentId":404}"#, code: .validationFailed, path: "parentId"),
+        Case(body: #"{"customFields":[{"definitionId":9,"value":"1"}]}"#, code: .validationFailed, path: "customFields[0].value"),
+        Case(body: #"{"town":"x","customFields":[{"definitionId":1,"value":"nope"}],"postalCode":"12345678901"}"#, code: .validationFailed, path: "customFields[0].value"),
     ]
 
     @Test(arguments: patchCases)
@@ -99,7 +99,7 @@ import Testing
             try await directory.update(root, with: patch, as: Fixture.caller())
         }
         let p = try #require(failure)
-        #expect(p.status == c.status, "\(p)")
+        #expect(p.code == c.code, "\(p)")
         if let path = c.path { #expect(p.errors?[path] != nil, "\(p)") }
         let after = directory.snapshot(of: Fixture.customer)
         #expect(try after.contact(root) == before.contact(root))
@@ -111,7 +111,7 @@ import Testing
         let p = await problem { () async throws(ContactProblem) in
             try await directory.update(ContactID(5), with: try ContactPatch(json: Array(#"{"name":"x"}"#.utf8)), as: Fixture.caller())
         }
-        #expect(p?.status == 404)
+        #expect(p?.code == .contactNotFound)
     }
 
     /// Strings are UTF-8 checked byte for byte, with and without escapes: valid multi-byte

@@ -14,7 +14,7 @@ import Testing
         #expect(snapshot.memberCounts.map(\.count) == [1, 5])
         #expect(try snapshot.contacts(matching: ContactFilter(parentId: root), page: .all).items.map(\.id) == ids)
         #expect(try snapshot.children(of: root, page: PageRequest(pageNumber: 2, pageSize: 2)).items.map(\.id) == Array(ids[2..<4]))
-        #expect(syncProblem { () throws(ContactProblem) in _ = try snapshot.contacts(matching: ContactFilter(parentId: ContactID(99)), page: .all) }?.status == 404)
+        #expect(syncProblem { () throws(ContactProblem) in _ = try snapshot.contacts(matching: ContactFilter(parentId: ContactID(99)), page: .all) }?.code == .contactNotFound)
         #expect(snapshot.contacts(withReference: "same").map(\.id) == ids)
         #expect(snapshot.contacts(withReference: "other").isEmpty)
         #expect(try snapshot.members(of: Fixture.sites, page: PageRequest(pageNumber: 1, pageSize: 3)).items.map(\.id) == Array(ids[0..<3]))
@@ -45,7 +45,7 @@ import Testing
             try await directory.defineCustomField(CustomFieldDefinition(id: DefinitionID(1), name: "x", type: .init(rawValue: "colour")), as: admin)
         }
         #expect(q?.errors?.keys.sorted() == ["type"])
-        #expect(await problem { () async throws(ContactProblem) in try await directory.defineGroup(ContactGroup(id: GroupID(1), name: ""), as: admin) }?.status == 422)
+        #expect(await problem { () async throws(ContactProblem) in try await directory.defineGroup(ContactGroup(id: GroupID(1), name: ""), as: admin) }?.code == .validationFailed)
         #expect(directory.snapshot(of: Fixture.customer).groups.isEmpty)
     }
 }

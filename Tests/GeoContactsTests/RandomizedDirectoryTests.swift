@@ -43,7 +43,7 @@ import Testing
             let latitude = Double.random(in: -90...90, using: &rng)
             let longitude = Double.random(in: -180...180, using: &rng)
             let roll = Int.random(in: 0..<100, using: &rng)
-            var expectedStatus: Int?  // nil: success expected
+            var expectedCode: ContactProblem.Code?  // nil: success expected
             let context = "seed \(Self.seed) step \(step) customer \(customer) roll \(roll)"
 
             if roll < 40 || ids.isEmpty {
@@ -64,12 +64,12 @@ import Testing
                     case 2: draft.parentId = ContactID(1_000_000)
                     default: draft.customFields = [CustomFieldInput(definitionId: Fixture.visits.id, value: "many")]
                     }
-                    expectedStatus = 422
+                    expectedCode = .validationFailed
                 }
                 let result = await result { () async throws(ContactProblem) in try await directory.create(draft, as: caller) }
                 switch result {
                 case .success(let id):
-                    #expect(expectedStatus == nil, "\(context)")
+                    #expect(expectedCode == nil, "\(context)")
                     #expect(id.rawValue == model.nextID, "\(context)")
                     model.contacts[id] = Contact(
                         id: id, reference: draft.reference, name: draft.name!, groupId: draft.groupId!, parentId: draft.parentId,
@@ -77,7 +77,7 @@ import Testing
                         customFields: (draft.customFields ?? []).map { CustomFieldValue(definitionId: $0.definitionId!, value: $0.value!) })
                     model.nextID += 1
                 case .failure(let p):
-                    #expect(p.status == expectedStatus, "\(context): \(p)")
+                    #expect(p.code == expectedCode, "\(context): \(p)")
                 }
             } else if roll < 80 {
                 // Update, sometimes invalid (a cycle, a bad latitude, an unknown parent).
@@ -94,14 +94,14 @@ import Testing
                 case 2:
                     let parent = randomID(&rng)!
                     patch.parentId = .value(parent)
-                    if model.isInSubtree(parent, of: id) { expectedStatus = 422 } else { old.parentId = parent }
+                    if model.isInSubtree(parent, of: id) { expectedCode = .validationFailed } else { old.parentId = parent }
                 case 3:
                     patch.parentId = .null
                     old.parentId = nil
                 case 4:
                     patch.location = .value(LocationInput(latitude: -91, longitude: 0))
                     patch.name = .value("never")
-                    expectedStatus = 422
+                    expectedCode = .validationFailed
                 default:
                     patch.groupId = .value(old.groupId == Fixture.depots ? Fixture.sites : Fixture.depots)
                     patch.reference = .null
@@ -111,10 +111,10 @@ import Testing
                 let outcome = await result { () async throws(ContactProblem) in try await directory.update(id, with: patch, as: caller) }
                 switch outcome {
                 case .success:
-                    #expect(expectedStatus == nil, "\(context)")
+                    #expect(expectedCode == nil, "\(context)")
                     model.contacts[id] = old
                 case .failure(let p):
-                    #expect(p.status == expectedStatus, "\(context): \(p)")
+                    #expect(p.code == expectedCode, "\(context): \(p)")
                 }
             } else {
                 // Remove with a random policy, or a missing contact.
@@ -122,11 +122,11 @@ import Testing
                 let missing = Int.random(in: 0..<10, using: &rng) == 0
                 let id = missing ? ContactID(1_000_000) : randomID(&rng)!
                 let children = missing ? [] : model.children(of: id)
-                if missing { expectedStatus = 404 } else if policy == .reject && !children.isEmpty { expectedStatus = 409 }
+                if missing { expectedCode = .contactNotFound } else if policy == .reject && !children.isEmpty { expectedCode = .contactHasChildren }
                 let outcome = await result { () async throws(ContactProblem) in try await directory.remove(id, children: policy, as: caller) }
                 switch outcome {
                 case .success(let removed):
-                    #expect(expectedStatus == nil, "\(context)")
+                    #expect(expectedCode == nil, "\(context)")
                     var expected: [ContactID] = [id]
                     switch policy {
                     case .cascade:
@@ -138,17 +138,17 @@ import Testing
                     #expect(removed == expected, "\(context)")
                     for r in expected { model.contacts[r] = nil }
                 case .failure(let p):
-                    #expect(p.status == expectedStatus, "\(context): \(p)")
+                    #expect(p.code == expectedCode, "\(context): \(p)")
                 }
             }
-            if expectedStatus == nil { accepted += 1 } else { refused += 1 }
+            if expectedCode == nil { accepted += 1 } else { refused += 1 }
             models[customer] = model
 
             // The touched customer: invariants and equality with the model.
             let snapshot = directory.snapshot(of: customer)
             try snapshot.checkInvariants()
             #expect(snapshot.count == model.contacts.count, "\(context)")
-            if step % 10 == 0 || expectedStatus != nil {
+            if step % 10 == 0 || expectedCode != nil {
                 for (id, contact) in model.contacts { #expect(try snapshot.contact(id) == contact, "\(context)") }
             }
             // Isolation: every other customer is exactly as its model says.

@@ -16,13 +16,13 @@ extension ContactDirectory {
     ///   - target: where its contacts go; `nil`: the group must have none.
     ///   - caller: who asks; needs `contacts:admin` for the customer.
     /// - Returns: the ids of the contacts moved, ascending (empty when the group was empty).
-    /// - Throws: 403 without `contacts:admin`; 404 `group-not-found` for an unknown `id`;
-    ///   422 on `moveContactsTo` when `target` is `id` or no group; 409 `in-use` when a
-    ///   custom-field definition is restricted to the group (`groupIds` lists it: redefine it
-    ///   first), when the group has contacts and no `target` is given, or when a contact to
-    ///   move has a value for a definition that does not apply to `target`; 409
+    /// - Throws: `missing-scope` without `contacts:admin`; `group-not-found` for an unknown
+    ///   `id`; `validation-failed` on `moveContactsTo` when `target` is `id` or no group;
+    ///   `in-use` when a custom-field definition is restricted to the group (`groupIds` lists
+    ///   it: redefine it first), when the group has contacts and no `target` is given, or when
+    ///   a contact to move has a value for a definition that does not apply to `target`;
     ///   `removal-too-large` when more than ``ContactPolicy/maximumRemovalSize`` contacts
-    ///   would move; 500 `storage-failed`. A refused call changes nothing.
+    ///   would move; `storage-failed`. A refused call changes nothing.
     /// - Complexity: O(m log n) for m moved contacts of n; O(n) to find them while other
     ///   writes of the customer are batched with it (the validation copy keeps no member index).
     @discardableResult
@@ -68,9 +68,9 @@ extension ContactDirectory {
     /// ``createCustomField(_:as:)`` (it takes the next id above the highest definition).
     ///
     /// - Returns: the ids of the contacts whose value was cleared, ascending.
-    /// - Throws: 403 without `contacts:admin`; 404 `definition-not-found`; 409 `in-use` when
-    ///   contacts have values and `clearingValues` is `false`; 409 `removal-too-large` when
-    ///   more than ``ContactPolicy/maximumRemovalSize`` contacts have values; 500
+    /// - Throws: `missing-scope` without `contacts:admin`; `definition-not-found`; `in-use`
+    ///   when contacts have values and `clearingValues` is `false`; `removal-too-large` when
+    ///   more than ``ContactPolicy/maximumRemovalSize`` contacts have values;
     ///   `storage-failed`. A refused call changes nothing.
     /// - Complexity: O(n) for n contacts (each is looked at), plus O(m log n) for m cleared.
     @discardableResult

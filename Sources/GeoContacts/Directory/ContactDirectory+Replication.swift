@@ -64,7 +64,7 @@ extension ContactDirectory {
 
     /// Publishes `tenant`'s snapshot moved on by `delta` (``CustomerSnapshot/applying(_:)-delta``).
     ///
-    /// - Throws: 500 `internal-error` when the rows do not fit the snapshot; nothing changes.
+    /// - Throws: `internal-error` when the rows do not fit the snapshot; nothing changes.
     private func publish(_ delta: CustomerDelta, to tenant: Tenant) throws(ContactProblem) {
         let current = tenant.snapshot
         guard delta.version > current.version else { return }
@@ -93,7 +93,7 @@ extension ContactDirectory {
     /// store when `rebuilding`), in turn with its writes. Without a ``SharedJournal``, does nothing.
     ///
     /// - Returns: the customer's version now.
-    /// - Throws: 500 `storage-failed` when the store could not be read.
+    /// - Throws: `storage-failed` when the store could not be read.
     @discardableResult
     public func catchUp(_ customer: CustomerID, rebuilding: Bool = false) async throws(ContactProblem) -> Int64 {
         guard isReplicated else { return snapshot(of: customer).version }
@@ -108,8 +108,9 @@ extension ContactDirectory {
     /// read-your-writes and monotonic reads across replicas. A replica behind it catches up
     /// first, for at most `wait`.
     ///
-    /// - Throws: 403 without `contacts:read`; 503 `version-unavailable` when the version was
-    ///   not reached within `wait` (or the store keeps no versions); 500 `storage-failed`.
+    /// - Throws: `missing-scope` without `contacts:read`; `version-unavailable` when the
+    ///   version was not reached within `wait` (or the store keeps no versions);
+    ///   `storage-failed`.
     public func snapshot(as caller: Caller, minimumVersion: Int64?, wait: Duration = .seconds(5))
         async throws(ContactProblem) -> CustomerSnapshot
     {

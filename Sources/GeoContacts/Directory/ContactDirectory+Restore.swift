@@ -24,7 +24,7 @@ extension ContactDirectory {
     ///     highest stored contact may have been removed). Ids above every restored contact
     ///     are used when this is lower.
     ///   - policy: the customer's policy; the directory's default when `nil`.
-    /// - Throws: 500 `internal-error` when the data is inconsistent, or when writes of the
+    /// - Throws: `internal-error` when the data is inconsistent, or when writes of the
     ///   customer are in progress; then nothing changes.
     /// - Complexity: O(n) for records appended in ascending id order, else O(n log n).
     public func restore(customer: CustomerID, groups: [ContactGroup], definitions: [CustomFieldDefinition],

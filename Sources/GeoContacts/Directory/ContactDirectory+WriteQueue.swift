@@ -332,9 +332,9 @@ extension ContactDirectory {
 
 extension CustomerSnapshot {
     /// Applies validated `changes` in place, all of them or none: each is re-checked first, so
-    /// that a bug is a 500 that changes nothing rather than a trap.
+    /// that a bug is an `internal-error` that changes nothing rather than a trap.
     ///
-    /// - Throws: 500 `internal-error` when a change does not fit.
+    /// - Throws: `internal-error` when a change does not fit.
     mutating func apply(checking changes: [ContactChange]) throws(ContactProblem) {
         guard changes.count == 1 else {
             if !changes.isEmpty { self = try applying(changes) }

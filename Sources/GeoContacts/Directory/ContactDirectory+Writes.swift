@@ -4,8 +4,8 @@ extension ContactDirectory {
     ///
     /// Validates everything and reports every failure at once; a refused call changes nothing.
     /// - Returns: the new contact's id (ids grow per customer from 1).
-    /// - Throws: 403 without `contacts:write`; 422 `validation-failed` with `errors` by property
-    ///   path; 500 `storage-failed` when the journal refuses.
+    /// - Throws: `missing-scope` without `contacts:write`; `validation-failed` with `errors` by
+    ///   property path; `storage-failed` when the journal refuses.
     public func create(_ draft: ContactDraft, as caller: Caller) async throws(ContactProblem) -> ContactID {
         try caller.require(.write)
         let policy = policy(of: caller.customer)
@@ -30,12 +30,12 @@ extension ContactDirectory {
     ///   - drafts: the contacts to create, in order; each gets the next free id.
     ///   - atomically: `false`: every valid item is created and every invalid one refused on
     ///     its own; `true`: all or nothing — when any item is refused, none is created and the
-    ///     valid items answer 424 `batch-aborted`.
+    ///     valid items answer `batch-aborted`.
     ///   - caller: who asks; needs `contacts:write` for the customer.
     /// - Returns: one result per draft, in order: the new id, or the problem the single
-    ///   ``create(_:as:)`` would have thrown (422 with the same `errors` paths).
-    /// - Throws: 403 without `contacts:write`; 500 `storage-failed` when the batch could not
-    ///   be stored (then nothing was created).
+    ///   ``create(_:as:)`` would have thrown (`validation-failed` with the same `errors` paths).
+    /// - Throws: `missing-scope` without `contacts:write`; `storage-failed` when the batch
+    ///   could not be stored (then nothing was created).
     /// - Complexity: O(m log n) for m drafts into n contacts.
     public func create(contentsOf drafts: [ContactDraft], atomically: Bool = false, as caller: Caller)
         async throws(ContactProblem) -> [Result<ContactID, ContactProblem>]
@@ -53,7 +53,8 @@ extension ContactDirectory {
     /// what an import that keeps its file's ids calls (see ``create(contentsOf:atomically:as:)-([ContactDraft],_,_)``).
     ///
     /// A named id must be positive, below `Int64.max` and not in use (a removed contact's id
-    /// may be named again); an item naming one that is not is refused with a 422 on `id`.
+    /// may be named again); an item naming one that is not is refused with `validation-failed`
+    /// on `id`.
     /// Later items without an id get ids above every id used so far.
     public func create(contentsOf items: [NewContact], atomically: Bool = false, as caller: Caller)
         async throws(ContactProblem) -> [Result<ContactID, ContactProblem>]
@@ -111,8 +112,9 @@ extension ContactDirectory {
     /// Changes a contact with PATCH semantics (204).
     ///
     /// A change of `parentId` moves the contact with its whole subtree; one that would make the
-    /// contact its own ancestor is a 422 on `parentId`.
-    /// - Throws: 400 `empty-patch`; 403; 404 for an unknown contact; 422 with `errors`; 500.
+    /// contact its own ancestor is `validation-failed` on `parentId`.
+    /// - Throws: `empty-patch`; `missing-scope`; `contact-not-found`; `validation-failed` with
+    ///   `errors`; `storage-failed`.
     public func update(_ id: ContactID, with patch: ContactPatch, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.write)
         guard !patch.isEmpty else { throw ContactProblem(.emptyPatch, detail: "The update must name at least one property.") }
@@ -134,14 +136,14 @@ extension ContactDirectory {
     ///
     /// - Parameters:
     ///   - id: the contact to remove.
-    ///   - policy: what happens to its children: `.reject` (409 `contact-has-children`
+    ///   - policy: what happens to its children: `.reject` (`contact-has-children`
     ///     while it has any), `.reparentChildren` (they take its parent, or become roots), or
     ///     `.cascade` (its whole subtree is removed).
     ///   - caller: who asks; needs `contacts:write` for the customer.
     /// - Returns: the ids removed (only `id` unless cascading), ascending.
-    /// - Throws: 403; 404 for an unknown contact; 409 `contact-has-children`, or
+    /// - Throws: `missing-scope`; `contact-not-found`; `contact-has-children`, or
     ///   `removal-too-large` when it would change more than
-    ///   ``ContactPolicy/maximumRemovalSize`` contacts; 500.
+    ///   ``ContactPolicy/maximumRemovalSize`` contacts; `storage-failed`.
     @discardableResult
     public func remove(_ id: ContactID, children policy: RemovalPolicy = .reject, as caller: Caller)
         async throws(ContactProblem) -> [ContactID]
@@ -182,7 +184,7 @@ extension ContactDirectory {
 
     /// Defines (or renames) a contact group (scope `contacts:admin`).
     ///
-    /// - Throws: 403; 422 on `name` when empty or holding NUL.
+    /// - Throws: `missing-scope`; `validation-failed` on `name` when empty or holding NUL.
     public func defineGroup(_ group: ContactGroup, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
         try Self.checkGroupName(group.name)
@@ -194,8 +196,8 @@ extension ContactDirectory {
     /// Defines or replaces a custom-field definition (scope `contacts:admin`).
     ///
     /// Values already stored are kept even if they no longer parse as the new type.
-    /// - Throws: 403; 422 on `name` (empty), `options` (a list without options), `groupIds`
-    ///   (an unknown group), `type` (unknown type).
+    /// - Throws: `missing-scope`; `validation-failed` on `name` (empty), `options` (a list
+    ///   without options), `groupIds` (an unknown group), `type` (unknown type).
     public func defineCustomField(_ definition: CustomFieldDefinition, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
         try await write(caller.customer) { snapshot throws(ContactProblem) in
@@ -209,7 +211,7 @@ extension ContactDirectory {
     /// over a ``SharedJournal``, never hand out one id twice (scope `contacts:admin`).
     ///
     /// - Returns: the new group's id.
-    /// - Throws: 403; 422 on `name`; 409 `ids-exhausted`.
+    /// - Throws: `missing-scope`; `validation-failed` on `name`; `ids-exhausted`.
     public func createGroup(named name: String, as caller: Caller) async throws(ContactProblem) -> GroupID {
         try caller.require(.admin)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
@@ -223,7 +225,7 @@ extension ContactDirectory {
     /// ``createGroup(named:as:)``'s (scope `contacts:admin`).
     ///
     /// - Returns: the new definition's id.
-    /// - Throws: as ``defineCustomField(_:as:)``; 409 `ids-exhausted`.
+    /// - Throws: as ``defineCustomField(_:as:)``; `ids-exhausted`.
     public func createCustomField(_ draft: DefinitionDraft, as caller: Caller) async throws(ContactProblem) -> DefinitionID {
         try caller.require(.admin)
         return try await write(caller.customer) { snapshot throws(ContactProblem) in
@@ -267,7 +269,7 @@ extension ContactDirectory {
     /// sets policies from its configuration at start-up. Writes queued before it are
     /// validated under the old policy, writes after it under the new one.
     ///
-    /// - Throws: 403; 409 `in-use` when enabling unique references while duplicates exist.
+    /// - Throws: `missing-scope`; `in-use` when enabling unique references while duplicates exist.
     public func setPolicy(_ policy: ContactPolicy, as caller: Caller) async throws(ContactProblem) {
         try caller.require(.admin)
         try await submit(caller.customer) { working throws(ContactProblem) in
@@ -284,18 +286,22 @@ extension ContactDirectory {
 
 extension ContactDirectory {
     /// Decodes a create body strictly and creates the contact: what `POST /v1/contacts` calls.
-    /// The scope is checked before the body is read (403 before 400).
+    /// The scope is checked before the body is read (`missing-scope` before any problem of
+    /// the body).
     ///
-    /// - Throws: 403; 400 (`malformed-json`, `invalid-body`); 422; 500.
+    /// - Throws: `missing-scope`; `malformed-json`, `invalid-body`; `validation-failed`;
+    ///   `storage-failed`.
     public func create(json body: [UInt8], as caller: Caller) async throws(ContactProblem) -> ContactID {
         try caller.require(.write)
         return try await create(try ContactDraft(json: body), as: caller)
     }
 
     /// Decodes a PATCH body strictly and applies it: what `PATCH /v1/contacts/{id}` calls.
-    /// The scope is checked before the body is read (403 before 400).
+    /// The scope is checked before the body is read (`missing-scope` before any problem of
+    /// the body).
     ///
-    /// - Throws: 403; 400 (`malformed-json`, `invalid-body`, `empty-patch`); 404; 422; 500.
+    /// - Throws: `missing-scope`; `malformed-json`, `invalid-body`, `empty-patch`;
+    ///   `contact-not-found`; `validation-failed`; `storage-failed`.
     public func update(_ id: ContactID, json body: [UInt8], as caller: Caller) async throws(ContactProblem) {
         try caller.require(.write)
         try await update(id, with: try ContactPatch(json: body), as: caller)
@@ -319,7 +325,7 @@ extension CustomerSnapshot {
     /// The id a new contact gets: `named` when it is usable (else a problem on `id` is added
     /// to `problems`, reported with the validation's), or the next free id.
     ///
-    /// - Throws: 409 `ids-exhausted` when no id is left (the next free id is `Int64.max`).
+    /// - Throws: `ids-exhausted` when no id is left (the next free id is `Int64.max`).
     func idForNewContact(_ named: ContactID?, problems: inout ProblemCollector) throws(ContactProblem) -> ContactID {
         guard let named else {
             guard nextContactID < Int64.max else {

@@ -76,7 +76,7 @@ public final class ContactDirectory: Sendable {
     /// The caller's customer's current state, to query without locks (scope `contacts:read`).
     ///
     /// Several queries on one snapshot see one consistent state.
-    /// - Throws: 403 without `contacts:read`.
+    /// - Throws: `missing-scope` without `contacts:read`.
     public func snapshot(as caller: Caller) throws(ContactProblem) -> CustomerSnapshot {
         try caller.require(.read)
         return snapshot(of: caller.customer)
@@ -123,7 +123,7 @@ public final class ContactDirectory: Sendable {
 
     /// Converts a query point to WGS84 (with PROJ when `crs` names another CRS).
     ///
-    /// - Throws: 400 `invalid-parameter` naming `latitude`, `longitude` or `crs`.
+    /// - Throws: `invalid-parameter` naming `latitude`, `longitude` or `crs`.
     public func point(latitude: Double, longitude: Double, crs: String? = nil) throws(ContactProblem) -> Coordinate {
         let system = crs.map { CoordinateReferenceSystem($0) } ?? CoordinateReferenceSystem.wgs84
         guard system.isWGS84 || system.isEPSGCode else { throw .parameter("crs", CoordinateReferenceSystem.inputRule) }

@@ -16,13 +16,13 @@ public protocol ContactJournal: Sendable {
     /// Records the changes of one batch of writes (applied in order, all or none).
     ///
     /// - Returns: a sequence number to pass to ``waitUntilDurable(_:)``.
-    /// - Throws: anything; the batch is then refused with a 500 `storage-failed` and nothing changes.
+    /// - Throws: anything; the batch is then refused with `storage-failed` and nothing changes.
     func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64
 
     /// Returns once every change up to `sequence` is durable.
     ///
     /// - Throws: when the batch with this sequence number could not be made durable. Nothing
-    ///   of it was shown to readers; the directory answers its writes with a 500
+    ///   of it was shown to readers; the directory refuses its writes with
     ///   `storage-failed` and goes on with later batches.
     func waitUntilDurable(_ sequence: UInt64) async throws
 

@@ -7,12 +7,13 @@ public struct ContactPolicy: Hashable, Sendable {
     public var maximumLengths: [String: Int]
     /// Maximum length of a custom-field value.
     public var maximumCustomFieldLength: Int
-    /// Whether a `reference` must be unique within the customer (violations are a 422 on `reference`).
+    /// Whether a `reference` must be unique within the customer (violations are
+    /// `validation-failed` on `reference`).
     public var requiresUniqueReferences: Bool
     /// The CRS of a location without `crs`.
     public var defaultCRS: CoordinateReferenceSystem
     /// The most contacts one removal may change: a cascade's whole subtree, or the removed
-    /// contact and the children a re-parenting updates. Beyond it the removal is a 409
+    /// contact and the children a re-parenting updates. Beyond it the removal is refused with
     /// `removal-too-large` and changes nothing (remove deeper subtrees first). It bounds the
     /// work one request does while the customer's other writes wait.
     public var maximumRemovalSize: Int
@@ -40,7 +41,7 @@ public struct ContactPolicy: Hashable, Sendable {
 
 /// What happens to the children of a removed contact.
 public enum RemovalPolicy: Hashable, Sendable {
-    /// Refuse (409 `contact-has-children`) while the contact has children.
+    /// Refuse (`contact-has-children`) while the contact has children.
     case reject
     /// Give the children the removed contact's parent (or make them roots).
     case reparentChildren

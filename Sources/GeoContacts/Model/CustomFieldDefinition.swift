@@ -24,7 +24,7 @@ public struct CustomFieldDefinition: Hashable, Sendable, Codable {
         public static let time = FieldType(rawValue: "time")
         /// One of the definition's ``CustomFieldDefinition/options``.
         public static let list = FieldType(rawValue: "list")
-        /// Read-only: writing it (even `null`) is a 422.
+        /// Read-only: writing it (even `null`) is `validation-failed`.
         public static let statement = FieldType(rawValue: "statement")
         /// The id (a positive int64) of an entry in a system list.
         public static let systemList = FieldType(rawValue: "systemList")

@@ -1,8 +1,9 @@
 /// Why a call to the contacts library was refused: a stable ``Code`` callers can branch on,
-/// the HTTP status it maps to, a human detail, and — for 400 and 422 — the offending
-/// properties keyed by path (`name`, `location.latitude`, `customFields[2].value`, `parentId`).
+/// a human detail, and — for a malformed or invalid input — the offending properties keyed by
+/// path (`name`, `location.latitude`, `customFields[2].value`, `parentId`).
 ///
-/// Every refused call changes nothing. Build the wire body with ``ProblemDetails``.
+/// Every refused call changes nothing. The library speaks codes, not HTTP: a service maps each
+/// code to a response (`GeoContactsServer` renders an RFC 9457 problem details body).
 public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible {
     /// A stable error code. New codes may be added; switch with a `default`.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
@@ -10,60 +11,46 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         public init(rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
 
-        /// 400: the body is not JSON (or not a JSON object).
+        /// The body is not JSON (or not a JSON object).
         public static let malformedJSON = Code(rawValue: "malformed-json")
-        /// 400: the body is JSON but not of the model's shape: an unknown property, a wrong
+        /// The body is JSON but not of the model's shape: an unknown property, a wrong
         /// JSON type, an int64 out of range or not integral, a duplicate key.
         public static let invalidBody = Code(rawValue: "invalid-body")
-        /// 400: a PATCH body with no property.
+        /// A PATCH body with no property.
         public static let emptyPatch = Code(rawValue: "empty-patch")
-        /// 400: a query parameter is out of range (page number, page size, count, radius, box).
+        /// A query parameter is out of range (page number, page size, count, radius, box).
         public static let invalidParameter = Code(rawValue: "invalid-parameter")
-        /// 403: the caller lacks the required scope.
+        /// The caller lacks the required scope.
         public static let missingScope = Code(rawValue: "missing-scope")
-        /// 404: no such contact for this customer.
+        /// No such contact for this customer.
         public static let contactNotFound = Code(rawValue: "contact-not-found")
-        /// 404: no such contact group for this customer.
+        /// No such contact group for this customer.
         public static let groupNotFound = Code(rawValue: "group-not-found")
-        /// 404: no such custom-field definition for this customer.
+        /// No such custom-field definition for this customer.
         public static let definitionNotFound = Code(rawValue: "definition-not-found")
-        /// 409: the contact has children and the removal policy is `.reject`.
+        /// The contact has children and the removal policy is `.reject`.
         public static let contactHasChildren = Code(rawValue: "contact-has-children")
-        /// 409: a removal would change more contacts than ``ContactPolicy/maximumRemovalSize``.
+        /// A removal would change more contacts than ``ContactPolicy/maximumRemovalSize``.
         public static let removalTooLarge = Code(rawValue: "removal-too-large")
-        /// 409: a group or definition cannot be removed or changed while contacts use it.
+        /// A group or definition cannot be removed or changed while contacts use it.
         public static let inUse = Code(rawValue: "in-use")
-        /// 409: every id of the kind asked for (contact, group, definition) is used up for the customer (the next would be `Int64.max`).
+        /// Every id of the kind asked for (contact, group, definition) is used up for the customer (the next would be `Int64.max`).
         public static let idsExhausted = Code(rawValue: "ids-exhausted")
-        /// 422: well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
+        /// Well-formed but invalid; ``ContactProblem/errors`` lists every offending property.
         public static let validationFailed = Code(rawValue: "validation-failed")
-        /// 424: an item of an all-or-nothing batch that was valid, not created because
+        /// An item of an all-or-nothing batch that was valid, not created because
         /// another item of the batch was refused.
         public static let batchAborted = Code(rawValue: "batch-aborted")
-        /// 500: the journal refused or failed to persist the change.
+        /// The journal refused or failed to persist the change.
         public static let storageFailed = Code(rawValue: "storage-failed")
-        /// 503: a replica could not apply the customer's version that the read asked for
+        /// A replica could not apply the customer's version that the read asked for
         /// (`minimumVersion`) within the wait's bound.
         public static let versionUnavailable = Code(rawValue: "version-unavailable")
-        /// 503: other replicas kept committing writes of the customer before this one could
+        /// Other replicas kept committing writes of the customer before this one could
         /// (see ``SharedJournal``); nothing was changed, and the write may be retried.
         public static let writeConflict = Code(rawValue: "write-conflict")
-        /// 500: a bug (an invariant did not hold).
+        /// A bug (an invariant did not hold).
         public static let internalError = Code(rawValue: "internal-error")
-
-        /// The HTTP status for this code.
-        public var status: Int {
-            switch self {
-            case .malformedJSON, .invalidBody, .emptyPatch, .invalidParameter: 400
-            case .missingScope: 403
-            case .contactNotFound, .groupNotFound, .definitionNotFound: 404
-            case .contactHasChildren, .removalTooLarge, .inUse, .idsExhausted: 409
-            case .validationFailed: 422
-            case .batchAborted: 424
-            case .versionUnavailable, .writeConflict: 503
-            default: 500
-            }
-        }
 
         /// A short, stable, human summary (RFC 9457 `title`).
         public var title: String {
@@ -97,16 +84,13 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
     /// Offending properties by path, each with its messages; `nil` when not about properties.
     public var errors: [String: [String]]?
 
-    /// The HTTP status (``Code/status``).
-    public var status: Int { code.status }
-
     public init(_ code: Code, detail: String, errors: [String: [String]]? = nil) {
         self.code = code
         self.detail = detail
         self.errors = errors
     }
 
-    /// A 422 listing `errors`.
+    /// A ``Code/validationFailed`` problem listing `errors`.
     public static func validation(_ errors: [String: [String]]) -> ContactProblem {
         let count = errors.values.reduce(0) { $0 + $1.count }
         return ContactProblem(.validationFailed,
@@ -131,9 +115,9 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        var text = "\(code) (\(status)): \(detail)"
+        var text = "\(code): \(detail)"
         if let errors, !errors.isEmpty {
-            text += " " + errors.keys.sorted().map { "\($0): \(errors[$0]!.joined(separator: "; "))" }.joined(separator: ", ")
+            text += " " + errors.keys.sorted().map { "\($0): \((errors[$0] ?? []).joined(separator: "; "))" }.joined(separator: ", ")
         }
         return text
     }

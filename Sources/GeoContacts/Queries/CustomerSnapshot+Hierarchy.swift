@@ -10,7 +10,7 @@ public enum TraversalOrder: String, Hashable, Sendable, CaseIterable {
 
 extension CustomerSnapshot {
     /// The children of `id`, ascending by id.
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(c) for c children.
     public func children(of id: ContactID) throws(ContactProblem) -> [Contact] {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
@@ -18,7 +18,7 @@ extension CustomerSnapshot {
     }
 
     /// A page of the children of `id`, ascending by id.
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     public func children(of id: ContactID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
         try contacts(matching: ContactFilter(parentId: id), page: page)
     }
@@ -32,7 +32,7 @@ extension CustomerSnapshot {
     }
 
     /// The path from `id`'s parent up to its root (empty for a root).
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(depth), iterative.
     public func ancestors(of id: ContactID) throws(ContactProblem) -> [Contact] {
         var current = try contact(id)
@@ -46,7 +46,7 @@ extension CustomerSnapshot {
 
     /// One page of the path from `id`'s parent up to its root, parent first: walks only as far
     /// as the page reaches and copies only the page, however long the chain.
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(`pageNumber × pageSize`) at most, iterative.
     public func ancestors(of id: ContactID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
         try page.requireNumberedPaging()
@@ -62,7 +62,7 @@ extension CustomerSnapshot {
     }
 
     /// How many ancestors `id` has (0 for a root).
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(depth), iterative.
     public func depth(of id: ContactID) throws(ContactProblem) -> Int {
         var current = try contact(id)
@@ -85,7 +85,7 @@ extension CustomerSnapshot {
     }
 
     /// How many contacts the subtree rooted at `id` holds, `id` included.
-    /// - Throws: 404 for an unknown contact.
+    /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(subtree), iterative.
     public func subtreeSize(of id: ContactID) throws(ContactProblem) -> Int {
         guard contacts[id] != nil else { throw .contactNotFound(id) }
@@ -124,9 +124,9 @@ extension CustomerSnapshot {
     /// whole. So a page costs the cursor's depth, its siblings and the page, not the pages before
     /// (save the one page a level that crosses into the next).
     ///
-    /// - Throws: 404 for an unknown contact; 422 `validation-failed` (`errors.after`) for a
-    ///   cursor that is not a descendant of `id` (well-formed, but not a position of this
-    ///   traversal).
+    /// - Throws: `contact-not-found` for an unknown contact; `validation-failed`
+    ///   (`errors.after`) for a cursor that is not a descendant of `id` (well-formed, but not a
+    ///   position of this traversal).
     /// - Complexity: O(v + Σ c) where v is the number of contacts visited before the
     ///   page ends (at most the subtree): never the customer's size, and iterative, so a chain
     ///   a million deep is fine. With a cursor, v counts from the cursor, plus its depth.
@@ -186,7 +186,7 @@ extension CustomerSnapshot {
 
     /// `cursor`'s ancestors below `root` and `cursor` itself, top down (`root` excluded).
     ///
-    /// - Throws: 422 (`errors.after`) when `cursor` is not a descendant of `root`.
+    /// - Throws: `validation-failed` (`errors.after`) when `cursor` is not a descendant of `root`.
     private func pathBelow(_ root: ContactID, to cursor: ContactID) throws(ContactProblem) -> [ContactID] {
         var path: [ContactID] = []
         var current = cursor

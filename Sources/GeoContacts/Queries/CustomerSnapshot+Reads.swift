@@ -20,7 +20,7 @@ public struct ContactFilter: Hashable, Sendable {
 extension CustomerSnapshot {
     /// The contact `id`.
     ///
-    /// - Throws: 404 ``ContactProblem/Code/contactNotFound``.
+    /// - Throws: ``ContactProblem/Code/contactNotFound``.
     public func contact(_ id: ContactID) throws(ContactProblem) -> Contact {
         guard let contact = contacts[id] else { throw .contactNotFound(id) }
         return contact
@@ -30,7 +30,8 @@ extension CustomerSnapshot {
     ///
     /// The smallest of the indexes that the filter names is walked in id order (every index
     /// of ids is ordered); the other filters are checked per contact.
-    /// - Throws: 404 for an unknown `groupId` or `parentId` in the filter.
+    /// - Throws: `group-not-found` or `contact-not-found` for an unknown `groupId` or `parentId` in
+    ///   the filter.
     /// - Complexity: without a filter, or with one only, O(log n + s) for a page of s, at any
     ///   page number or cursor. With several, O(log n + k) where k is the number of contacts
     ///   of the smallest named index that the walk passes (the reference index, usually one
@@ -84,7 +85,7 @@ extension CustomerSnapshot {
     public var groups: [ContactGroup] { groupsByID.values.sorted { $0.id < $1.id } }
 
     /// The group `id`.
-    /// - Throws: 404 ``ContactProblem/Code/groupNotFound``.
+    /// - Throws: ``ContactProblem/Code/groupNotFound``.
     public func group(_ id: GroupID) throws(ContactProblem) -> ContactGroup {
         guard let group = groupsByID[id] else { throw .groupNotFound(id) }
         return group
@@ -94,13 +95,13 @@ extension CustomerSnapshot {
     public var customFieldDefinitions: [CustomFieldDefinition] { definitionsByID.values.sorted { $0.id < $1.id } }
 
     /// A page of the members of `group`, ascending by id.
-    /// - Throws: 404 for an unknown group.
+    /// - Throws: `group-not-found` for an unknown group.
     public func members(of group: GroupID, page: PageRequest) throws(ContactProblem) -> Page<Contact> {
         try contacts(matching: ContactFilter(groupId: group), page: page)
     }
 
     /// How many contacts `group` has.
-    /// - Throws: 404 for an unknown group.
+    /// - Throws: `group-not-found` for an unknown group.
     public func memberCount(of group: GroupID) throws(ContactProblem) -> Int {
         guard groupsByID[group] != nil else { throw .groupNotFound(group) }
         return members[group]?.count ?? 0
@@ -115,7 +116,7 @@ extension CustomerSnapshot {
     /// has none. Its longitude span is the complement of the largest gap between members'
     /// longitudes, so a group straddling the antimeridian gets a box with `west > east`.
     ///
-    /// - Throws: 404 for an unknown group.
+    /// - Throws: `group-not-found` for an unknown group.
     /// - Complexity: O(m log m) for m members.
     public func boundingBox(of group: GroupID) throws(ContactProblem) -> GeoBox? {
         guard groupsByID[group] != nil else { throw .groupNotFound(group) }

@@ -40,8 +40,9 @@ extension CustomerSnapshot {
     ///   - count: 1…1000.
     ///   - maxDistance: metres, ≥ 0.
     ///   - filter: which contacts may be answers (group, ancestor, custom-field value, polygon).
-    /// - Throws: 400 `invalid-parameter` for a bad point, count or distance; 404 for an
-    ///   unknown group, ancestor or custom-field definition in `filter`.
+    /// - Throws: `invalid-parameter` for a bad point, count or distance; `group-not-found`,
+    ///   `contact-not-found` or `definition-not-found` for an unknown group, ancestor or
+    ///   custom-field definition in `filter`.
     /// - Complexity: O(m log m) for a small filtered set of m contacts; otherwise a best-first
     ///   search of the group's (or the customer's) R-tree, plus O(subtree) when `ancestorId`
     ///   names a large subtree.
@@ -71,7 +72,8 @@ extension CustomerSnapshot {
     /// Every contact within `radius` metres of `point` (WGS84 geodesic), ascending by distance
     /// then id, optionally filtered.
     ///
-    /// - Throws: 400 for a bad point or radius; 404 for an unknown filter target.
+    /// - Throws: `invalid-parameter` for a bad point or radius; `group-not-found`,
+    ///   `contact-not-found` or `definition-not-found` for an unknown filter target.
     /// - Complexity: as ``nearest(to:count:maxDistance:filter:)`` plus the size of the answer.
     public func contacts(within radius: Double, of point: Coordinate, filter: SpatialFilter = .none)
         throws(ContactProblem) -> [ContactHit]
@@ -92,7 +94,8 @@ extension CustomerSnapshot {
     /// Every contact inside `box` (edges inclusive; `west > east` crosses the antimeridian),
     /// ascending by id, optionally filtered. Distances are 0.
     ///
-    /// - Throws: 400 for a bad box; 404 for an unknown filter target.
+    /// - Throws: `invalid-parameter` for a bad box; `group-not-found`, `contact-not-found` or
+    ///   `definition-not-found` for an unknown filter target.
     public func contacts(in box: GeoBox, filter: SpatialFilter = .none) throws(ContactProblem) -> [ContactHit] {
         do {
             _ = try GeoBox(validatingSouth: box.south, west: box.west, north: box.north, east: box.east)

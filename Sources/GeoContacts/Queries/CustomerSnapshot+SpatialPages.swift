@@ -10,7 +10,8 @@ extension CustomerSnapshot {
     /// earlier pages dropped, so a request costs what its page depth costs, never the whole
     /// customer: the contacts beyond the page are never ranked nor measured.
     ///
-    /// - Throws: 400 for a bad point or radius; 404 for an unknown filter target.
+    /// - Throws: `invalid-parameter` for a bad point or radius; `group-not-found`,
+    ///   `contact-not-found` or `definition-not-found` for an unknown filter target.
     /// - Complexity: that of ``nearest(to:count:maxDistance:filter:)`` with `count` =
     ///   `pageNumber × pageSize`.
     public func contacts(within radius: Double, of point: Coordinate, filter: SpatialFilter = .none,
@@ -39,7 +40,8 @@ extension CustomerSnapshot {
 
     /// One page of the contacts inside `box`, ascending by id (as ``contacts(in:filter:)``).
     ///
-    /// - Throws: 400 for a bad box; 404 for an unknown filter target.
+    /// - Throws: `invalid-parameter` for a bad box; `group-not-found`, `contact-not-found` or
+    ///   `definition-not-found` for an unknown filter target.
     /// - Complexity: O(log n + m) to find the m ids inside the box (no distances), O(m log m)
     ///   to order them, and only the page's contacts are read.
     public func contacts(in box: GeoBox, filter: SpatialFilter = .none, page: PageRequest) throws(ContactProblem)
@@ -58,7 +60,8 @@ extension CustomerSnapshot {
     /// One page of the contacts inside `polygon` (geodesic edges on WGS84, boundary included;
     /// see `GeoPolygon`), ascending by id; `filter` may restrict further (a polygon in it too).
     ///
-    /// - Throws: 404 for an unknown filter target.
+    /// - Throws: `group-not-found`, `contact-not-found` or `definition-not-found` for an unknown
+    ///   filter target.
     /// - Complexity: the R-tree visits only nodes within the polygon's bounds; O(m log m) to
     ///   order the m contacts inside, and only the page's contacts are read.
     public func contacts(inside polygon: GeoPolygon, filter: SpatialFilter = .none, page: PageRequest)

@@ -191,7 +191,7 @@ extension CustomerSnapshot {
 extension CustomerSnapshot {
     /// A new snapshot with `changes` applied in order, as a journal replays them.
     ///
-    /// - Throws: 500 `internal-error` if a change does not fit this snapshot (a created id that
+    /// - Throws: `internal-error` if a change does not fit this snapshot (a created id that
     ///   exists, an update or removal of a contact that differs from the stored one, a
     ///   reference to an unknown group, parent or definition); then nothing is applied.
     public func applying(_ changes: [ContactChange]) throws(ContactProblem) -> CustomerSnapshot {
@@ -237,7 +237,7 @@ extension CustomerSnapshot {
     /// unique references (which validation reads), its reference entry wait in `pending`.
     /// Nothing may read those indexes before ``index(_:)`` has added them.
     ///
-    /// - Throws: 500 `internal-error` when the creation does not fit; nothing is changed then.
+    /// - Throws: `internal-error` when the creation does not fit; nothing is changed then.
     mutating func create(_ contact: Contact, pending: inout PendingCreations) throws(ContactProblem) {
         if let problem = problem(applying: .created(contact)) {
             throw ContactProblem(.internalError, detail: "A change for customer \(customer) does not apply: \(problem).")

@@ -11,7 +11,7 @@ extension CustomerSnapshot {
     /// removed definitions (no contact carries them any more), then removed groups (no
     /// contact is in them and no definition is restricted to them any more).
     ///
-    /// - Throws: 500 `internal-error` when the rows do not fit this state (a parent cycle, an
+    /// - Throws: `internal-error` when the rows do not fit this state (a parent cycle, an
     ///   unknown parent or group, a removed group or definition still in use): the caller
     ///   then loads the customer whole.
     /// - Complexity: O(k log n) for k touched contacts, plus their ancestor chains.
@@ -80,7 +80,7 @@ private struct Depths {
 
     /// The depth of `id` (a root is 0).
     ///
-    /// - Throws: 500 `internal-error` when the chain is longer than `limit` (a cycle).
+    /// - Throws: `internal-error` when the chain is longer than `limit` (a cycle).
     mutating func depth(of id: ContactID, parent: (ContactID) -> ContactID?) throws(ContactProblem) -> Int {
         var chain: [ContactID] = []
         var current: ContactID? = id

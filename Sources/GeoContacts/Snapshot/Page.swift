@@ -12,7 +12,7 @@ public struct PageRequest: Hashable, Sendable {
     /// Keyset paging: the pages count from the items ordered after this id.
     public let after: ContactID?
 
-    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
+    /// - Throws: an `invalid-parameter` ``ContactProblem`` naming `pageNumber` or `pageSize`.
     public init(pageNumber: Int = 1, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
         guard pageNumber >= 1 else { throw .parameter("pageNumber", "must be at least 1") }
         guard (1...Self.maximumPageSize).contains(pageSize) else {
@@ -24,7 +24,7 @@ public struct PageRequest: Hashable, Sendable {
     /// The page of `pageSize` items ordered after `after` (a listing's `next` cursor);
     /// `pageNumber` counts pages from the cursor on (1: the one right after it).
     ///
-    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `pageNumber` or `pageSize`.
+    /// - Throws: an `invalid-parameter` ``ContactProblem`` naming `pageNumber` or `pageSize`.
     public init(after: ContactID, pageNumber: Int = 1, pageSize: Int = PageRequest.defaultPageSize) throws(ContactProblem) {
         guard pageNumber >= 1 else { throw .parameter("pageNumber", "must be at least 1") }
         guard (1...Self.maximumPageSize).contains(pageSize) else {
@@ -45,7 +45,7 @@ public struct PageRequest: Hashable, Sendable {
     /// Refuses a cursor: for the listings not ordered by contact id (nearest first, hierarchy
     /// order), which page by number only.
     ///
-    /// - Throws: a 400 ``ContactProblem`` (`invalid-parameter`) naming `after`.
+    /// - Throws: an `invalid-parameter` ``ContactProblem`` naming `after`.
     func requireNumberedPaging() throws(ContactProblem) {
         if after != nil { throw .parameter("after", "applies only to listings ordered by contact id and to depth-first descendants; use pageNumber") }
     }

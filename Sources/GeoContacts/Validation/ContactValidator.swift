@@ -2,7 +2,7 @@ import Geodesy
 import HashTreeCollections
 
 /// Validates a create or a patch against one snapshot and builds the resulting contact,
-/// collecting *every* failure before throwing one 422.
+/// collecting *every* failure before throwing one `validation-failed`.
 ///
 /// Runs in two phases: ``Prepared`` (no lock: PROJ normalization) and ``validate(_:)``
 /// (under the customer's writer lock: everything that depends on the stored data).

@@ -5,9 +5,9 @@ public struct GroupDraft: Hashable, Sendable {
     public init(name: String) { self.name = name }
 
     /// Decodes strictly, with the create body's rules (``ContactDraft/init(json:)``): unknown
-    /// or repeated properties and wrong JSON types are 400 `invalid-body` naming the property.
+    /// or repeated properties and wrong JSON types are `invalid-body` naming the property.
     ///
-    /// - Throws: 400 `malformed-json` or `invalid-body`; 422 `validation-failed` when `name`
+    /// - Throws: `malformed-json` or `invalid-body`; `validation-failed` when `name`
     ///   is missing.
     public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
         var d = StrictDecoder()
@@ -36,7 +36,7 @@ public struct DefinitionDraft: Hashable, Sendable {
     /// Decodes strictly, with the create body's rules; `options` and `groupIds` may be
     /// absent or `null` (none).
     ///
-    /// - Throws: 400 `malformed-json` or `invalid-body`; 422 `validation-failed` when `name`
+    /// - Throws: `malformed-json` or `invalid-body`; `validation-failed` when `name`
     ///   or `type` is missing.
     public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
         var d = StrictDecoder()

@@ -19,7 +19,7 @@ public struct LocationInput: Hashable, Sendable {
 /// One item of `customFields`: `{"definitionId": int64, "value": string or null}`; a `null`
 /// value unsets the field.
 public struct CustomFieldInput: Hashable, Sendable {
-    /// `nil` only when the JSON lacked it (a 422).
+    /// `nil` only when the JSON lacked it (`validation-failed`).
     public var definitionId: DefinitionID?
     /// The value as text; `nil` unsets.
     public var value: String?
@@ -33,7 +33,7 @@ public struct CustomFieldInput: Hashable, Sendable {
 /// The body of "Create a contact" (`POST /v1/contacts`), decoded but not yet validated.
 ///
 /// Required properties are optional here so that a missing one is reported, together with
-/// every other failure, as a 422 by ``ContactDirectory/create(_:as:)``.
+/// every other failure, as `validation-failed` by ``ContactDirectory/create(_:as:)``.
 public struct ContactDraft: Hashable, Sendable {
     public var reference: String?
     public var name: String?
@@ -81,8 +81,8 @@ public enum Patch<Value: Hashable & Sendable>: Hashable, Sendable {
 /// The body of "Update a contact" (`PATCH /v1/contacts/{contactId}`), decoded but not yet
 /// validated. An absent property keeps its value; `null` unsets `reference`, `parentId`,
 /// `extraInformation`, `street`, `town`, `postalCode`, `country`; `name`, `groupId` and
-/// `location` cannot be null (a 422). An absent, null or empty `customFields` keeps all
-/// values; each item sets (or with a `null` value unsets) one field.
+/// `location` cannot be null (`validation-failed`). An absent, null or empty `customFields`
+/// keeps all values; each item sets (or with a `null` value unsets) one field.
 public struct ContactPatch: Hashable, Sendable {
     public var reference: Patch<String> = .absent
     public var name: Patch<String> = .absent
@@ -98,7 +98,7 @@ public struct ContactPatch: Hashable, Sendable {
 
     public init() {}
 
-    /// Whether no property is present (a 400 ``ContactProblem/Code/emptyPatch``).
+    /// Whether no property is present (``ContactProblem/Code/emptyPatch``).
     public var isEmpty: Bool {
         !(reference.isPresent || name.isPresent || groupId.isPresent || parentId.isPresent
           || extraInformation.isPresent || street.isPresent || town.isPresent || postalCode.isPresent

@@ -8,7 +8,7 @@ extension GeoPolygon {
     /// Decoded strictly like every body: unknown or repeated properties and wrong JSON types
     /// are refused naming the path (`coordinates[0][3]`); a member `bbox` is allowed and ignored.
     ///
-    /// - Throws: 400 `malformed-json` or `invalid-body` for the shape; 422 `validation-failed`
+    /// - Throws: `malformed-json` or `invalid-body` for the shape; `validation-failed`
     ///   with `errors.coordinates` when the rings are not a valid polygon (not closed, too few
     ///   positions, an edge spanning 179° of longitude or more, a vertex at a pole, a position
     ///   out of range).

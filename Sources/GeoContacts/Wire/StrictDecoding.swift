@@ -1,6 +1,6 @@
 /// Strict decoding of request bodies: unknown properties, duplicate keys, wrong JSON types,
-/// int64 overflow and non-integral numbers for int64 properties are 400 problems naming the
-/// property path; a body that is not JSON (or not an object) is a 400 `malformed-json`.
+/// int64 overflow and non-integral numbers for int64 properties are `invalid-body` problems naming
+/// the property path; a body that is not JSON (or not an object) is `malformed-json`.
 struct StrictDecoder {
     var problems = ProblemCollector()
 
@@ -74,7 +74,7 @@ struct StrictDecoder {
             problems.add(path(), "must be a number, not \(value.typeName)")
             return nil
         }
-        return Double(text)  // overflow gives ±infinity, which validation reports (422)
+        return Double(text)  // overflow gives ±infinity, validation reports it (`validation-failed`)
     }
 
     /// A nullable property: `.null`, a decoded value, or `nil` after a type error.
@@ -134,9 +134,9 @@ extension ContactDraft {
     /// Decodes a create body strictly (see ``ContactProblem/Code/invalidBody``).
     ///
     /// A `null` for a required property (`name`, `groupId`, `location`) decodes as missing
-    /// and is reported by validation as a 422, together with every other failure.
+    /// and is reported by validation as `validation-failed`, together with every other failure.
     ///
-    /// - Throws: a 400 ``ContactProblem`` (`malformed-json` or `invalid-body` with every
+    /// - Throws: a ``ContactProblem`` (`malformed-json` or `invalid-body` with every
     ///   offending property path in `errors`).
     public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
         try self.init(members: try StrictDecoder.parseObject(bytes))
@@ -170,7 +170,7 @@ extension ContactDraft {
 extension ContactPatch {
     /// Decodes a PATCH body strictly, keeping absent, `null` and values apart.
     ///
-    /// - Throws: a 400 ``ContactProblem``: `malformed-json`, `invalid-body` (every offending
+    /// - Throws: a ``ContactProblem``: `malformed-json`, `invalid-body` (every offending
     ///   property path in `errors`) or `empty-patch` when no property is present.
     public init(json bytes: some Collection<UInt8>) throws(ContactProblem) {
         var d = StrictDecoder()
@@ -200,14 +200,15 @@ extension ContactDraft {
     /// NDJSON (one create body per line; blank lines are skipped).
     ///
     /// Each item is decoded as strictly as a single create body, on its own: an item that is
-    /// not an object, or not of the model's shape, is a 400 problem for that item only.
+    /// not an object, or not of the model's shape, is a `malformed-json` or `invalid-body`
+    /// problem for that item only.
     ///
     /// - Parameters:
     ///   - bytes: the body.
     ///   - ndjson: whether the body is NDJSON rather than a JSON array.
-    ///   - maximumCount: more items than this is a 400 for the whole body.
+    ///   - maximumCount: more items than this is `invalid-body` for the whole body.
     /// - Returns: one result per item, in order.
-    /// - Throws: 400 `malformed-json` when a JSON body is not an array, or `invalid-body`
+    /// - Throws: `malformed-json` when a JSON body is not an array, or `invalid-body`
     ///   when there are more than `maximumCount` items.
     public static func batch(_ bytes: [UInt8], ndjson: Bool, maximumCount: Int) throws(ContactProblem)
         -> [Result<ContactDraft, ContactProblem>]

@@ -11,7 +11,8 @@ import Foundation
 /// rendered as an RFC 9457 problem (`application/problem+json`) like every other error.
 ///
 /// Problems from the contacts library (`ContactProblem`) are rendered by the same
-/// ``ProblemMiddleware``; both are written as the library's `ProblemDetails` (one body, one
+/// ``ProblemMiddleware`` through their own `HTTPResponseError` conformance
+/// (`ContactProblem+HTTP.swift`); both are written as a ``ProblemDetails`` (one body, one
 /// `urn:geocontacts:problem:` type prefix, one media type).
 public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     /// A stable code; the problem `type` is ``typePrefix`` followed by it.
@@ -101,17 +102,6 @@ public struct HTTPProblem: Error, HTTPResponseError, Sendable, Equatable {
     static func internalError() -> HTTPProblem {
         HTTPProblem(code: "internal-error", status: .internalServerError, title: "Internal error",
                     detail: "The server failed to answer; nothing was changed.")
-    }
-}
-
-extension ProblemDetails {
-    /// The problem as an `application/problem+json` response (keys sorted, for stable bodies).
-    func response() -> Response {
-        let data = (try? JSONCoding.encoder.encode(self)) ?? Data()
-        var buffer = ByteBuffer()
-        buffer.writeBytes(data)
-        return Response(status: HTTPResponse.Status(code: status), headers: [.contentType: Self.mediaType],
-                        body: .init(byteBuffer: buffer))
     }
 }
 

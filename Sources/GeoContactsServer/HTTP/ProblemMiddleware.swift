@@ -1,10 +1,12 @@
+import GeoContacts
 package import Hummingbird
 import Logging
 
 /// Turns every error into an `application/problem+json` response: the HTTP layer's
-/// ``HTTPProblem``s, the library's problems, Hummingbird's own errors (unknown route → 404 or,
-/// when the path exists with other methods, 405 with `Allow`; body over the limit → 413), and
-/// anything else → 500 without details (the error is logged).
+/// ``HTTPProblem``s, the library's `ContactProblem`s (their status from the one mapping in
+/// `ContactProblem+HTTP.swift`), Hummingbird's own errors (unknown route → 404 or, when the
+/// path exists with other methods, 405 with `Allow`; body over the limit → 413), and anything
+/// else → 500 without details (the error is logged).
 package struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes, to tell a 405 from a 404.
     let routes: RouteTable
@@ -22,11 +24,12 @@ package struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func problem(for error: any Error, request: Request, context: Context) throws -> Response {
-        if let problem = error as? HTTPProblem {
-            return try problem.response(from: request, context: context)
-        }
-        if let response = LibraryProblems.response(for: error, request: request) {
-            return response
+        // The service's own problems first: a `ContactProblem` is an `HTTPResponseError` too,
+        // and its 404s are not unknown routes.
+        switch error {
+        case let problem as HTTPProblem: return try problem.response(from: request, context: context)
+        case let problem as ContactProblem: return try problem.response(from: request, context: context)
+        default: break
         }
         if let error = error as? any HTTPResponseError {
             switch error.status {

@@ -87,10 +87,11 @@ extension ContactJSON {
                 w.int(id.rawValue)
                 w.raw(",\"status\":201}")
             case .failure(let problem):
+                let details = ProblemDetails(problem, instance: instance)
                 w.raw("{\"problem\":")
-                w.problem(ProblemDetails(problem, instance: instance))
+                w.problem(details)
                 w.raw(",\"status\":")
-                w.int(problem.status)
+                w.int(details.status)
                 w.raw("}")
             }
         }
