@@ -46,6 +46,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         // Test-only: runs the built `geocontacts` (GeoContactsTestSupport's CommandLineTool).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Tests only: a client generated from the served OpenAPI document (build plugin), over
+        // AsyncHTTPClient, in GeoContactsOpenAPIClientTests.
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
     ],
     targets: [
         // PROJ (proj.h, geodesic.h) as a system library: Debian's libproj-dev.
@@ -163,6 +168,22 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
+        ),
+        // The client swift-openapi-generator makes of the served document (openapi.yaml here is a
+        // symlink to the server's resource) calls every operation of a live service.
+        .testTarget(
+            name: "GeoContactsOpenAPIClientTests",
+            dependencies: [
+                "GeoContactsServer",
+                "GeoContacts",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+            ],
+            swiftSettings: strict,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .testTarget(name: "GeodesyTests", dependencies: [.product(name: "RealModule", package: "swift-numerics"), "Geodesy", "GeoDataGeneration"], swiftSettings: strict),
         .testTarget(name: "SpatialIndexTests", dependencies: [.product(name: "RealModule", package: "swift-numerics"), "SpatialIndex", "Geodesy", "GeoContactsTestSupport", "GeoDataGeneration"], swiftSettings: strict),
