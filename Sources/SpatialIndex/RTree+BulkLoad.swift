@@ -25,15 +25,14 @@ extension RTree {
         // Leaves.
         var level = ContiguousArray<(_Node<Element>, _Box)>()
         for range in Self.evenRuns(of: items.count, capacity: Self.leafCapacity) {
-            var run = ContiguousArray<_Entry<Element>>()
-            run.reserveCapacity(range.count)
+            let leaf = _Node<Element>.make(level: 0, capacity: range.count)
             var box = _Box.empty
             for k in range {
                 let e = items[keyed[k].index]
-                run.append(e)
+                leaf.appendEntry(e)
                 box.formUnion(e.box)
             }
-            level.append((_Node(leaf: run), box))
+            level.append((leaf, box))
         }
         // Branches, level by level.
         var height = 0
@@ -41,16 +40,10 @@ extension RTree {
             height += 1
             var next = ContiguousArray<(_Node<Element>, _Box)>()
             for range in Self.evenRuns(of: level.count, capacity: Self.branchCapacity) {
-                var children = ContiguousArray<_Node<Element>>(), boxes = _Boxes()
-                children.reserveCapacity(range.count)
-                boxes.reserveCapacity(range.count)
+                let branch = _Node.branch(level: height, capacity: Self.branchCapacity, children: level[range])
                 var box = _Box.empty
-                for k in range {
-                    children.append(level[k].0)
-                    boxes.append(level[k].1)
-                    box.formUnion(level[k].1)
-                }
-                next.append((_Node(level: height, children: children, boxes: boxes), box))
+                for k in range { box.formUnion(level[k].1) }
+                next.append((branch, box))
             }
             level = next
         }

@@ -49,105 +49,111 @@ extension RTree {
     }
 
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
-        makeRootUnique()
+        Self.prepareForInsert(&root)
         if let split = Self.insert(entry, into: root) {
-            root = _Node(level: root.level + 1, children: [root, split.sibling],
-                         boxes: [split.nodeBox, split.siblingBox])
+            root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
+                                children: [(root, split.nodeBox), (split.sibling, split.siblingBox)])
         }
         rootBox.formUnion(entry.box)
         _count += 1
     }
 
-    /// Inserts into `node`, which the caller has made uniquely referenced.
+    /// Makes `node` uniquely referenced and, if it is a full leaf below the leaf capacity,
+    /// gives it room for a few more entries (both by one copy).
+    @inlinable @inline(__always) static func prepareForInsert(_ node: inout _Node<Element>) {
+        if node.isLeaf && node.count == node.room && node.room < leafCapacity {
+            // Grow in small steps: leaves stay near their fill instead of doubling.
+            node = node.copy(capacity: Swift.min(node.room + leafGrowth, leafCapacity))
+        } else if !isKnownUniquelyReferenced(&node) {
+            node = node.copy(capacity: node.room)
+        }
+    }
+
+    /// Inserts into `node`, which the caller has prepared (``prepareForInsert(_:)``).
     /// Recursion depth is the tree's height, O(log n), never the input's.
     @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
         if node.isLeaf {
-            let count = node.entries.count
-            if count == node.entries.capacity {
-                // Grow in small steps: leaves stay near their fill instead of doubling.
-                node.entries.reserveCapacity(Swift.min(count + leafGrowth, leafCapacity + 1))
+            if node.count < node.room {
+                node.appendEntry(entry)
+                return nil
             }
-            node.entries.append(entry)
-            return count + 1 > leafCapacity ? splitLeaf(node) : nil
+            return splitLeaf(node, adding: entry)
         }
         let box = entry.box
         let i = chooseSubtree(node.boxes, for: box)
-        if !isKnownUniquelyReferenced(&node.children[i]) {
-            node.children[i] = node.children[i].copy()
-        }
-        if let split = insert(entry, into: node.children[i]) {
+        let children = node.children
+        prepareForInsert(&children[i])
+        if let split = insert(entry, into: children[i]) {
             node.boxes[i] = split.nodeBox
-            node.children.append(split.sibling)
-            node.boxes.append(split.siblingBox)
-            return node.children.count > branchCapacity ? splitBranch(node) : nil
+            if node.count < node.room {
+                node.appendChild(split.sibling, split.siblingBox)
+                return nil
+            }
+            return splitBranch(node, adding: split.sibling, split.siblingBox)
         }
-        node.boxes[i].formUnion(box)
+        node.boxes.formUnion(at: i, with: box)
         return nil
     }
 
-    /// How many entries a full leaf array grows by.
+    /// How many entries a full leaf grows by.
     @inlinable static var leafGrowth: Int { 4 }
 
     /// The child whose box needs the least area enlargement to include `box`; ties go to
     /// the smaller box.
     @inlinable @inline(__always)
     static func chooseSubtree(_ boxes: _Boxes, for box: _Box) -> Int {
-        boxes.columns.withUnsafeBufferPointer { columns in
-            var best = 0
-            var bestGrowth = Float.infinity
-            var bestArea = Float.infinity
-            for chunk in 0..<boxes.chunkCount {
-                let (area, growth) = _Boxes.floatAreaGrowth(columns, chunk: chunk, including: box)
-                let first = chunk * _Boxes.width
-                for lane in 0..<Swift.min(_Boxes.width, boxes.count - first) {
-                    if growth[lane] < bestGrowth || (growth[lane] == bestGrowth && area[lane] < bestArea) {
-                        best = first + lane
-                        bestGrowth = growth[lane]
-                        bestArea = area[lane]
-                    }
+        var best = 0
+        var bestGrowth = Float.infinity
+        var bestArea = Float.infinity
+        for chunk in 0..<boxes.chunkCount {
+            let (area, growth) = boxes.floatAreaGrowth(chunk: chunk, including: box)
+            let first = chunk * _Boxes.width
+            for lane in 0..<Swift.min(_Boxes.width, boxes.count - first) {
+                if growth[lane] < bestGrowth || (growth[lane] == bestGrowth && area[lane] < bestArea) {
+                    best = first + lane
+                    bestGrowth = growth[lane]
+                    bestArea = area[lane]
                 }
             }
-            return best
         }
+        return best
     }
 
-    @inlinable static func splitLeaf(_ node: _Node<Element>) -> _Split<Element> {
-        let boxes = node.entries.map { $0.box }
+    /// Splits a full leaf and `extra` between the leaf and a new sibling.
+    @inlinable static func splitLeaf(_ node: _Node<Element>, adding extra: _Entry<Element>) -> _Split<Element> {
+        var all = ContiguousArray(node.entries)
+        all.append(extra)
+        let boxes = all.map { $0.box }
         let (order, cut) = chooseSplit(boxes, minimum: leafMinimum)
-        let all = node.entries
-        var first = ContiguousArray<_Entry<Element>>()
-        var second = ContiguousArray<_Entry<Element>>()
-        first.reserveCapacity(cut + leafGrowth)
-        second.reserveCapacity(order.count - cut + leafGrowth)
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
-            if rank < cut {
-                first.append(all[i]); firstBox.formUnion(boxes[i])
-            } else {
-                second.append(all[i]); secondBox.formUnion(boxes[i])
-            }
+            if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
         }
-        node.entries = first
-        return _Split(sibling: _Node(leaf: second), nodeBox: firstBox, siblingBox: secondBox)
+        node.replaceEntries(with: order[..<cut].lazy.map { all[$0] })
+        let second = order[cut...].lazy.map { all[$0] }
+        let sibling = _Node.leaf(second, capacity: Swift.min(second.count + leafGrowth, leafCapacity))
+        return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
     }
 
-    @inlinable static func splitBranch(_ node: _Node<Element>) -> _Split<Element> {
-        let boxes = node.boxes
-        let (order, cut) = chooseSplit(Array(boxes), minimum: branchMinimum)
-        let children = node.children
-        var firstChildren = ContiguousArray<_Node<Element>>(), firstBoxes = _Boxes()
-        var secondChildren = ContiguousArray<_Node<Element>>(), secondBoxes = _Boxes()
+    /// Splits a full branch and `extra` (with its box) between the branch and a new sibling.
+    @inlinable static func splitBranch(_ node: _Node<Element>, adding extra: _Node<Element>, _ extraBox: _Box)
+        -> _Split<Element>
+    {
+        var children = ContiguousArray(node.children)
+        children.append(extra)
+        var boxes = Array(node.boxes)
+        boxes.append(extraBox)
+        let (order, cut) = chooseSplit(boxes, minimum: branchMinimum)
+        node.removeAllChildren()
+        let sibling = _Node<Element>.make(level: node.level, capacity: branchCapacity)
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
             if rank < cut {
-                firstChildren.append(children[i]); firstBoxes.append(boxes[i]); firstBox.formUnion(boxes[i])
+                node.appendChild(children[i], boxes[i]); firstBox.formUnion(boxes[i])
             } else {
-                secondChildren.append(children[i]); secondBoxes.append(boxes[i]); secondBox.formUnion(boxes[i])
+                sibling.appendChild(children[i], boxes[i]); secondBox.formUnion(boxes[i])
             }
         }
-        node.children = firstChildren
-        node.boxes = firstBoxes
-        let sibling = _Node(level: node.level, children: secondChildren, boxes: secondBoxes)
         return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
     }
 

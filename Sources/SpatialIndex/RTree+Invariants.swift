@@ -61,22 +61,14 @@ extension RTree {
     ///
     /// - Complexity: O(number of nodes).
     public var statistics: RTreeStatistics {
-        let objectHeader = 16, arrayHeader = 32
-        let nodeObject = objectHeader + MemoryLayout<Int>.size + MemoryLayout<ContiguousArray<_Entry<Element>>>.size
-            + MemoryLayout<ContiguousArray<_Node<Element>>>.size + MemoryLayout<_Boxes>.size
         var stats = RTreeStatistics(count: count, height: height, leafCount: 0, branchCount: 0, bytes: 0)
         var stack = [root]
         while let node = stack.popLast() {
-            stats.bytes += nodeObject
+            stats.bytes += node.allocatedBytes
             if node.isLeaf {
                 stats.leafCount += 1
-                if node.entries.capacity > 0 {
-                    stats.bytes += arrayHeader + node.entries.capacity * MemoryLayout<_Entry<Element>>.stride
-                }
             } else {
                 stats.branchCount += 1
-                stats.bytes += 2 * arrayHeader + node.children.capacity * MemoryLayout<_Node<Element>>.stride
-                    + node.boxes.allocatedBytes
                 stack.append(contentsOf: node.children)
             }
         }

@@ -21,8 +21,8 @@ extension RTree {
         var orphans = ContiguousArray<_Entry<Element>>()
         Self.remove(along: path, depth: 0, from: root, orphans: &orphans)
         _count -= 1 + orphans.count
-        while !root.isLeaf && root.children.count <= 1 {
-            root = root.children.first ?? _Node(level: 0)
+        while !root.isLeaf && root.count <= 1 {
+            root = root.children.first ?? _Node.make(level: 0, capacity: 0)
         }
         rootBox = root.computedBox
         for orphan in orphans { insert(orphan) }
@@ -57,10 +57,16 @@ extension RTree {
             return false
         }
         let box = probe.box
-        for i in node.children.indices where node.boxes[i].contains(box) {
-            path.append(i)
-            if find(probe, in: node.children[i], path: &path) { return true }
-            path.removeLast()
+        let boxes = node.boxes
+        for chunk in 0..<boxes.chunkCount {
+            var hits = boxes.containing(chunk: chunk, box)
+            while hits != 0 {
+                let i = chunk * _Boxes.width + hits.trailingZeroBitCount
+                hits &= hits - 1
+                path.append(i)
+                if find(probe, in: node.children[i], path: &path) { return true }
+                path.removeLast()
+            }
         }
         return false
     }
@@ -73,19 +79,19 @@ extension RTree {
     ) {
         let i = path[depth]
         if node.isLeaf {
-            node.entries.remove(at: i)
+            node.removeEntry(at: i)
             return
         }
-        if !isKnownUniquelyReferenced(&node.children[i]) {
-            node.children[i] = node.children[i].copy()
+        let children = node.children
+        if !isKnownUniquelyReferenced(&children[i]) {
+            children[i] = children[i].copy(capacity: children[i].room)
         }
-        let child = node.children[i]
+        let child = children[i]
         remove(along: path, depth: depth + 1, from: child, orphans: &orphans)
         let minimum = child.isLeaf ? leafUnderflow : branchMinimum
         if child.count < minimum {
             collectEntries(of: child, into: &orphans)
-            node.children.remove(at: i)
-            node.boxes.remove(at: i)
+            node.removeChild(at: i)
         } else {
             node.boxes[i] = child.computedBox
         }

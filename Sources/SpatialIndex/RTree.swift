@@ -21,7 +21,10 @@ public import Geodesy
 ///
 /// Elements are compared to break distance ties deterministically and to find an entry
 /// to remove; the same element may be stored at several places (each `remove` removes one).
-public struct RTree<Element: Comparable & Sendable>: Sendable {
+///
+/// `@unchecked Sendable`: its nodes are immutable once shared (see `_Node` for why), and
+/// its elements are `Sendable`.
+public struct RTree<Element: Comparable & Sendable>: @unchecked Sendable {
     /// Most entries in a leaf.
     @inlinable static var leafCapacity: Int { 32 }
     /// Most children of a branch.
@@ -44,7 +47,7 @@ public struct RTree<Element: Comparable & Sendable>: Sendable {
 
     /// Creates an empty tree.
     @inlinable public init() {
-        root = _Node(level: 0)
+        root = _Node.make(level: 0, capacity: 0)
         rootBox = .empty
         _count = 0
     }
@@ -82,6 +85,6 @@ public struct RTree<Element: Comparable & Sendable>: Sendable {
 
     /// Makes the root uniquely referenced before a mutation.
     @inlinable mutating func makeRootUnique() {
-        if !isKnownUniquelyReferenced(&root) { root = root.copy() }
+        if !isKnownUniquelyReferenced(&root) { root = root.copy(capacity: root.room) }
     }
 }

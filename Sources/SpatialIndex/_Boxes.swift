@@ -4,79 +4,44 @@
 /// of eight scalar loops. Lanes past `endIndex` in the last chunk hold the empty box, whose
 /// squared chord from any query is +∞; they are never read as boxes.
 ///
-/// A collection of ``_Box`` like the array it replaces; 16 boxes take 384 bytes either way.
-@usableFromInline struct _Boxes: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral, Sendable {
+/// A view of a branch's tail (see ``_Node``), valid while the node lives; every lane past
+/// `endIndex`, in the node's room, holds the empty box.
+@usableFromInline struct _Boxes: RandomAccessCollection, MutableCollection {
     @usableFromInline typealias Lanes = SIMD8<Float>
     /// Boxes per chunk.
     @inlinable static var width: Int { 8 }
     /// Vectors per chunk.
     @inlinable static var stride: Int { 6 }
 
-    @usableFromInline var columns: ContiguousArray<Lanes>
-    @usableFromInline var endIndex: Int
+    /// Vectors for the chunks that hold `capacity` boxes.
+    @inlinable static func columnCount(capacity: Int) -> Int { (capacity + width - 1) / width * stride }
+
+    /// The node's column storage, whose lanes past `endIndex` hold the empty box.
+    @usableFromInline let columns: UnsafeMutablePointer<Lanes>
+    @usableFromInline let endIndex: Int
     @inlinable var startIndex: Int { 0 }
 
-    @inlinable init() {
-        columns = []
-        endIndex = 0
+    @inlinable init(columns: UnsafeMutablePointer<Lanes>, count: Int) {
+        self.columns = columns
+        self.endIndex = count
     }
-
-    @inlinable init(arrayLiteral boxes: _Box...) {
-        self.init()
-        reserveCapacity(boxes.count)
-        for b in boxes { append(b) }
-    }
-
-    @inlinable mutating func reserveCapacity(_ n: Int) {
-        columns.reserveCapacity((n + Self.width - 1) / Self.width * Self.stride)
-    }
-
-    /// Bytes held by the column storage (its capacity), for memory accounting.
-    @inlinable var allocatedBytes: Int { columns.capacity * MemoryLayout<Lanes>.stride }
 
     @inlinable subscript(i: Int) -> _Box {
         get {
             precondition(i >= 0 && i < endIndex, "box index out of range")
             let base = i / Self.width * Self.stride, lane = i % Self.width
-            return columns.withUnsafeBufferPointer { c in
-                _Box(minX: c[base][lane], minY: c[base + 1][lane], minZ: c[base + 2][lane],
-                     maxX: c[base + 3][lane], maxY: c[base + 4][lane], maxZ: c[base + 5][lane])
-            }
+            let c = columns
+            return _Box(minX: c[base][lane], minY: c[base + 1][lane], minZ: c[base + 2][lane],
+                        maxX: c[base + 3][lane], maxY: c[base + 4][lane], maxZ: c[base + 5][lane])
         }
-        set {
+        nonmutating set {
             precondition(i >= 0 && i < endIndex, "box index out of range")
             let base = i / Self.width * Self.stride, lane = i % Self.width
-            columns.withUnsafeMutableBufferPointer { c in
-                c[base][lane] = newValue.minX; c[base + 1][lane] = newValue.minY
-                c[base + 2][lane] = newValue.minZ; c[base + 3][lane] = newValue.maxX
-                c[base + 4][lane] = newValue.maxY; c[base + 5][lane] = newValue.maxZ
-            }
+            let c = columns
+            c[base][lane] = newValue.minX; c[base + 1][lane] = newValue.minY
+            c[base + 2][lane] = newValue.minZ; c[base + 3][lane] = newValue.maxX
+            c[base + 4][lane] = newValue.maxY; c[base + 5][lane] = newValue.maxZ
         }
-    }
-
-    @inlinable mutating func append(_ b: _Box) {
-        if endIndex % Self.width == 0 {
-            // Room for exactly one more chunk (doubling would leave spare vectors in most
-            // branches), filled one vector at a time (an array literal would be an allocation).
-            columns.reserveCapacity(columns.count + Self.stride)
-            let empty = _Box.empty
-            columns.append(Lanes(repeating: empty.minX))
-            columns.append(Lanes(repeating: empty.minY))
-            columns.append(Lanes(repeating: empty.minZ))
-            columns.append(Lanes(repeating: empty.maxX))
-            columns.append(Lanes(repeating: empty.maxY))
-            columns.append(Lanes(repeating: empty.maxZ))
-        }
-        endIndex += 1
-        self[endIndex - 1] = b
-    }
-
-    @inlinable mutating func remove(at i: Int) {
-        precondition(i >= 0 && i < endIndex, "box index out of range")
-        for j in i..<(endIndex - 1) { self[j] = self[j + 1] }
-        self[endIndex - 1] = .empty
-        endIndex -= 1
-        if endIndex % Self.width == 0 { columns.removeLast(Self.stride) }
     }
 
     /// Lane-wise `a < b ? b : a`, written as a lane loop that the optimizer turns into one
@@ -101,6 +66,13 @@
         return m
     }
 
+    /// The largest lane (see ``minimum(_:)``).
+    @inlinable @inline(__always) static func maximum(_ v: Lanes) -> Float {
+        var m = v[0]
+        for i in 1..<Lanes.scalarCount { m = v[i] > m ? v[i] : m }
+        return m
+    }
+
     /// The number of chunks: `count` boxes rounded up to whole chunks.
     @inlinable var chunkCount: Int { (endIndex + Self.width - 1) / Self.width }
 
@@ -119,20 +91,56 @@
         return dx * dx + dy * dy + dz * dz
     }
 
+    /// Grows box `i` to include `box` (`self[i].formUnion(box)` in place).
+    @inlinable @inline(__always) func formUnion(at i: Int, with box: _Box) {
+        precondition(i >= 0 && i < endIndex, "box index out of range")
+        let base = i / Self.width * Self.stride, lane = i % Self.width
+        let c = columns
+        c[base][lane] = Swift.min(c[base][lane], box.minX); c[base + 1][lane] = Swift.min(c[base + 1][lane], box.minY)
+        c[base + 2][lane] = Swift.min(c[base + 2][lane], box.minZ); c[base + 3][lane] = Swift.max(c[base + 3][lane], box.maxX)
+        c[base + 4][lane] = Swift.max(c[base + 4][lane], box.maxY); c[base + 5][lane] = Swift.max(c[base + 5][lane], box.maxZ)
+    }
+
+    /// A bit for each box of chunk `chunk` that contains `box` (lane i is bit i); lanes past
+    /// the last box hold the empty box, which contains nothing.
+    @inlinable @inline(__always) func containing(chunk: Int, _ box: _Box) -> UInt32 {
+        let base = chunk * Self.stride
+        let inside = (columns[base] .<= Lanes(repeating: box.minX)) .& (columns[base &+ 1] .<= Lanes(repeating: box.minY))
+            .& (columns[base &+ 2] .<= Lanes(repeating: box.minZ)) .& (columns[base &+ 3] .>= Lanes(repeating: box.maxX))
+            .& (columns[base &+ 4] .>= Lanes(repeating: box.maxY)) .& (columns[base &+ 5] .>= Lanes(repeating: box.maxZ))
+        var bits: UInt32 = 0
+        for lane in 0..<Self.width where inside[lane] { bits |= 1 << UInt32(lane) }
+        return bits
+    }
+
+    /// The box of all the boxes, reduced chunk by chunk (lanes past the last box are empty).
+    @inlinable var union: _Box {
+        var lo = (Lanes(repeating: .infinity), Lanes(repeating: .infinity), Lanes(repeating: .infinity))
+        var hi = (Lanes(repeating: -.infinity), Lanes(repeating: -.infinity), Lanes(repeating: -.infinity))
+        for chunk in 0..<chunkCount {
+            let base = chunk * Self.stride
+            lo.0 = Self.min(lo.0, columns[base]); lo.1 = Self.min(lo.1, columns[base &+ 1])
+            lo.2 = Self.min(lo.2, columns[base &+ 2]); hi.0 = Self.max(hi.0, columns[base &+ 3])
+            hi.1 = Self.max(hi.1, columns[base &+ 4]); hi.2 = Self.max(hi.2, columns[base &+ 5])
+        }
+        return _Box(minX: Self.minimum(lo.0), minY: Self.minimum(lo.1), minZ: Self.minimum(lo.2),
+                    maxX: Self.maximum(hi.0), maxY: Self.maximum(hi.1), maxZ: Self.maximum(hi.2))
+    }
+
     /// For the eight boxes of chunk `chunk`: their half surface areas in Float
     /// (xy + yz + zx), and how much each grows to include `box`.
     @inlinable @inline(__always)
-    static func floatAreaGrowth(_ columns: UnsafeBufferPointer<Lanes>, chunk: Int, including box: _Box)
+    func floatAreaGrowth(chunk: Int, including box: _Box)
         -> (area: Lanes, growth: Lanes)
     {
-        let base = chunk * stride
+        let base = chunk * Self.stride
         let minX = columns[base], minY = columns[base &+ 1], minZ = columns[base &+ 2]
         let maxX = columns[base &+ 3], maxY = columns[base &+ 4], maxZ = columns[base &+ 5]
         let dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ
         let area = dx * dy + dy * dz + dz * dx
-        let ux = max(maxX, Lanes(repeating: box.maxX)) - min(minX, Lanes(repeating: box.minX))
-        let uy = max(maxY, Lanes(repeating: box.maxY)) - min(minY, Lanes(repeating: box.minY))
-        let uz = max(maxZ, Lanes(repeating: box.maxZ)) - min(minZ, Lanes(repeating: box.minZ))
+        let ux = Self.max(maxX, Lanes(repeating: box.maxX)) - Self.min(minX, Lanes(repeating: box.minX))
+        let uy = Self.max(maxY, Lanes(repeating: box.maxY)) - Self.min(minY, Lanes(repeating: box.minY))
+        let uz = Self.max(maxZ, Lanes(repeating: box.maxZ)) - Self.min(minZ, Lanes(repeating: box.minZ))
         return (area, (ux * uy + uy * uz + uz * ux) - area)
     }
 }

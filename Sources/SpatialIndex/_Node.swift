@@ -36,73 +36,213 @@ public import Geodesy
     }
 }
 
-/// A node of the R-tree. A leaf (`level == 0`) holds entries contiguously; a branch holds
-/// its children and, in a parallel collection stored as columns (``_Boxes``), their
-/// bounding boxes. A node's own box lives in
-/// its parent (the root's in the tree).
+/// A node's fixed fields, kept in front of its tail storage.
+@usableFromInline struct _NodeHeader {
+    /// 0 for a leaf; a branch's children are at `level - 1`.
+    @usableFromInline let level: Int
+    /// Entries of a leaf, children of a branch.
+    @usableFromInline var count: Int
+    /// Room for entries (a leaf) or children (a branch) in the tail.
+    @usableFromInline let capacity: Int
+
+    @inlinable init(level: Int, count: Int, capacity: Int) {
+        self.level = level
+        self.count = count
+        self.capacity = capacity
+    }
+}
+
+/// A node of the R-tree, in one allocation: the header, then the content in the tail. A
+/// leaf (`level == 0`) holds its entries there contiguously; a branch holds the bounding
+/// boxes of its children as columns (``_Boxes``), then the children. A node's own box lives
+/// in its parent (the root's in the tree). One allocation per node, not three (object,
+/// entries or children, boxes): a descent meets one cold object a level instead of two or
+/// three.
+///
+/// A leaf's room grows by reallocation (``copy(capacity:)``, which its parent or the tree
+/// does before an insert reaches it), a branch always has room for ``RTree/branchCapacity``
+/// children, and the extra entry or child of an overfull node is handled by the split.
 ///
 /// Copy-on-write at node granularity: a mutation replaces any node on its path that is not
 /// uniquely referenced by a copy first (path copying), so trees that share nodes never see
 /// each other's changes.
 ///
-/// `@unchecked Sendable`, and why that is sound: a node's stored properties are mutated only
+/// Why ``RTree`` may be `@unchecked Sendable` (`ManagedBuffer`, and so a node, cannot
+/// conform itself): a node's header and tail are mutated only
 /// by `RTree`'s mutating methods, and only after `isKnownUniquelyReferenced` has shown that
 /// the mutating tree holds the sole reference (otherwise the node is copied first). A node
 /// reachable from two tree values — including one handed to another task — therefore has
 /// a reference count of at least two and is never mutated again; it is immutable shared
 /// data, as in the standard library's copy-on-write collections.
-@usableFromInline final class _Node<Element>: @unchecked Sendable {
-    /// 0 for a leaf; a branch's children are at `level - 1`.
-    @usableFromInline let level: Int
-    // Dynamic exclusivity checks are off for these three: every access is either a read of
-    // a shared (hence immutable) node or a mutation of a node that the single mutating tree
-    // holds uniquely, and no access overlaps another within the module's code.
-    @exclusivity(unchecked) @usableFromInline var entries: ContiguousArray<_Entry<Element>>
-    @exclusivity(unchecked) @usableFromInline var children: ContiguousArray<_Node<Element>>
-    @exclusivity(unchecked) @usableFromInline var boxes: _Boxes
-
-    @inlinable init(level: Int) {
-        self.level = level
-        entries = []
-        children = []
-        boxes = []
+@usableFromInline final class _Node<Element>: ManagedBuffer<_NodeHeader, _Boxes.Lanes> {
+    /// Tail units (one ``_Boxes/Lanes``, 32 bytes, each) for `capacity` entries or children.
+    @inlinable static func units(level: Int, capacity: Int) -> Int {
+        if level == 0 {
+            return (capacity * MemoryLayout<_Entry<Element>>.stride + 31) / 32
+        }
+        return _Boxes.columnCount(capacity: capacity) + (capacity * MemoryLayout<_Node>.stride + 31) / 32
     }
 
-    @inlinable init(leaf entries: ContiguousArray<_Entry<Element>>) {
-        level = 0
-        self.entries = entries
-        children = []
-        boxes = []
-    }
-
-    @inlinable init(level: Int, children: ContiguousArray<_Node<Element>>, boxes: _Boxes) {
-        self.level = level
-        entries = []
-        self.children = children
-        self.boxes = boxes
-    }
-
-    /// A shallow copy: same children (now shared), copied arrays.
-    @inlinable func copy() -> _Node {
-        let node = _Node(level: level)
-        node.entries = entries
-        node.children = children
-        node.boxes = boxes
+    /// An empty node with room for `capacity` entries (a leaf) or children (a branch).
+    @inlinable static func make(level: Int, capacity: Int) -> _Node {
+        let buffer = create(minimumCapacity: Swift.max(1, units(level: level, capacity: capacity))) { _ in
+            _NodeHeader(level: level, count: 0, capacity: capacity)
+        }
+        let node = unsafeDowncast(buffer, to: _Node.self)
+        if level > 0 {
+            let columns = node.tail
+            let empty = _Box.empty
+            for chunk in 0..<(_Boxes.columnCount(capacity: capacity) / _Boxes.stride) {
+                let base = columns + chunk * _Boxes.stride
+                base.initialize(to: _Boxes.Lanes(repeating: empty.minX))
+                (base + 1).initialize(to: _Boxes.Lanes(repeating: empty.minY))
+                (base + 2).initialize(to: _Boxes.Lanes(repeating: empty.minZ))
+                (base + 3).initialize(to: _Boxes.Lanes(repeating: empty.maxX))
+                (base + 4).initialize(to: _Boxes.Lanes(repeating: empty.maxY))
+                (base + 5).initialize(to: _Boxes.Lanes(repeating: empty.maxZ))
+            }
+        }
         return node
     }
 
-    @inlinable var isLeaf: Bool { level == 0 }
-    @inlinable var count: Int { level == 0 ? entries.count : children.count }
+    /// A leaf holding `entries`, with room for `capacity` (at least their number).
+    @inlinable static func leaf<C: Collection>(_ entries: C, capacity: Int) -> _Node where C.Element == _Entry<Element> {
+        let node = make(level: 0, capacity: Swift.max(capacity, entries.count))
+        for e in entries { node.appendEntry(e) }
+        return node
+    }
+
+    /// A branch at `level` with `children` and their boxes, with room for `capacity`.
+    @inlinable static func branch(level: Int, capacity: Int, children: some Sequence<(_Node, _Box)>) -> _Node {
+        let node = make(level: level, capacity: capacity)
+        for (child, box) in children { node.appendChild(child, box) }
+        return node
+    }
+
+    deinit {
+        if level == 0 {
+            _ = entryBase.deinitialize(count: count)
+        } else {
+            _ = childBase.deinitialize(count: count)
+        }
+    }
+
+    @inlinable var tail: UnsafeMutablePointer<_Boxes.Lanes> { withUnsafeMutablePointerToElements { $0 } }
+
+    /// The header through a pointer: `ManagedBuffer.header` is a class's stored property,
+    /// whose every access would pay a dynamic exclusivity check. The tree's discipline (see
+    /// above) is what keeps accesses apart.
+    @inlinable var fields: UnsafeMutablePointer<_NodeHeader> { withUnsafeMutablePointerToHeader { $0 } }
+
+    @inlinable var entryBase: UnsafeMutablePointer<_Entry<Element>> {
+        UnsafeMutableRawPointer(tail).assumingMemoryBound(to: _Entry<Element>.self)
+    }
+
+    @inlinable var childBase: UnsafeMutablePointer<_Node> {
+        UnsafeMutableRawPointer(tail + _Boxes.columnCount(capacity: room)).assumingMemoryBound(to: _Node.self)
+    }
+
+    @inlinable var level: Int { fields.pointee.level }
+    @inlinable var isLeaf: Bool { fields.pointee.level == 0 }
+    /// Entries of a leaf, children of a branch; set only by the methods below.
+    @inlinable var count: Int {
+        get { fields.pointee.count }
+        set { fields.pointee.count = newValue }
+    }
+    /// Room for entries or children.
+    @inlinable var room: Int { fields.pointee.capacity }
+
+    /// A leaf's entries (empty for a branch). Valid while the node lives; change them only
+    /// in a uniquely referenced node.
+    @inlinable var entries: UnsafeMutableBufferPointer<_Entry<Element>> {
+        UnsafeMutableBufferPointer(start: entryBase, count: isLeaf ? count : 0)
+    }
+
+    /// A branch's children (empty for a leaf); see ``entries``.
+    @inlinable var children: UnsafeMutableBufferPointer<_Node> {
+        isLeaf ? UnsafeMutableBufferPointer(start: nil, count: 0)
+            : UnsafeMutableBufferPointer(start: childBase, count: count)
+    }
+
+    /// The boxes of a branch's children (empty for a leaf); see ``entries``.
+    @inlinable var boxes: _Boxes { _Boxes(columns: tail, count: isLeaf ? 0 : count) }
+
+    @inlinable func appendEntry(_ entry: _Entry<Element>) {
+        precondition(isLeaf && count < room, "leaf full")
+        (entryBase + count).initialize(to: entry)
+        count += 1
+    }
+
+    /// Removes the entry at `i`, keeping the order of the others.
+    @inlinable func removeEntry(at i: Int) {
+        precondition(isLeaf && i >= 0 && i < count, "entry index out of range")
+        let base = entryBase
+        (base + i).deinitialize(count: 1)
+        (base + i).moveInitialize(from: base + i + 1, count: count - i - 1)
+        count -= 1
+    }
+
+    /// Replaces a leaf's entries by `entries` (at most its room).
+    @inlinable func replaceEntries<C: Collection>(with entries: C) where C.Element == _Entry<Element> {
+        precondition(isLeaf && entries.count <= room, "leaf full")
+        entryBase.deinitialize(count: count)
+        count = 0
+        for e in entries { appendEntry(e) }
+    }
+
+    @inlinable func appendChild(_ child: _Node, _ box: _Box) {
+        precondition(!isLeaf && count < room, "branch full")
+        (childBase + count).initialize(to: child)
+        count += 1
+        boxes[count - 1] = box
+    }
+
+    /// Removes the child at `i` and its box, keeping the order of the others.
+    @inlinable func removeChild(at i: Int) {
+        precondition(!isLeaf && i >= 0 && i < count, "child index out of range")
+        let base = childBase
+        let boxes = self.boxes
+        for j in i..<(count - 1) { boxes[j] = boxes[j + 1] }
+        boxes[count - 1] = .empty
+        (base + i).deinitialize(count: 1)
+        (base + i).moveInitialize(from: base + i + 1, count: count - i - 1)
+        count -= 1
+    }
+
+    /// Removes every child (their boxes become empty).
+    @inlinable func removeAllChildren() {
+        precondition(!isLeaf, "not a branch")
+        let boxes = self.boxes
+        for j in 0..<count { boxes[j] = .empty }
+        childBase.deinitialize(count: count)
+        count = 0
+    }
+
+    /// A shallow copy with room for `capacity`: the same children (now shared), copied entries.
+    @inlinable func copy(capacity: Int) -> _Node {
+        let node = _Node.make(level: level, capacity: Swift.max(capacity, count))
+        if isLeaf {
+            node.entryBase.initialize(from: entryBase, count: count)
+        } else {
+            node.childBase.initialize(from: childBase, count: count)
+            let from = boxes, to = _Boxes(columns: node.tail, count: count)
+            for j in 0..<count { to[j] = from[j] }
+        }
+        node.count = count
+        return node
+    }
 
     /// The tight box of this node's content.
     @inlinable var computedBox: _Box {
+        guard isLeaf else { return boxes.union }
         var b = _Box.empty
-        if level == 0 {
-            for e in entries { b.formUnion(e.box) }
-        } else {
-            for c in boxes { b.formUnion(c) }
-        }
+        for e in entries { b.formUnion(e.box) }
         return b
+    }
+
+    /// Bytes of this node's allocation (header and tail, as malloc reports it).
+    @inlinable var allocatedBytes: Int {
+        MemoryLayout<_NodeHeader>.size + 16 + capacity * MemoryLayout<_Boxes.Lanes>.stride
     }
 }
 extension _Entry: Sendable where Element: Sendable {}

@@ -17,36 +17,51 @@ struct BoxesTests {
         return b
     }
 
-    @Test("append, subscript and remove behave as an array; spare lanes stay empty", arguments: [1 as UInt64, 2, 3])
+    @Test("a branch's children and boxes: append, subscript and remove behave as arrays; spare lanes stay empty",
+          arguments: [1 as UInt64, 2, 3])
     func collection(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         for _ in 0..<200 {
             var model: [_Box] = []
-            var boxes = _Boxes()
+            var children: [_Node<Int64>] = []
+            let node = _Node<Int64>.make(level: 1, capacity: 40)
             for _ in 0..<Int.random(in: 1...40, using: &rng) {
                 let b = randomBox(using: &rng)
+                let child = _Node<Int64>.make(level: 0, capacity: 0)
                 model.append(b)
-                boxes.append(b)
+                children.append(child)
+                node.appendChild(child, b)
             }
             for _ in 0..<Int.random(in: 0...10, using: &rng) {
                 let i = Int.random(in: model.indices, using: &rng)
                 let b = randomBox(using: &rng)
                 model[i] = b
-                boxes[i] = b
+                node.boxes[i] = b
             }
             while model.count > 1 && Bool.random(using: &rng) {
                 let i = Int.random(in: model.indices, using: &rng)
                 model.remove(at: i)
-                boxes.remove(at: i)
+                children.remove(at: i)
+                node.removeChild(at: i)
             }
+            defer { withExtendedLifetime(node) {} }
+            let boxes = node.boxes
             #expect(Array(boxes) == model, "seed \(seed)")
+            #expect(node.children.elementsEqual(children, by: ===), "seed \(seed)")
             let chunks = (model.count + _Boxes.width - 1) / _Boxes.width
-            #expect(boxes.chunkCount == chunks && boxes.columns.count == chunks * _Boxes.stride, "seed \(seed)")
-            // Spare lanes of the last chunk are at +∞ from anywhere.
-            let d2 = boxes.floatDistancesSquared(chunk: chunks - 1, from: SIMD4(0.6, 0, 0.8, 0))
-            for lane in (model.count - (chunks - 1) * _Boxes.width)..<_Boxes.width {
-                #expect(d2[lane] == .infinity, "seed \(seed): spare lane \(lane) is \(d2[lane])")
+            #expect(boxes.chunkCount == chunks, "seed \(seed)")
+            // Spare lanes, in the last chunk and in the room beyond it, are at +∞ from anywhere.
+            for chunk in (chunks - 1)..<(_Boxes.columnCount(capacity: node.room) / _Boxes.stride) {
+                let d2 = boxes.floatDistancesSquared(chunk: chunk, from: SIMD4(0.6, 0, 0.8, 0))
+                for lane in 0..<_Boxes.width where chunk * _Boxes.width + lane >= model.count {
+                    #expect(d2[lane] == .infinity, "seed \(seed): spare lane \(lane) is \(d2[lane])")
+                }
             }
+            // A copy holds the same children and boxes, in its own storage.
+            let copy = node.copy(capacity: node.room)
+            #expect(Array(copy.boxes) == model && copy.children.elementsEqual(children, by: ===), "seed \(seed)")
+            copy.removeAllChildren()
+            #expect(Array(node.boxes) == model, "seed \(seed)")
         }
     }
 
@@ -54,7 +69,9 @@ struct BoxesTests {
     func chords(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
         let boxes = (0..<16).map { _ in randomBox(using: &rng) }
-        let columns = _Boxes(boxes)
+        let node = branch(boxes)
+        defer { withExtendedLifetime(node) {} }
+        let columns = node.boxes
         for _ in 0..<5_000 {
             let q = SIMD4<Float>(Float.random(in: -1...1, using: &rng), Float.random(in: -1...1, using: &rng),
                                  Float.random(in: -1...1, using: &rng), 0)
@@ -89,7 +106,10 @@ struct BoxesTests {
                     best = i; bestGrowth = growth; bestArea = area
                 }
             }
-            #expect(RTree<Int64>.chooseSubtree(_Boxes(boxes), for: entry) == best, "seed \(seed)")
+            let node = branch(boxes)
+            withExtendedLifetime(node) {
+                #expect(RTree<Int64>.chooseSubtree(node.boxes, for: entry) == best, "seed \(seed)")
+            }
         }
     }
 
@@ -117,9 +137,8 @@ extension _Box {
     }
 }
 
-extension _Boxes {
-    init(_ boxes: [_Box]) {
-        self.init()
-        for b in boxes { append(b) }
-    }
+/// A branch holding `boxes` (over empty leaves), with room for them all.
+func branch(_ boxes: [_Box]) -> _Node<Int64> {
+    _Node.branch(level: 1, capacity: Swift.max(boxes.count, 16),
+                 children: boxes.map { (_Node<Int64>.make(level: 0, capacity: 0), $0) })
 }
