@@ -1,15 +1,17 @@
 public import Geodesy
 
-/// The result of splitting an overfull node: the node keeps one group, `sibling` takes
-/// the other; both boxes are tight.
+/// The result of splitting an overfull node: `node` takes its place (the node itself, or
+/// for a leaf a copy sized to its new fill), `sibling` goes beside it; both boxes are tight.
 @usableFromInline struct _Split<Element> {
-    @usableFromInline var sibling: _Node<Element>
+    @usableFromInline var node: _Node<Element>
     @usableFromInline var nodeBox: _Box
+    @usableFromInline var sibling: _Node<Element>
     @usableFromInline var siblingBox: _Box
 
-    @inlinable init(sibling: _Node<Element>, nodeBox: _Box, siblingBox: _Box) {
-        self.sibling = sibling
+    @inlinable init(node: _Node<Element>, nodeBox: _Box, sibling: _Node<Element>, siblingBox: _Box) {
+        self.node = node
         self.nodeBox = nodeBox
+        self.sibling = sibling
         self.siblingBox = siblingBox
     }
 }
@@ -52,7 +54,7 @@ extension RTree {
         Self.prepareForInsert(&root)
         if let split = Self.insert(entry, into: root) {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
-                                children: [(root, split.nodeBox), (split.sibling, split.siblingBox)])
+                                children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
         }
         rootBox.formUnion(entry.box)
         _count += 1
@@ -84,6 +86,7 @@ extension RTree {
         let children = node.children
         prepareForInsert(&children[i])
         if let split = insert(entry, into: children[i]) {
+            children[i] = split.node
             node.boxes[i] = split.nodeBox
             if node.count < node.room {
                 node.appendChild(split.sibling, split.siblingBox)
@@ -119,7 +122,7 @@ extension RTree {
         return best
     }
 
-    /// Splits a full leaf and `extra` between the leaf and a new sibling.
+    /// Splits a full leaf and `extra` between two new leaves.
     @inlinable static func splitLeaf(_ node: _Node<Element>, adding extra: _Entry<Element>) -> _Split<Element> {
         var all = ContiguousArray(node.entries)
         all.append(extra)
@@ -129,10 +132,11 @@ extension RTree {
         for (rank, i) in order.enumerated() {
             if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
         }
-        node.replaceEntries(with: order[..<cut].lazy.map { all[$0] })
-        let second = order[cut...].lazy.map { all[$0] }
-        let sibling = _Node.leaf(second, capacity: Swift.min(second.count + leafGrowth, leafCapacity))
-        return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
+        // Both halves in new leaves with a little room each, as a grown leaf would have.
+        func leaf(_ ranks: some Collection<Int>) -> _Node<Element> {
+            _Node.leaf(ranks.lazy.map { all[$0] }, capacity: Swift.min(ranks.count + leafGrowth, leafCapacity))
+        }
+        return _Split(node: leaf(order[..<cut]), nodeBox: firstBox, sibling: leaf(order[cut...]), siblingBox: secondBox)
     }
 
     /// Splits a full branch and `extra` (with its box) between the branch and a new sibling.
@@ -154,7 +158,7 @@ extension RTree {
                 sibling.appendChild(children[i], boxes[i]); secondBox.formUnion(boxes[i])
             }
         }
-        return _Split(sibling: sibling, nodeBox: firstBox, siblingBox: secondBox)
+        return _Split(node: node, nodeBox: firstBox, sibling: sibling, siblingBox: secondBox)
     }
 
     /// The split: items sorted by centre along the axis where the node is widest, then the

@@ -15,18 +15,21 @@ extension RTree {
     @discardableResult
     @inlinable public mutating func remove(_ element: Element, at location: Coordinate) -> Bool {
         let probe = _Entry(element, location)
-        var path: [Int] = []
-        guard Self.find(probe, in: root, path: &path) else { return false }
-        makeRootUnique()
-        var orphans = ContiguousArray<_Entry<Element>>()
-        Self.remove(along: path, depth: 0, from: root, orphans: &orphans)
-        _count -= 1 + orphans.count
-        while !root.isLeaf && root.count <= 1 {
-            root = root.children.first ?? _Node.make(level: 0, capacity: 0)
+        // The path: a child index per branch level, then the entry's index in its leaf.
+        let found = withUnsafeTemporaryAllocation(of: Int.self, capacity: root.level + 1) { path in
+            guard Self.find(probe, in: root, path: path) else { return false }
+            makeRootUnique()
+            var orphans = ContiguousArray<_Entry<Element>>()
+            Self.remove(along: path, from: root, orphans: &orphans)
+            _count -= 1 + orphans.count
+            while !root.isLeaf && root.count <= 1 {
+                root = root.children.first ?? _Node.make(level: 0, capacity: 0)
+            }
+            rootBox = root.computedBox
+            for orphan in orphans { insert(orphan) }
+            return true
         }
-        rootBox = root.computedBox
-        for orphan in orphans { insert(orphan) }
-        return true
+        return found
     }
 
     /// Moves one entry of `element` from `old` to `new` (a remove and an insert).
@@ -41,8 +44,11 @@ extension RTree {
     }
 
     /// Finds the path (child indices, then the entry's index in its leaf) to an entry equal
-    /// to `probe`. Recursion depth is the tree's height.
-    @inlinable static func find(_ probe: _Entry<Element>, in node: _Node<Element>, path: inout [Int]) -> Bool {
+    /// to `probe`: `path[node's depth]` onwards, `path` as long as the tree is high.
+    /// Recursion depth is the tree's height.
+    @inlinable static func find(_ probe: _Entry<Element>, in node: _Node<Element>,
+                                path: UnsafeMutableBufferPointer<Int>) -> Bool {
+        let depth = path.count - 1 - node.level
         if node.isLeaf {
             for i in node.entries.indices {
                 let e = node.entries[i]
@@ -50,7 +56,7 @@ extension RTree {
                 if (e.x == probe.x && e.y == probe.y && e.z == probe.z)
                     || (e.latitude == probe.latitude && e.longitude == probe.longitude)
                 {
-                    path.append(i)
+                    path[depth] = i
                     return true
                 }
             }
@@ -63,9 +69,8 @@ extension RTree {
             while hits != 0 {
                 let i = chunk * _Boxes.width + hits.trailingZeroBitCount
                 hits &= hits - 1
-                path.append(i)
-                if find(probe, in: node.children[i], path: &path) { return true }
-                path.removeLast()
+                path[depth] = i
+                if find(probe, in: node.children[i], path: path) { return true }
             }
         }
         return false
@@ -74,10 +79,10 @@ extension RTree {
     /// Removes the entry at the end of `path` below `node` (uniquely referenced), dissolving
     /// underfull children into `orphans` and refreshing boxes on the way back up.
     @inlinable static func remove(
-        along path: [Int], depth: Int, from node: _Node<Element>,
+        along path: UnsafeMutableBufferPointer<Int>, from node: _Node<Element>,
         orphans: inout ContiguousArray<_Entry<Element>>
     ) {
-        let i = path[depth]
+        let i = path[path.count - 1 - node.level]
         if node.isLeaf {
             node.removeEntry(at: i)
             return
@@ -87,7 +92,7 @@ extension RTree {
             children[i] = children[i].copy(capacity: children[i].room)
         }
         let child = children[i]
-        remove(along: path, depth: depth + 1, from: child, orphans: &orphans)
+        remove(along: path, from: child, orphans: &orphans)
         let minimum = child.isLeaf ? leafUnderflow : branchMinimum
         if child.count < minimum {
             collectEntries(of: child, into: &orphans)

@@ -182,14 +182,6 @@ public import Geodesy
         count -= 1
     }
 
-    /// Replaces a leaf's entries by `entries` (at most its room).
-    @inlinable func replaceEntries<C: Collection>(with entries: C) where C.Element == _Entry<Element> {
-        precondition(isLeaf && entries.count <= room, "leaf full")
-        entryBase.deinitialize(count: count)
-        count = 0
-        for e in entries { appendEntry(e) }
-    }
-
     @inlinable func appendChild(_ child: _Node, _ box: _Box) {
         precondition(!isLeaf && count < room, "branch full")
         (childBase + count).initialize(to: child)
