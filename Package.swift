@@ -61,12 +61,14 @@ let package = Package(
         ),
         // glibc's malloc.h (mallinfo2) for `geocontacts stats --memory`.
         .systemLibrary(name: "CMalloc"),
+        // A prefetch hint for the R-tree's nearest search (`__builtin_prefetch`).
+        .systemLibrary(name: "CPrefetch"),
         // The PROJ bridge: CRS → WGS84 normalization and WGS84 geodesics.
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: strict),
         // The R-tree over WGS84 points: exact nearest, radius and box queries.
         .target(
             name: "SpatialIndex",
-            dependencies: ["Geodesy", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["Geodesy", "CPrefetch", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strict
         ),
         // Embedded durable storage over SQLite (GRDB): the journal with group commit, schema

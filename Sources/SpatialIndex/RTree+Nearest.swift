@@ -23,14 +23,18 @@ public import HeapModule
     @usableFromInline var leaf: Unmanaged<_Node<Element>>
     @usableFromInline var index: Int32
     @usableFromInline var refined: Bool
+    /// Keyed by its exact geodesic (only in a search for elements in order, which requeues
+    /// a candidate whose place a tie left open).
+    @usableFromInline var exact: Bool = false
     @inlinable init(bound: Double, leaf: Unmanaged<_Node<Element>>, index: Int, refined: Bool) {
         self.bound = bound
         self.leaf = leaf
         self.index = Int32(truncatingIfNeeded: index)
         self.refined = refined
     }
-    @inlinable static func < (a: Self, b: Self) -> Bool { a.bound < b.bound }
-    @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound }
+    /// Ties go to the candidate not yet exact (see ``_NearestSearch/settleInOrder(_:_:nodeBound:)``).
+    @inlinable static func < (a: Self, b: Self) -> Bool { a.bound < b.bound || (a.bound == b.bound && !a.exact && b.exact) }
+    @inlinable static func == (a: Self, b: Self) -> Bool { a.bound == b.bound && a.exact == b.exact }
 }
 
 /// The k best answers so far, ascending by (distance, element).
@@ -164,23 +168,50 @@ extension RTree {
         return _nearest(to: point, count: count, maxDistance: maxDistance, region: nil, where: isIncluded)
     }
 
-    /// The search behind both public `nearest` calls; `region`, when given, prunes nodes by its
-    /// bounds and admits only entries it contains.
+    /// The elements of the `count` entries nearest to `point`, in the order of
+    /// ``nearest(to:count:maxDistance:where:)`` (ascending WGS84 geodesic distance, ties by
+    /// element), without their distances.
+    ///
+    /// The same best-first search, but a candidate whose bounds from its exact ECEF chord
+    /// (about 1 mm apart at 10 km) already put it before everything not yet settled is an
+    /// answer without its geodesic; a geodesic is computed only where bounds overlap (near
+    /// ties, exact duplicates). A tie with an unexpanded node, which the bounds cannot settle,
+    /// falls back to the search with distances. Like a peer's nearest query that returns ids.
+    ///
+    /// - Parameters: as ``nearest(to:count:maxDistance:where:)``.
+    /// - Returns: up to `count` elements, nearest first.
+    /// - Complexity: as ``nearest(to:count:maxDistance:where:)``, with fewer exact geodesics.
+    @inlinable public func nearestElements(
+        to point: Coordinate, count: Int, maxDistance: Double = .infinity,
+        where isIncluded: ((Element) -> Bool)? = nil
+    ) -> [Element] {
+        guard count > 0, !isEmpty, !(maxDistance < 0), point.isValid else { return [] }
+        let found = _nearest(to: point, count: count, maxDistance: maxDistance, region: nil, inOrder: true,
+                             where: isIncluded)
+        return found.map(\.element)
+    }
+
+    /// The search behind the public `nearest` calls; `region`, when given, prunes nodes by its
+    /// bounds and admits only entries it contains. `inOrder` searches for the elements in order
+    /// (``nearestElements(to:count:maxDistance:where:)``): the distances it returns are then
+    /// upper bounds, not exact.
     @inlinable func _nearest(
-        to point: Coordinate, count: Int, maxDistance: Double, region: _PolygonRegion?,
+        to point: Coordinate, count: Int, maxDistance: Double, region: _PolygonRegion?, inOrder: Bool = false,
         where isIncluded: ((Element) -> Bool)?
     ) -> [Neighbor<Element>] {
         withExtendedLifetime(root) { root in
-            guard let isIncluded else {
+            func search(_ filter: ((Element) -> Bool)?) -> [Neighbor<Element>] {
                 var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance,
-                                                     filter: nil, region: region)
-                return search.run(root)
+                                                     filter: filter, region: region, inOrder: inOrder)
+                let found = search.run(root)
+                guard search.undecided else { return found }
+                // A tie the bounds could not settle: the search with exact distances decides.
+                var exact = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance,
+                                                    filter: filter, region: region)
+                return exact.run(root)
             }
-            return withoutActuallyEscaping(isIncluded) { filter in
-                var search = _NearestSearch<Element>(point: point, count: count, maxDistance: maxDistance,
-                                                     filter: filter, region: region)
-                return search.run(root)
-            }
+            guard let isIncluded else { return search(nil) }
+            return withoutActuallyEscaping(isIncluded) { filter in search(filter) }
         }
     }
 }
@@ -206,9 +237,15 @@ extension RTree {
     @usableFromInline var reachSquared: Float
     /// The query's unit vector in Float, for the hot loops.
     @usableFromInline let qf: SIMD4<Float>
+    /// Answers settle in order, without their geodesics where bounds decide
+    /// (``RTree/nearestElements(to:count:maxDistance:where:)``).
+    @usableFromInline let inOrder: Bool
+    /// An in-order search met a tie it cannot settle; its answers are incomplete.
+    @usableFromInline var undecided = false
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
-                    region: _PolygonRegion? = nil) {
+                    region: _PolygonRegion? = nil, inOrder: Bool = false) {
+        self.inOrder = inOrder
         self.point = point
         let vectors = _Geometry.vectors(point)
         self.q = vectors.unit
@@ -293,6 +330,7 @@ extension RTree {
                 if let region, !region.mayHold(node.boxes[first + lane]) { continue }
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
                                      node: Unmanaged.passUnretained(node.children[first + lane]))
+                _Node.prefetch(item.node)
                 if let best = next {
                     if item.bound < best.bound {
                         nodes.insert(best)
@@ -367,6 +405,7 @@ extension RTree {
                             if let region, !region.mayHold(parent.boxes[i]) { continue }
                             let child = Unmanaged.passUnretained(parent.children[i])
                             guard child.toOpaque() != taken.toOpaque() else { continue }
+                            _Node.prefetch(child)
                             nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2), node: child))
                         }
                     }
@@ -374,6 +413,66 @@ extension RTree {
                 return leaf
             }
         }
+    }
+
+    /// Settles candidate `c` (refined, and first by its key) of an in-order search. It is the
+    /// next answer if its upper bound, or failing that its geodesic, lies strictly before every
+    /// other key. Otherwise it is requeued, keyed by its geodesic, behind the candidates not
+    /// yet exact that share its key; once only exact candidates share it, the nearest of them
+    /// (ties by element) is the next answer. A node that ties leaves the search `undecided`.
+    /// Returns whether the search goes on.
+    @inlinable mutating func settleInOrder(_ c: _CandidateItem<Element>, _ entry: _Entry<Element>,
+                                           nodeBound: Double) -> Bool {
+        var c = c
+        let location = entry.location
+        let others = Swift.min(nodeBound, candidates.min?.bound ?? .infinity)
+        if !c.exact {
+            let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
+            let upper = _Geometry.isSamePoint(point, location) ? 0 : bounds(unitChord: unitChord, to: location).upper
+            if upper <= ranking.maxDistance && _Geometry.chordBound(forDistance: upper) < others {
+                return accept(Neighbor(element: entry.element, location: location, distance: upper))
+            }
+        }
+        let d = _Geometry.distance(from: point, to: location)
+        guard d <= ranking.maxDistance else { return true }
+        let key = _Geometry.chordBound(forDistance: d)
+        if key < others { return accept(Neighbor(element: entry.element, location: location, distance: d)) }
+        if nodeBound <= key {
+            undecided = true
+            return false
+        }
+        if !c.exact {
+            c.bound = key
+            c.exact = true
+            candidates.insert(c)
+            return true
+        }
+        // Every other candidate with this key is exact (those that are not pop first): the
+        // nearest of them all, ties by element, is next; the rest go back.
+        var best = (distance: d, element: entry.element, location: location, item: c)
+        var rest: [_CandidateItem<Element>] = []
+        while let rival = candidates.min, rival.bound == key {
+            _ = candidates.popMin()
+            let other = rival.leaf._withUnsafeGuaranteedRef { $0.entries[Int(rival.index)] }
+            let otherLocation = other.location
+            let distance = otherLocation == best.location ? best.distance : _Geometry.distance(from: point, to: otherLocation)
+            if distance < best.distance || (distance == best.distance && other.element < best.element) {
+                rest.append(best.item)
+                best = (distance, other.element, otherLocation, rival)
+            } else {
+                rest.append(rival)
+            }
+        }
+        for item in rest { candidates.insert(item) }
+        return accept(Neighbor(element: best.element, location: best.location, distance: best.distance))
+    }
+
+    /// Appends the next answer of an in-order search; returns whether more are wanted.
+    @inlinable mutating func accept(_ n: Neighbor<Element>) -> Bool {
+        guard ranking.items.count < ranking.capacity else { return false }
+        ranking.items.append(n)
+        updateReach()
+        return ranking.items.count < ranking.capacity
     }
 
     /// Runs the search from `root`, which the caller keeps alive.
@@ -406,6 +505,10 @@ extension RTree {
                         candidates.insert(c)
                         continue
                     }
+                }
+                if inOrder {
+                    guard settleInOrder(c, entry, nodeBound: nodeBound) else { break }
+                    continue
                 }
                 // Exact duplicates are common: one geodesic serves a run of them.
                 if location != lastLocation {

@@ -1,3 +1,4 @@
+public import CPrefetch
 public import Geodesy
 
 /// One stored point: the exact coordinate as given (for exact distances and box tests),
@@ -222,6 +223,16 @@ public import Geodesy
         }
         node.count = count
         return node
+    }
+
+    /// Asks for `node`'s first four cache lines (its header and first box chunk, or its
+    /// first entries) ahead of use, without waiting for them.
+    @inlinable @inline(__always) static func prefetch(_ node: Unmanaged<_Node>) {
+        let address = UnsafeRawPointer(node.toOpaque())
+        spatial_prefetch(address)
+        spatial_prefetch(address + 64)
+        spatial_prefetch(address + 128)
+        spatial_prefetch(address + 192)
     }
 
     /// The tight box of this node's content.

@@ -15,6 +15,9 @@ struct RTreeEdgeCaseTests {
         #expect(north.count == 200)
         #expect(north.allSatisfy { $0.distance < 1e-6 && $0.element < 200 })
         #expect(north.map(\.element) == Array(0..<200), "ties broken by element")
+        #expect(tree.nearestElements(to: Coordinate(latitude: 90, longitude: 33), count: 200) == Array(0..<200))
+        // The 200 at the North pole, then the first ten of the South pole's, all tied.
+        #expect(tree.nearestElements(to: Coordinate(latitude: 89.99, longitude: -150), count: 210) == Array(0..<210))
         let south = tree.neighbors(within: 1, of: Coordinate(latitude: -90, longitude: -120))
         #expect(south.map(\.element) == Array(200..<400))
         // A box reaching the pole holds it whatever its longitudes.
@@ -35,6 +38,15 @@ struct RTreeEdgeCaseTests {
         let near = tree.nearest(to: Coordinate(latitude: 48.86, longitude: 2.29), count: 5)
         #expect(near.map(\.element) == [0, 1, 2, 3, 4])
         #expect(Set(near.map(\.distance)).count == 1)
+        // Elements only: the 501 ties settle by element without a geodesic each deciding them.
+        #expect(tree.nearestElements(to: Coordinate(latitude: 48.86, longitude: 2.29), count: 5) == [0, 1, 2, 3, 4])
+        #expect(tree.nearestElements(to: spot, count: 9) == [0, 1, 2, 3, 4, 5, 6, 7, 7])
+        tree.insert(1_000, at: Coordinate(latitude: 48.8585, longitude: 2.2945))
+        tree.insert(1_001, at: Coordinate(latitude: 48.8583, longitude: 2.2945))
+        #expect(tree.nearestElements(to: Coordinate(latitude: 48.86, longitude: 2.29), count: 503).suffix(3)
+                == tree.nearest(to: Coordinate(latitude: 48.86, longitude: 2.29), count: 503).suffix(3).map(\.element))
+        do { let ok = tree.remove(1_000, at: Coordinate(latitude: 48.8585, longitude: 2.2945)); #expect(ok) }
+        do { let ok = tree.remove(1_001, at: Coordinate(latitude: 48.8583, longitude: 2.2945)); #expect(ok) }
         do { let ok = tree.remove(7, at: spot); #expect(ok) }
         do { let ok = tree.remove(7, at: spot); #expect(ok) }
         do { let ok = tree.remove(7, at: spot); #expect(!ok) }
@@ -55,6 +67,7 @@ struct RTreeEdgeCaseTests {
         #expect(Set(near.prefix(2).map(\.element)) == [4, 5])
         #expect(near[0].distance < 1e-6 && near[1].distance < 1e-6)
         #expect(Set(near.suffix(2).map(\.element)) == [1, 2])
+        #expect(tree.nearestElements(to: Coordinate(latitude: 0, longitude: -180), count: 5) == near.map(\.element) + [3])
         #expect(tree.elements(in: GeoBox(south: -1, west: 179.9, north: 1, east: -179.9)).map(\.element) == [1, 2, 4, 5])
         #expect(tree.elements(in: GeoBox(south: -1, west: 175, north: 1, east: 180)).map(\.element) == [1, 4, 5])
         #expect(tree.elements(in: GeoBox(south: -1, west: -180, north: 1, east: -179)).map(\.element) == [2, 4, 5])
@@ -71,6 +84,10 @@ struct RTreeEdgeCaseTests {
         #expect(tree.nearest(to: Coordinate(latitude: .nan, longitude: 0), count: 1).isEmpty)
         #expect(tree.nearest(to: q, count: 1, maxDistance: -5).isEmpty)
         #expect(tree.nearest(to: q, count: 1, maxDistance: 0).map(\.element) == [1])
+        #expect(tree.nearestElements(to: q, count: 0).isEmpty)
+        #expect(tree.nearestElements(to: Coordinate(latitude: .nan, longitude: 0), count: 1).isEmpty)
+        #expect(tree.nearestElements(to: q, count: 1, maxDistance: -5).isEmpty)
+        #expect(tree.nearestElements(to: q, count: 3, maxDistance: 0) == [1])
     }
 
     @Test("copies are independent: a snapshot survives a writer's changes")

@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import GeoDataGeneration
 import Geodesy
 import SpatialIndex
@@ -26,19 +27,27 @@ struct RTreeOracleTests {
         for (qi, q) in queries.enumerated() {
             for tree in [dynamic, bulk] {
                 for k in [1, 10, 100] {
-                    #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)),
-                            "seed \(seed) query \(qi) \(q) k \(k)")
+                    let expected = oracle.nearest(to: q, count: k)
+                    #expect(agree(tree.nearest(to: q, count: k), expected), "seed \(seed) query \(qi) \(q) k \(k)")
+                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id),
+                            "seed \(seed) query \(qi) \(q) k \(k), elements only")
                 }
                 let even: (Int64) -> Bool = { $0 % 2 == 0 }
                 let rare: (Int64) -> Bool = { $0 % 97 == 3 }
                 #expect(agree(tree.nearest(to: q, count: 10, where: even), oracle.nearest(to: q, count: 10, where: even)),
                             "seed \(seed) query \(qi) filter even")
+                #expect(tree.nearestElements(to: q, count: 10, where: even)
+                            == oracle.nearest(to: q, count: 10, where: even).map(\.id),
+                        "seed \(seed) query \(qi) filter even, elements only")
                 #expect(agree(tree.nearest(to: q, count: 5, where: rare), oracle.nearest(to: q, count: 5, where: rare)),
                             "seed \(seed) query \(qi) filter rare")
                 let cap = Double.random(in: 1_000...2_000_000, using: &rng)
                 #expect(agree(tree.nearest(to: q, count: 10, maxDistance: cap),
                               oracle.nearest(to: q, count: 10, maxDistance: cap)),
                         "seed \(seed) query \(qi) maxDistance \(cap)")
+                #expect(tree.nearestElements(to: q, count: 10, maxDistance: cap)
+                            == oracle.nearest(to: q, count: 10, maxDistance: cap).map(\.id),
+                        "seed \(seed) query \(qi) maxDistance \(cap), elements only")
                 let r = [500.0, 25_000, 400_000, 3_000_000][qi % 4]
                 #expect(agree(tree.neighbors(within: r, of: q), oracle.within(r, of: q)),
                         "seed \(seed) query \(qi) radius \(r)")
@@ -77,8 +86,9 @@ struct RTreeOracleTests {
             #expect(tree.count == oracle.points.count)
             if step % 100 == 0 {
                 let q = pool.randomElement(using: &rng)!
-                #expect(agree(tree.nearest(to: q, count: 10), oracle.nearest(to: q, count: 10)),
-                        "seed \(seed) step \(step)")
+                let expected = oracle.nearest(to: q, count: 10)
+                #expect(agree(tree.nearest(to: q, count: 10), expected), "seed \(seed) step \(step)")
+                #expect(tree.nearestElements(to: q, count: 10) == expected.map(\.id), "seed \(seed) step \(step), elements only")
             }
         }
         // Removing what is not there changes nothing.

@@ -1,3 +1,4 @@
+import GeoContactsTestSupport
 import GeoDataGeneration
 import Geodesy
 import SpatialIndex
@@ -32,15 +33,23 @@ struct SkewedOracleTests {
         for (qi, q) in queries.enumerated() {
             for tree in [dynamic, bulk] {
                 for k in [1, 10, 100] {
-                    #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)),
-                            "seed \(seed) query \(qi) \(q) k \(k)")
+                    let expected = oracle.nearest(to: q, count: k)
+                    #expect(agree(tree.nearest(to: q, count: k), expected), "seed \(seed) query \(qi) \(q) k \(k)")
+                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id),
+                            "seed \(seed) query \(qi) \(q) k \(k), elements only")
                 }
                 #expect(agree(tree.nearest(to: q, count: 10, where: even), oracle.nearest(to: q, count: 10, where: even)),
                         "seed \(seed) query \(qi) filter even")
+                #expect(tree.nearestElements(to: q, count: 10, where: even)
+                            == oracle.nearest(to: q, count: 10, where: even).map(\.id),
+                        "seed \(seed) query \(qi) filter even, elements only")
                 let cap = [2_000.0, 20_000, 300_000][qi % 3]
                 #expect(agree(tree.nearest(to: q, count: 10, maxDistance: cap),
                               oracle.nearest(to: q, count: 10, maxDistance: cap)),
                         "seed \(seed) query \(qi) maxDistance \(cap)")
+                #expect(tree.nearestElements(to: q, count: 10, maxDistance: cap)
+                            == oracle.nearest(to: q, count: 10, maxDistance: cap).map(\.id),
+                        "seed \(seed) query \(qi) maxDistance \(cap), elements only")
                 let r = [1_000.0, 20_000, 150_000][qi % 3]
                 #expect(agree(tree.neighbors(within: r, of: q), oracle.within(r, of: q)),
                         "seed \(seed) query \(qi) radius \(r)")

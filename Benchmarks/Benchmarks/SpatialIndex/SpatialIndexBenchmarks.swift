@@ -158,6 +158,18 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
+        // Ids only, in exact WGS84 order, like the peers' answers: bounds settle most answers
+        // without a geodesic (the RTree rows above carry exact distances, one geodesic each).
+        Benchmark("\(label).RTreeIDs", configuration: guarded(perOperation)) { benchmark in
+            let data = Fixtures.data
+            let tree = Fixtures.tree(bulk: false)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("\(label).RTreeIDs", by: n, modulo: data.queries.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                blackHole(tree.nearestElements(to: data.queries[(start + j) % data.queries.count], count: k))
+            }
+        }
         for (kind, bulk) in Peer.Kind.allCases.map({ ($0, false) }) + [(.boostRStar, true)] {
             let name = "\(label).\(bulk ? "BoostPacked" : kind.name)"
             Benchmark(name, configuration: perOperation) { benchmark in
