@@ -9,7 +9,7 @@ public struct RTreeStatistics: Hashable, Sendable {
     public var height: Int
     public var leafCount: Int
     public var branchCount: Int
-    /// Estimated heap bytes held by the index (arrays by capacity, plus object headers).
+    /// Heap bytes the index's nodes asked the allocator for (headers and room, used or not).
     public var bytes: Int
     /// `bytes / count`, 0 when empty.
     public var bytesPerEntry: Double { count == 0 ? 0 : Double(bytes) / Double(count) }

@@ -243,9 +243,13 @@ public import Geodesy
         return b
     }
 
-    /// Bytes of this node's allocation (header and tail, as malloc reports it).
+    /// Bytes this node asked the allocator for: the object's header and fields, then its tail
+    /// (as the peers' counting allocators count; malloc rounds each request up a little).
     @inlinable var allocatedBytes: Int {
-        MemoryLayout<_NodeHeader>.size + 16 + capacity * MemoryLayout<_Boxes.Lanes>.stride
+        let object = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        return UnsafeRawPointer(tail) - object
+            + Swift.max(1, Self.units(level: level, capacity: room)) * MemoryLayout<_Boxes.Lanes>.stride
     }
 }
+
 extension _Entry: Sendable where Element: Sendable {}
