@@ -145,8 +145,10 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: Queries (1,000 per iteration, round-robin over the queries)
 
     for (k, label) in [(1, "Nearest1"), (10, "Nearest10")] {
-        for bulk in [false, true] {
-            let name = "\(label).\(bulk ? "RTreeBulk" : "RTree")"
+        // RTreeIDs: ids only, in exact WGS84 order, like the peers' answers; bounds settle most
+        // answers without a geodesic (RTree and RTreeBulk carry exact distances, one geodesic each).
+        for (variant, bulk, idsOnly) in [("RTree", false, false), ("RTreeBulk", true, false), ("RTreeIDs", false, true)] {
+            let name = "\(label).\(variant)"
             Benchmark(name, configuration: guarded(perOperation)) { benchmark in
                 let data = Fixtures.data
                 let tree = Fixtures.tree(bulk: bulk)
@@ -154,20 +156,13 @@ let benchmarks: @Sendable () -> Void = {
                 let start = Fixtures.advance(name, by: n, modulo: data.queries.count)
                 benchmark.startMeasurement()
                 for j in 0..<n {
-                    blackHole(tree.nearest(to: data.queries[(start + j) % data.queries.count], count: k))
+                    let q = data.queries[(start + j) % data.queries.count]
+                    if idsOnly {
+                        blackHole(tree.nearestElements(to: q, count: k))
+                    } else {
+                        blackHole(tree.nearest(to: q, count: k))
+                    }
                 }
-            }
-        }
-        // Ids only, in exact WGS84 order, like the peers' answers: bounds settle most answers
-        // without a geodesic (the RTree rows above carry exact distances, one geodesic each).
-        Benchmark("\(label).RTreeIDs", configuration: guarded(perOperation)) { benchmark in
-            let data = Fixtures.data
-            let tree = Fixtures.tree(bulk: false)
-            let n = benchmark.scaledIterations.count
-            let start = Fixtures.advance("\(label).RTreeIDs", by: n, modulo: data.queries.count)
-            benchmark.startMeasurement()
-            for j in 0..<n {
-                blackHole(tree.nearestElements(to: data.queries[(start + j) % data.queries.count], count: k))
             }
         }
         for (kind, bulk) in Peer.Kind.allCases.map({ ($0, false) }) + [(.boostRStar, true)] {
