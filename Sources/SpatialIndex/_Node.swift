@@ -90,7 +90,15 @@ public import Geodesy
             _NodeHeader(level: level, count: 0, capacity: capacity)
         }
         let node = unsafeDowncast(buffer, to: _Node.self)
-        if level > 0 {
+        // The tail is allocated as vectors; a leaf's holds entries, a branch's children follow
+        // its columns: bind those regions to their types before anything is stored there.
+        precondition(MemoryLayout<_Entry<Element>>.alignment <= MemoryLayout<_Boxes.Lanes>.alignment,
+                     "elements aligned beyond 16 bytes")
+        if level == 0 {
+            UnsafeMutableRawPointer(node.tail).bindMemory(to: _Entry<Element>.self, capacity: capacity)
+        } else {
+            UnsafeMutableRawPointer(node.tail + _Boxes.columnCount(capacity: capacity))
+                .bindMemory(to: _Node.self, capacity: capacity)
             let columns = node.tail
             let empty = _Box.empty
             for chunk in 0..<(_Boxes.columnCount(capacity: capacity) / _Boxes.stride) {
