@@ -31,7 +31,8 @@ for target in GeoContacts GeoContactsInterchange Geodesy SpatialIndex HashTreeCo
 done
 # ld.gold warns "Cannot export local symbol" for the sanitizer's symbols: harmless.
 swiftc -parse-as-library -sanitize=fuzzer,address -g -I "$BUILD/debug/Modules" \
-  -Xcc -fmodule-map-file=Sources/CProj/module.modulemap Fuzz/FuzzTarget.swift "${objects[@]}" -lproj -o "$BIN" 2>&1 \
+  -Xcc -fmodule-map-file=Sources/CProj/module.modulemap -Xcc -fmodule-map-file=Sources/CPrefetch/module.modulemap \
+  Fuzz/FuzzTarget.swift "${objects[@]}" -lproj -o "$BIN" 2>&1 \
   | { grep -v "Cannot export local symbol" || true; } >&2
 
 failed=()
