@@ -62,16 +62,41 @@ extension RTree {
             }
             return false
         }
+        // Children whose box holds the point, smallest box first: the child ChooseSubtree
+        // would pick for this point now (least growth, which is none, then least area), so
+        // usually the one the entry went into; boxes overlap in dense areas, and trying
+        // them in index order visited about twice the leaves.
         let box = probe.box
         let boxes = node.boxes
+        precondition(boxes.count <= 64, "a branch holds at most 64 children")
+        var hits: UInt64 = 0
         for chunk in 0..<boxes.chunkCount {
-            var hits = boxes.containing(chunk: chunk, box)
-            while hits != 0 {
-                let i = chunk * _Boxes.width + hits.trailingZeroBitCount
-                hits &= hits - 1
-                path[depth] = i
-                if find(probe, in: node.children[i], path: path) { return true }
+            hits |= UInt64(boxes.containing(chunk: chunk, box)) << UInt64(chunk * _Boxes.width)
+        }
+        if hits.nonzeroBitCount > 1 {
+            // Several candidates: ask for all of them at once, so that a wrong first guess
+            // does not cost a second wait for memory.
+            var rest = hits
+            while rest != 0 {
+                _Node.prefetch(Unmanaged.passUnretained(node.children[rest.trailingZeroBitCount]))
+                rest &= rest - 1
             }
+        }
+        while hits != 0 {
+            var next = hits.trailingZeroBitCount
+            if hits.nonzeroBitCount > 1 {
+                var smallest = boxes[next].area
+                var rest = hits & (hits - 1)
+                while rest != 0 {
+                    let i = rest.trailingZeroBitCount
+                    rest &= rest - 1
+                    let area = boxes[i].area
+                    if area < smallest { smallest = area; next = i }
+                }
+            }
+            hits &= ~(1 << UInt64(next))
+            path[depth] = next
+            if find(probe, in: node.children[next], path: path) { return true }
         }
         return false
     }
