@@ -1,0 +1,207 @@
+/// The usual create body read in one pass, without building a ``JSONValue`` tree: a flat
+/// object whose keys are known properties (each once, without escapes), whose texts are
+/// strings without escapes or `null`, whose ids are integers or `null`, and whose location is
+/// `null` or an object of numbers (and a `crs` string). Anything else — an unknown or
+/// repeated key, an escape, another type, `customFields` other than `null`, malformed JSON —
+/// is left to the strict decoder (``ContactDraft/init(members:)``), which reports it; so this
+/// path only ever answers what that decoder would answer, about four times faster.
+struct DraftFastReader {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    /// The draft, or `nil` when the body is not of the usual shape.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> ContactDraft? {
+        var reader = DraftFastReader(bytes: bytes)
+        return reader.draft()
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// A scalar value: `null`, a string without escapes (its bytes, and whether they are
+    /// ASCII), or a number (its bytes).
+    private enum Scalar {
+        case null
+        case string(Range<Int>, ascii: Bool)
+        case number(Range<Int>)
+    }
+
+    private static let keys: [[UInt8]] = ContactDraft.properties.map { Array($0.utf8) }
+    private static let locationKeys: [[UInt8]] = ["latitude", "longitude", "crs"].map { Array($0.utf8) }
+
+    private mutating func draft() -> ContactDraft? {
+        var draft = ContactDraft(name: nil, groupId: nil, location: nil)
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
+        if !consume(UInt8(ascii: "}")) {
+            repeat {
+                guard let k = key(among: Self.keys), seen & (1 << k) == 0 else { return nil }
+                seen |= 1 << k
+                // By index in `ContactDraft.properties`.
+                switch k {
+                case 2, 3:
+                    guard case .some(let id) = integer() else { return nil }
+                    if k == 2 { draft.groupId = id.map { GroupID(rawValue: $0) } } else { draft.parentId = id.map { ContactID(rawValue: $0) } }
+                case 9:
+                    guard case .some(let location) = location() else { return nil }
+                    draft.location = location
+                case 10:
+                    guard case .null? = scalar() else { return nil }
+                default:
+                    guard case .some(let value) = text() else { return nil }
+                    switch k {
+                    case 0: draft.reference = value
+                    case 1: draft.name = value
+                    case 4: draft.extraInformation = value
+                    case 5: draft.street = value
+                    case 6: draft.town = value
+                    case 7: draft.postalCode = value
+                    default: draft.country = value
+                    }
+                }
+            } while consume(UInt8(ascii: ","))
+            guard consume(UInt8(ascii: "}")) else { return nil }
+        }
+        skipWhitespace()
+        return index == bytes.count ? draft : nil
+    }
+
+    /// `.some(nil)` for `null`, `.some(location)` for an object of the usual shape, `nil` otherwise.
+    private mutating func location() -> LocationInput?? {
+        skipWhitespace()
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: "n") {
+            guard case .null? = scalar() else { return nil }
+            return .some(nil)
+        }
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        var location = LocationInput(latitude: nil, longitude: nil)
+        if consume(UInt8(ascii: "}")) { return location }
+        var seen: UInt32 = 0
+        repeat {
+            guard let k = key(among: Self.locationKeys), seen & (1 << k) == 0 else { return nil }
+            seen |= 1 << k
+            switch (k, scalar()) {
+            case (_, .null?): break
+            case (0, .number(let r)?): location.latitude = Double(string(r))
+            case (1, .number(let r)?): location.longitude = Double(string(r))
+            case (2, .string(let r, let ascii)?):
+                guard let crs = checkedString(r, ascii: ascii) else { return nil }
+                location.crs = crs
+            default: return nil
+            }
+        } while consume(UInt8(ascii: ","))
+        guard consume(UInt8(ascii: "}")) else { return nil }
+        return location
+    }
+
+    /// `.some(nil)` for `null`, `.some(text)` for a string of valid UTF-8, `nil` otherwise.
+    private mutating func text() -> String?? {
+        switch scalar() {
+        case .null?: return .some(nil)
+        case .string(let r, let ascii)?:
+            guard let text = checkedString(r, ascii: ascii) else { return nil }
+            return .some(text)
+        default: return nil
+        }
+    }
+
+    /// `.some(nil)` for `null`, `.some(n)` for an int64 integer, `nil` otherwise.
+    private mutating func integer() -> Int64?? {
+        switch scalar() {
+        case .null?: return .some(nil)
+        case .number(let r)?:
+            guard let n = Int64(string(r)) else { return nil }
+            return .some(n)
+        default: return nil
+        }
+    }
+
+    /// A key (a string without escapes, then `:`) that is one of `keys`: its index.
+    private mutating func key(among keys: [[UInt8]]) -> Int? {
+        guard case .string(let r, _)? = scalar(), consume(UInt8(ascii: ":")) else { return nil }
+        let name = UnsafeBufferPointer(rebasing: bytes[r])
+        return keys.firstIndex { $0.elementsEqual(name) }
+    }
+
+    private mutating func scalar() -> Scalar? {
+        skipWhitespace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let start = index + 1
+            var ascii = true
+            var j = start
+            while j < bytes.count {
+                let b = bytes[j]
+                if b == UInt8(ascii: "\"") {
+                    index = j + 1
+                    return .string(start..<j, ascii: ascii)
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                ascii = ascii && b < 0x80
+                j += 1
+            }
+            return nil
+        case UInt8(ascii: "n"):
+            guard bytes.count - index >= 4, bytes[index + 1] == UInt8(ascii: "u"), bytes[index + 2] == UInt8(ascii: "l"),
+                  bytes[index + 3] == UInt8(ascii: "l") else { return nil }
+            index += 4
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return number().map { .number($0) }
+        default:
+            return nil
+        }
+    }
+
+    /// A number by RFC 8259's grammar (as ``JSONParser`` reads it): its bytes.
+    private mutating func number() -> Range<Int>? {
+        let start = index
+        func digit(_ j: Int) -> Bool { j < bytes.count && bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9") }
+        var j = index
+        if bytes[j] == UInt8(ascii: "-") { j += 1 }
+        guard digit(j) else { return nil }
+        if bytes[j] == UInt8(ascii: "0") { j += 1 } else { while digit(j) { j += 1 } }
+        if j < bytes.count, bytes[j] == UInt8(ascii: ".") {
+            j += 1
+            guard digit(j) else { return nil }
+            while digit(j) { j += 1 }
+        }
+        if j < bytes.count, bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") {
+            j += 1
+            if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
+            guard digit(j) else { return nil }
+            while digit(j) { j += 1 }
+        }
+        index = j
+        return start..<j
+    }
+
+    private func string(_ r: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+    }
+
+    /// The bytes as a string when they are valid UTF-8 (as `String(checkedUTF8:)` decides).
+    private func checkedString(_ r: Range<Int>, ascii: Bool) -> String? {
+        let text = string(r)
+        guard ascii || text.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[r])) else { return nil }
+        return text
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Skips whitespace, then `byte` if it comes next.
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+}
