@@ -23,6 +23,8 @@ import Testing
         #"{"name":"a","groupId":-0,"location":null}"#,
         #"{"name":"a","groupId":1,"location":{}}"#,
         #"{}"#,
+        #"{"name":"a","customFields":[]}"#,
+        #"{"name":"a","customFields":[{"definitionId":3,"value":"x"}, { "value" : null , "definitionId" : 4 },{}]}"#,
     ])
     func usualBodiesTakeTheFastPath(_ body: String) throws {
         let bytes = Array(body.utf8)
@@ -37,7 +39,9 @@ import Testing
         #"{"name":"a\nb"}"#,  // escape in a value
         #"{"name":5}"#, #"{"groupId":"5"}"#, #"{"groupId":5.0}"#, #"{"groupId":1e2}"#,
         #"{"groupId":9223372036854775808}"#, #"{"location":[1,2]}"#, #"{"location":{"latitude":"1"}}"#,
-        #"{"location":{"lat":1}}"#, #"{"location":{"crs":3857}}"#, #"{"customFields":[]}"#,
+        #"{"location":{"lat":1}}"#, #"{"location":{"crs":3857}}"#, #"{"customFields":[1]}"#,
+        #"{"customFields":[{"definitionId":"1"}]}"#, #"{"customFields":[{"id":1}]}"#, #"{"customFields":[{"value":"a","value":"b"}]}"#,
+        #"{"customFields":{}}"#, #"{"customFields":[{"definitionId":1},]}"#,
         #"{"name":true}"#, #"{"name":"a"} x"#, #"{"name":"a",}"#, #"{"name":"a""#, "", "[]", #"{"groupId":01}"#,
         #"{"groupId":-}"#, #"{"groupId":1.}"#, #"{"location":nul}"#,
     ])
@@ -69,7 +73,17 @@ import Testing
             }
             switch key {
             case "groupId", "parentId": return pick(numbers + ["null"])
-            case "customFields": return pick(["null", "[]", #"[{"definitionId":1,"value":"v"}]"#])
+            case "customFields":
+                if Int.random(in: 0..<8, using: &random) == 0 { return pick(["null", "[]", "{}", "[1]"]) }
+                let items = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                    let members = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                        let k = pick(["definitionId", "value", "id"])
+                        let v = k == "value" ? pick(texts) : pick(numbers + ["null"])
+                        return "\(ws())\"\(k)\"\(ws()):\(ws())\(v)\(ws())"
+                    }
+                    return ws() + "{" + members.joined(separator: ",") + "}" + ws()
+                }
+                return "[" + items.joined(separator: ",") + "]"
             case "location":
                 if Int.random(in: 0..<8, using: &random) == 0 { return "null" }
                 let members = (0..<Int.random(in: 0...3, using: &random)).map { _ in
