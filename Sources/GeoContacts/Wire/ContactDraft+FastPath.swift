@@ -193,27 +193,13 @@ struct DraftFastReader {
         }
     }
 
-    /// A number by RFC 8259's grammar (as ``JSONParser`` reads it): its bytes.
+    /// A number by RFC 8259's grammar (``JSONParser``'s scan): its bytes.
     private mutating func number() -> Range<Int>? {
         let start = index
-        func digit(_ j: Int) -> Bool { j < bytes.count && bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9") }
-        var j = index
-        if bytes[j] == UInt8(ascii: "-") { j += 1 }
-        guard digit(j) else { return nil }
-        if bytes[j] == UInt8(ascii: "0") { j += 1 } else { while digit(j) { j += 1 } }
-        if j < bytes.count, bytes[j] == UInt8(ascii: ".") {
-            j += 1
-            guard digit(j) else { return nil }
-            while digit(j) { j += 1 }
-        }
-        if j < bytes.count, bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") {
-            j += 1
-            if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
-            guard digit(j) else { return nil }
-            while digit(j) { j += 1 }
-        }
-        index = j
-        return start..<j
+        let (end, valid) = JSONParser.scanNumber(bytes, from: start)
+        guard valid else { return nil }
+        index = end
+        return start..<end
     }
 
     private func string(_ r: Range<Int>) -> String {

@@ -142,26 +142,38 @@ package struct JSONParser {
 
     private mutating func parseNumber() throws(Failure) -> String {
         let start = index
-        func digit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, digit(bytes[index]) else { throw fail("invalid number") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < bytes.count, digit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, digit(bytes[index]) else { throw fail("invalid number") }
-            while index < bytes.count, digit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, digit(bytes[index]) else { throw fail("invalid number") }
-            while index < bytes.count, digit(bytes[index]) { index += 1 }
-        }
+        let (end, valid) = Self.scanNumber(bytes, from: index)
+        index = end
+        guard valid else { throw fail("invalid number") }
         return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    /// Where the number starting at `start` (a `-` or a digit) ends, by RFC 8259's grammar;
+    /// or, when it breaks the grammar, where (`valid` false). Shared by `DraftFastReader`.
+    static func scanNumber<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, from start: Int)
+        -> (end: Int, valid: Bool) where Bytes.Index == Int
+    {
+        var j = start
+        func digit() -> Bool { j < bytes.endIndex && bytes[j] >= UInt8(ascii: "0") && bytes[j] <= UInt8(ascii: "9") }
+        if j < bytes.endIndex, bytes[j] == UInt8(ascii: "-") { j += 1 }
+        guard digit() else { return (j, false) }
+        if bytes[j] == UInt8(ascii: "0") {
+            j += 1
+        } else {
+            while digit() { j += 1 }
+        }
+        if j < bytes.endIndex, bytes[j] == UInt8(ascii: ".") {
+            j += 1
+            guard digit() else { return (j, false) }
+            while digit() { j += 1 }
+        }
+        if j < bytes.endIndex, bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") {
+            j += 1
+            if j < bytes.endIndex, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
+            guard digit() else { return (j, false) }
+            while digit() { j += 1 }
+        }
+        return (j, true)
     }
 
     private mutating func parseString() throws(Failure) -> String {
