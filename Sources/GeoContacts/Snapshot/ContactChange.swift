@@ -44,9 +44,13 @@ extension CustomerSnapshot {
             insert(contact, pending: &now)
         case .updated(let old, let new):
             precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
-            unindex(old)
+            // The attribute indexes hold only these: a change of anything else (a location,
+            // a name, an address) leaves them as they are.
+            let reindexed = old.parentId != new.parentId || old.groupId != new.groupId
+                || old.reference != new.reference || old.customFields != new.customFields
+            if reindexed { unindex(old) }
             contacts[new.id] = new
-            index(new)
+            if reindexed { index(new) }
             guard !isValidationCopy else { return }
             if wholeGroup != new.groupId { separateWholeGroup() }
             if old.location != new.location {
