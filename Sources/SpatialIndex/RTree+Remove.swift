@@ -64,8 +64,8 @@ extension RTree {
         }
         // Children whose box holds the point, smallest box first: the child ChooseSubtree
         // would pick for this point now (least growth, which is none, then least area), so
-        // usually the one the entry went into; boxes overlap in dense areas, and trying
-        // them in index order visited about twice the leaves.
+        // more often the one the entry went into. Boxes overlap in dense areas: on 1M points
+        // a removal visits about two leaves, 6–15% fewer than in index order (a harness).
         let box = probe.box
         let boxes = node.boxes
         precondition(boxes.count <= 64, "a branch holds at most 64 children")
