@@ -32,105 +32,101 @@ struct DraftFastReader {
 
     private mutating func draft() -> ContactDraft? {
         var draft = ContactDraft(name: nil, groupId: nil, location: nil)
-        guard consume(UInt8(ascii: "{")) else { return nil }
-        var seen: UInt32 = 0
-        if !consume(UInt8(ascii: "}")) {
-            repeat {
-                guard let k = key(among: Self.keys), seen & (1 << k) == 0 else { return nil }
-                seen |= 1 << k
-                // By index in `ContactDraft.properties`.
+        let read = members(among: Self.keys) { reader, k in
+            // By index in `ContactDraft.properties`.
+            switch k {
+            case 2, 3:
+                guard case .some(let id) = reader.integer() else { return false }
+                if k == 2 { draft.groupId = id.map { GroupID(rawValue: $0) } } else { draft.parentId = id.map { ContactID(rawValue: $0) } }
+            case 9:
+                guard case .some(let location) = reader.location() else { return false }
+                draft.location = location
+            case 10:
+                guard case .some(let fields) = reader.customFields() else { return false }
+                draft.customFields = fields
+            default:
+                guard case .some(let value) = reader.text() else { return false }
                 switch k {
-                case 2, 3:
-                    guard case .some(let id) = integer() else { return nil }
-                    if k == 2 { draft.groupId = id.map { GroupID(rawValue: $0) } } else { draft.parentId = id.map { ContactID(rawValue: $0) } }
-                case 9:
-                    guard case .some(let location) = location() else { return nil }
-                    draft.location = location
-                case 10:
-                    guard case .some(let fields) = customFields() else { return nil }
-                    draft.customFields = fields
-                default:
-                    guard case .some(let value) = text() else { return nil }
-                    switch k {
-                    case 0: draft.reference = value
-                    case 1: draft.name = value
-                    case 4: draft.extraInformation = value
-                    case 5: draft.street = value
-                    case 6: draft.town = value
-                    case 7: draft.postalCode = value
-                    default: draft.country = value
-                    }
+                case 0: draft.reference = value
+                case 1: draft.name = value
+                case 4: draft.extraInformation = value
+                case 5: draft.street = value
+                case 6: draft.town = value
+                case 7: draft.postalCode = value
+                default: draft.country = value
                 }
-            } while consume(UInt8(ascii: ","))
-            guard consume(UInt8(ascii: "}")) else { return nil }
+            }
+            return true
         }
+        guard read else { return nil }
         skipWhitespace()
         return index == bytes.count ? draft : nil
     }
 
     /// `.some(nil)` for `null`, `.some(location)` for an object of the usual shape, `nil` otherwise.
     private mutating func location() -> LocationInput?? {
-        skipWhitespace()
-        guard index < bytes.count else { return nil }
-        if bytes[index] == UInt8(ascii: "n") {
-            guard case .null? = scalar() else { return nil }
-            return .some(nil)
-        }
-        guard consume(UInt8(ascii: "{")) else { return nil }
+        if consumeNull() { return .some(nil) }
         var location = LocationInput(latitude: nil, longitude: nil)
-        if consume(UInt8(ascii: "}")) { return location }
-        var seen: UInt32 = 0
-        repeat {
-            guard let k = key(among: Self.locationKeys), seen & (1 << k) == 0 else { return nil }
-            seen |= 1 << k
-            switch (k, scalar()) {
-            case (_, .null?): break
-            case (0, .number(let r)?): location.latitude = Double(string(r))
-            case (1, .number(let r)?): location.longitude = Double(string(r))
+        let read = members(among: Self.locationKeys) { reader, k in
+            switch (k, reader.scalar()) {
+            case (_, .null?): return true
+            case (0, .number(let r)?): location.latitude = Double(reader.string(r))
+            case (1, .number(let r)?): location.longitude = Double(reader.string(r))
             case (2, .string(let r, let ascii)?):
-                guard let crs = checkedString(r, ascii: ascii) else { return nil }
+                guard let crs = reader.checkedString(r, ascii: ascii) else { return false }
                 location.crs = crs
-            default: return nil
+            default: return false
             }
-        } while consume(UInt8(ascii: ","))
-        guard consume(UInt8(ascii: "}")) else { return nil }
-        return location
+            return true
+        }
+        return read ? location : nil
     }
 
     /// `.some(nil)` for `null`, `.some(fields)` for an array of objects of `definitionId`
     /// (an integer or `null`) and `value` (a string or `null`), `nil` otherwise.
     private mutating func customFields() -> [CustomFieldInput]?? {
-        skipWhitespace()
-        guard index < bytes.count else { return nil }
-        if bytes[index] == UInt8(ascii: "n") {
-            guard case .null? = scalar() else { return nil }
-            return .some(nil)
-        }
+        if consumeNull() { return .some(nil) }
         guard consume(UInt8(ascii: "[")) else { return nil }
         var fields: [CustomFieldInput] = []
         if consume(UInt8(ascii: "]")) { return fields }
         repeat {
-            guard consume(UInt8(ascii: "{")) else { return nil }
             var field = CustomFieldInput(definitionId: nil, value: nil)
-            if !consume(UInt8(ascii: "}")) {
-                var seen: UInt32 = 0
-                repeat {
-                    guard let k = key(among: Self.fieldKeys), seen & (1 << k) == 0 else { return nil }
-                    seen |= 1 << k
-                    if k == 0 {
-                        guard case .some(let id) = integer() else { return nil }
-                        field.definitionId = id.map { DefinitionID(rawValue: $0) }
-                    } else {
-                        guard case .some(let value) = text() else { return nil }
-                        field.value = value
-                    }
-                } while consume(UInt8(ascii: ","))
-                guard consume(UInt8(ascii: "}")) else { return nil }
+            let read = members(among: Self.fieldKeys) { reader, k in
+                if k == 0 {
+                    guard case .some(let id) = reader.integer() else { return false }
+                    field.definitionId = id.map { DefinitionID(rawValue: $0) }
+                } else {
+                    guard case .some(let value) = reader.text() else { return false }
+                    field.value = value
+                }
+                return true
             }
+            guard read else { return nil }
             fields.append(field)
         } while consume(UInt8(ascii: ","))
         guard consume(UInt8(ascii: "]")) else { return nil }
         return fields
+    }
+
+    /// An object whose keys are among `keys`, each at most once: `value` reads the value of
+    /// key number `k` (`false`: not of the usual shape). Whether the whole object was read.
+    private mutating func members(among keys: [[UInt8]], _ value: (inout DraftFastReader, Int) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
+        if consume(UInt8(ascii: "}")) { return true }
+        var seen: UInt32 = 0
+        repeat {
+            guard let k = key(among: keys), seen & (1 << k) == 0 else { return false }
+            seen |= 1 << k
+            guard value(&self, k) else { return false }
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "}"))
+    }
+
+    /// Consumes a `null` if one comes next.
+    private mutating func consumeNull() -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "n"), case .null? = scalar() else { return false }
+        return true
     }
 
     /// `.some(nil)` for `null`, `.some(text)` for a string of valid UTF-8, `nil` otherwise.
@@ -206,11 +202,9 @@ struct DraftFastReader {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
     }
 
-    /// The bytes as a string when they are valid UTF-8 (as `String(checkedUTF8:)` decides).
+    /// The bytes as a string when they are valid UTF-8.
     private func checkedString(_ r: Range<Int>, ascii: Bool) -> String? {
-        let text = string(r)
-        guard ascii || text.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[r])) else { return nil }
-        return text
+        String(checkedUTF8: UnsafeBufferPointer(rebasing: bytes[r]), ascii: ascii)
     }
 
     private mutating func skipWhitespace() {
