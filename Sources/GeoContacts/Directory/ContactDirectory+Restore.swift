@@ -70,6 +70,7 @@ extension ContactDirectory {
         let spatial = SpatialBuild(map)
 
         let groupIDs = Set(groups.map(\.id))
+        var knownGroup: GroupID?  // the last group found in `groupIDs`: runs of one group are common
         let definitionIDs = Set(definitions.map(\.id))
         // One pass over the map: every contact checked, and what the indexes are built from.
         var columns = RestoreColumns(count: map.count)
@@ -77,7 +78,10 @@ extension ContactDirectory {
             guard id.rawValue >= 1, id.rawValue < Int64.max else {
                 throw inconsistent("contact id \(id) is not between 1 and \(Int64.max - 1)")
             }
-            guard groupIDs.contains(contact.groupId) else { throw inconsistent("contact \(id) in unknown group \(contact.groupId)") }
+            if contact.groupId != knownGroup {
+                guard groupIDs.contains(contact.groupId) else { throw inconsistent("contact \(id) in unknown group \(contact.groupId)") }
+                knownGroup = contact.groupId
+            }
             guard contact.location.isValid else { throw inconsistent("contact \(id) has invalid location \(contact.location)") }
             for field in contact.customFields where !definitionIDs.contains(field.definitionId) {
                 throw inconsistent("contact \(id) has unknown custom field \(field.definitionId)")
@@ -127,7 +131,7 @@ struct RestoreColumns {
     var parents: [ContactID?] = []
     var references: [(ReferenceIndex.Key, Void)] = []
     var roots: [ContactID] = []
-    var groupCounts: [GroupID: Int] = [:]
+    var groupCounts = GroupTally()
     var childrenOf: [ContactID: [ContactID]] = [:]
     var fieldValues: [(FieldValueKey, ContactID)] = []
 
@@ -141,7 +145,7 @@ struct RestoreColumns {
         parents.append(contact.parentId)
         if let reference = contact.reference { references.append((ReferenceIndex.Key(hash: ReferenceIndex.hash(reference), id: id), ())) }
         if let parent = contact.parentId { childrenOf[parent, default: []].append(id) } else { roots.append(id) }
-        groupCounts[contact.groupId, default: 0] += 1
+        groupCounts.add(contact.groupId)
         for field in contact.customFields { fieldValues.append((FieldValueKey(definition: field.definitionId, value: field.value), id)) }
     }
 }
@@ -154,7 +158,7 @@ extension CustomerSnapshot {
     mutating func buildIndexes(_ map: ContactIDMap<Contact>, from columns: consuming RestoreColumns, spatial: SpatialBuild) {
         contacts = map
         nextContactID = max(nextContactID, (columns.ids.last?.rawValue ?? 0) &+ 1)
-        let counts = columns.groupCounts
+        let counts = columns.groupCounts.counts
         ReferenceIndex.sort(&columns.references)
         byReference = ReferenceIndex(sorted: columns.references)
         columns.references = []
@@ -176,6 +180,36 @@ extension CustomerSnapshot {
         self.spatial = built.spatial
         wholeGroup = built.wholeGroup
         for (group, tree) in built.perGroup { groupSpatial[group] = tree }
+    }
+}
+
+/// How many contacts each group holds, counted in runs: contacts in id order mostly come in
+/// long runs of one group (a customer with one group, an import's chunk), so most additions
+/// are an increment, not a dictionary lookup with its hashing.
+struct GroupTally {
+    private var tallied: [GroupID: Int] = [:]
+    private var current: GroupID?
+    private var run = 0
+
+    mutating func add(_ group: GroupID) {
+        if group == current {
+            run += 1
+        } else {
+            flush()
+            current = group
+            run = 1
+        }
+    }
+
+    /// Contacts per group, every group added at least once.
+    var counts: [GroupID: Int] {
+        var copy = self
+        copy.flush()
+        return copy.tallied
+    }
+
+    private mutating func flush() {
+        if let current { tallied[current, default: 0] += run }
     }
 }
 
@@ -204,12 +238,13 @@ final class SpatialBuild: Sendable {
     private static func trees(of map: ContactIDMap<Contact>) -> Trees {
         var locations: [(ContactID, Coordinate)] = []
         locations.reserveCapacity(map.count)
-        var counts: [GroupID: Int] = [:]
+        var tally = GroupTally()
         map.forEach { id, contact in
             guard contact.location.isValid else { return }
             locations.append((id, contact.location))
-            counts[contact.groupId, default: 0] += 1
+            tally.add(contact.groupId)
         }
+        let counts = tally.counts
         let spatial = RTree(bulkLoading: locations)
         var perGroup: [GroupID: RTree<ContactID>] = [:]
         var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
