@@ -14,7 +14,7 @@ public struct Authenticator: Sendable {
     public init(tokens: TokenAuthority) { self.tokens = tokens }
 
     public func caller(for request: Request) async throws(HTTPProblem) -> Caller {
-        guard let authorization = request.headers[.authorization] else {
+        guard let authorization = request.headers.value(of: .authorization) else {
             throw HTTPProblem.unauthorized("The request has no Authorization header; send Authorization: Bearer <token>.")
         }
         let token: String
@@ -55,9 +55,9 @@ public struct Authenticator: Sendable {
     }
 
     static func customerID(_ request: Request) throws(HTTPProblem) -> CustomerID {
-        let values = request.headers[values: .customerID]
-        guard let value = values.first else { throw HTTPProblem.invalidCustomerID("The Customer-Id header is required.") }
-        guard values.count == 1 else { throw HTTPProblem.invalidCustomerID("The Customer-Id header must appear once.") }
+        let (first, count) = request.headers.firstValue(of: .customerID)
+        guard let value = first else { throw HTTPProblem.invalidCustomerID("The Customer-Id header is required.") }
+        guard count == 1 else { throw HTTPProblem.invalidCustomerID("The Customer-Id header must appear once.") }
         guard let id = Int64(value.trimmingSpaces), id.description == value.trimmingSpaces else {
             throw HTTPProblem.invalidCustomerID("The Customer-Id header must be an int64, not \"\(value.prefix(40))\".")
         }

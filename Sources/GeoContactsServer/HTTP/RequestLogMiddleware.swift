@@ -30,7 +30,7 @@ package struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             "method": .string(request.method.rawValue), "path": .string(request.uri.path), "route": .string(route),
             "status": .string(status), "ms": .string((Double(nanoseconds) / 1e6).description),
         ]
-        if let customer = request.headers[.customerID] { metadata["customer"] = .string(String(customer.prefix(20))) }
+        if let customer = request.headers.value(of: .customerID) { metadata["customer"] = .string(String(customer.prefix(20))) }
         context.logger.info("request", metadata: metadata)
         let dimensions = [("method", request.method.rawValue), ("route", route), ("status", status)]
         Counter(label: "geocontacts_http_requests_total", dimensions: dimensions).increment()

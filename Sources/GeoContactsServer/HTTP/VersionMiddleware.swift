@@ -41,7 +41,7 @@ extension GeoContactsService {
     ///   the version within ``versionWait``.
     func snapshot(as caller: Caller, _ request: Request) async throws -> CustomerSnapshot {
         var minimum: Int64?
-        if let text = request.headers[.minimumVersion] {
+        if let text = request.headers.value(of: .minimumVersion) {
             guard text.count <= 19, let value = Int64(text), value >= 0 else {
                 throw HTTPProblem.invalidParameter("GeoContacts-Min-Version", "must be a version (a non-negative integer)")
             }

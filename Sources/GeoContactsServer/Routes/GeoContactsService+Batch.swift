@@ -56,10 +56,10 @@ extension RequestInput {
     /// The body of a bulk request, and whether it is NDJSON (`application/x-ndjson`) rather
     /// than JSON.
     func batchBody(limit: Int) async throws -> (body: [UInt8], ndjson: Bool) {
-        let contentType = request.headers[.contentType] ?? ""
+        let contentType = request.headers.value(of: .contentType) ?? ""
         let mediaType = contentType.prefix { $0 != ";" }.trimmingSpaces.lowercased()
         guard mediaType == "application/x-ndjson" else { return (try await jsonBody(limit: limit), false) }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.value(of: .contentLength).flatMap(Int.init), length > limit {
             throw HTTPProblem.payloadTooLarge(limit: limit)
         }
         do {

@@ -95,9 +95,9 @@ struct RequestInput {
 
     /// The body of a POST or PATCH: `application/json` (or a `+json` type), at most `limit` bytes.
     func jsonBody(limit: Int) async throws -> [UInt8] {
-        let contentType = request.headers[.contentType]
+        let contentType = request.headers.value(of: .contentType)
         guard let contentType, Self.isJSON(contentType) else { throw HTTPProblem.unsupportedMediaType(contentType) }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.value(of: .contentLength).flatMap(Int.init), length > limit {
             throw HTTPProblem.payloadTooLarge(limit: limit)
         }
         do {
