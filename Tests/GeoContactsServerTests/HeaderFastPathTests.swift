@@ -1,4 +1,5 @@
 @testable import GeoContactsServer
+import HTTPTypes
 import Testing
 
 /// The byte-level fast paths of header parsing give what the Character-based parsing gives.
@@ -35,6 +36,28 @@ import Testing
         for text in ["", " ", "\t", "a", " a", "a ", "\ta\t", " \u{301}a", "a \u{301}", "12", " 12 ", "a b", "\u{301}", "x\u{301} "] {
             #expect(text.trimmingSpaces == slow(text), "\(text.debugDescription)")
             #expect(text[...].trimmingSpaces == slow(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func fieldLookupsAgreeWithTheSubscript() {
+        let customer = HTTPField.Name("Customer-Id")!
+        let cases: [[HTTPField]] = [
+            [],
+            [HTTPField(name: .authorization, value: "Bearer a")],
+            [HTTPField(name: .contentType, value: "application/json"), HTTPField(name: customer, value: "7")],
+            [HTTPField(name: customer, value: "7"), HTTPField(name: .accept, value: "*/*"), HTTPField(name: customer, value: "8")],
+            [HTTPField(name: customer, value: ""), HTTPField(name: customer, value: " 9 ")],
+            [HTTPField(name: .cookie, value: "a=1"), HTTPField(name: .cookie, value: "b=2")],
+            [HTTPField(name: HTTPField.Name("customer-ID")!, value: "3")],
+        ]
+        for fields in cases {
+            let headers = HTTPFields(fields)
+            for name in [customer, .authorization, .contentType, .cookie, .accept, .contentLength] {
+                #expect(headers.value(of: name) == headers[name], "\(name) in \(fields)")
+                let (first, count) = headers.firstValue(of: name)
+                #expect(first == headers[values: name].first, "\(name) in \(fields)")
+                #expect(count == headers[values: name].count, "\(name) in \(fields)")
+            }
         }
     }
 }

@@ -62,4 +62,23 @@ import Testing
         refused({ $0[6].location = Coordinate(latitude: 91, longitude: 0) }, "invalid location")
         refused({ $0[7].groupId = GroupID(99) }, "unknown group")
     }
+
+    /// Counting in runs gives the counts a dictionary gives, whatever the order of the groups.
+    @Test func groupTallyCountsLikeADictionary() {
+        var rng = SeededGenerator(seed: 20261205)
+        for length in [0, 1, 2, 17, 1_000] {
+            var tally = GroupTally()
+            var expected: [GroupID: Int] = [:]
+            for _ in 0..<length {
+                // Runs of one group and single switches, as ids in order give them.
+                let group = GroupID(Int64.random(in: 1...4, using: &rng))
+                for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                    tally.add(group)
+                    expected[group, default: 0] += 1
+                }
+            }
+            #expect(tally.counts == expected)
+            #expect(tally.counts == expected, "reading the counts leaves the tally as it was")
+        }
+    }
 }
