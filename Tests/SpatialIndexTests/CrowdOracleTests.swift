@@ -1,0 +1,79 @@
+import GeoContactsTestSupport
+import GeoDataGeneration
+import Geodesy
+import SpatialIndex
+import Testing
+
+/// Crowds of exact duplicates — many contacts geocoded to one centroid — fill leaves of their
+/// own, which the nearest search takes as one (one geodesic per leaf). Checked against the
+/// brute-force oracle: crowds of 3 to 3,000 (a North-pole crowd and one at the antimeridian
+/// among them) in random element order beside scattered points, queries at a crowd, near it
+/// and far from it, k up to past a crowd's size, filters, maxDistance, after removals.
+@Suite("RTree crowds at one point against a brute-force oracle", .tags(.slow))
+struct CrowdOracleTests {
+    @Test("nearest and nearestElements agree with the oracle around crowds of duplicates", arguments: [5 as UInt64, 808])
+    func crowds(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let spots = [
+            Coordinate(latitude: 51.5072, longitude: -0.1276), Coordinate(latitude: 51.5073, longitude: -0.1276),
+            Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: -16.5, longitude: 180),
+            Coordinate(latitude: 40.7128, longitude: -74.006),
+        ]
+        var ids = Array(Int64(0)..<6_000)
+        ids.shuffle(using: &rng)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var next = ids.makeIterator()
+        for (i, spot) in spots.enumerated() {
+            for _ in 0..<[3_000, 40, 700, 300, 3][i] {
+                guard let id = next.next() else { break }
+                tree.insert(id, at: spot)
+                oracle.points[id] = spot
+            }
+        }
+        // Scattered points around the crowds and elsewhere, inserted after them.
+        for (id, p) in zip(IteratorSequence(next), hardPoints(1_957, using: &rng)) {
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
+
+        func check(_ tree: RTree<Int64>, _ label: String) {
+            let queries = spots + [
+                Coordinate(latitude: 51.6, longitude: -0.1276), Coordinate(latitude: 51.5, longitude: -0.2),
+                Coordinate(latitude: 89.9, longitude: 45), Coordinate(latitude: -16.5, longitude: -179.99),
+                Coordinate(latitude: 0, longitude: 0),
+            ]
+            let odd: (Int64) -> Bool = { $0 % 2 == 1 }
+            for (qi, q) in queries.enumerated() {
+                for k in [1, 10, 100, 3_050] {
+                    let expected = oracle.nearest(to: q, count: k)
+                    #expect(agree(tree.nearest(to: q, count: k), expected), "\(label) query \(qi) k \(k)")
+                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id), "\(label) query \(qi) k \(k), ids")
+                }
+                let filtered = oracle.nearest(to: q, count: 25, where: odd)
+                #expect(agree(tree.nearest(to: q, count: 25, where: odd), filtered), "\(label) query \(qi) filter")
+                #expect(tree.nearestElements(to: q, count: 25, where: odd) == filtered.map(\.id), "\(label) query \(qi) filter, ids")
+                for cap in [0.0, 5_000, 12_000] {
+                    let capped = oracle.nearest(to: q, count: 50, maxDistance: cap)
+                    #expect(agree(tree.nearest(to: q, count: 50, maxDistance: cap), capped), "\(label) query \(qi) cap \(cap)")
+                    #expect(tree.nearestElements(to: q, count: 50, maxDistance: cap) == capped.map(\.id),
+                            "\(label) query \(qi) cap \(cap), ids")
+                }
+            }
+        }
+        check(tree, "seed \(seed) inserted")
+        check(bulk, "seed \(seed) bulk-loaded")
+
+        // Removals from the crowds (and elsewhere) leave them exact.
+        let removed = Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(1_500))
+        for id in removed {
+            let ok = tree.remove(id, at: oracle.points[id]!)
+            #expect(ok, "seed \(seed) remove \(id)")
+            oracle.points[id] = nil
+        }
+        try tree.checkInvariants()
+        check(tree, "seed \(seed) after removals")
+    }
+}
