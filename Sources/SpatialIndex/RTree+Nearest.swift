@@ -242,9 +242,9 @@ extension RTree {
     @usableFromInline let inOrder: Bool
     /// An in-order search met a tie it cannot settle; its answers are incomplete.
     @usableFromInline var undecided = false
-    /// The last leaf at a single point that ``scanCrowd(_:)`` measured, and its geodesic.
-    @usableFromInline var crowdLocation = Coordinate(latitude: .nan, longitude: .nan)
-    @usableFromInline var crowdDistance = 0.0
+    /// The last location whose geodesic ``geodesic(to:)`` computed, and that geodesic.
+    @usableFromInline var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
+    @usableFromInline var lastDistance = 0.0
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
                     region: _PolygonRegion? = nil, inOrder: Bool = false) {
@@ -335,17 +335,23 @@ extension RTree {
         }
         let location = first.location
         if let region, !region.contains(location) { return }
-        if location != crowdLocation {
-            crowdLocation = location
-            crowdDistance = _Geometry.distance(from: point, to: location)
-        }
-        let d = crowdDistance
+        let d = geodesic(to: location)
         for index in 0..<leaf.entries.count {
             let element = leaf.entries[index].element
             if let filter, !filter(element) { continue }
             ranking.offer(Neighbor(element: element, location: location, distance: d))
         }
         updateReach()
+    }
+
+    /// The geodesic from the query to `location`. Exact duplicates are common: one geodesic
+    /// serves a run of them (candidates popped in turn, leaves at one point).
+    @inlinable @inline(__always) mutating func geodesic(to location: Coordinate) -> Double {
+        if location != lastLocation {
+            lastLocation = location
+            lastDistance = _Geometry.distance(from: point, to: location)
+        }
+        return lastDistance
     }
 
     /// Lower and upper bounds in metres on the geodesic to `location`, whose Float unit
@@ -532,8 +538,6 @@ extension RTree {
     @inlinable mutating func run(_ root: _Node<Element>) -> [Neighbor<Element>] {
         let seed = self.seed(from: root)
         if undecided { return ranking.items }
-        var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
-        var lastDistance = 0.0
         while true {
             let queuedBound = nodes.min?.bound ?? .infinity
             let nextBound = next?.bound ?? .infinity
@@ -564,13 +568,7 @@ extension RTree {
                     guard settleInOrder(c, entry, nodeBound: nodeBound) else { break }
                     continue
                 }
-                // Exact duplicates are common: one geodesic serves a run of them.
-                if location != lastLocation {
-                    lastLocation = location
-                    lastDistance = _Geometry.distance(from: point, to: location)
-                }
-                let d = lastDistance
-                ranking.offer(Neighbor(element: entry.element, location: location, distance: d))
+                ranking.offer(Neighbor(element: entry.element, location: location, distance: geodesic(to: location)))
                 updateReach()
                 continue
             }
