@@ -20,7 +20,8 @@ extension RTree {
             self.init()
             return
         }
-        let keyed = _Hilbert.order(of: items)
+        var keyed = _Hilbert.order(of: items)
+        Self.orderTiesByElement(&keyed, of: items)
 
         // Leaves.
         var level = ContiguousArray<(_Node<Element>, _Box)>()
@@ -32,6 +33,7 @@ extension RTree {
                 leaf.appendEntry(e)
                 box.formUnion(e.box)
             }
+            if box.isPoint { leaf.recomputeElements() }  // a crowd's (see _NodeHeader.elements)
             level.append((leaf, box))
         }
         // Branches, level by level.
@@ -43,6 +45,7 @@ extension RTree {
                 let branch = _Node.branch(level: height, capacity: Self.branchCapacity, children: level[range])
                 var box = _Box.empty
                 for k in range { box.formUnion(level[k].1) }
+                if box.isPoint { branch.recomputeElements() }  // a crowd's (see _NodeHeader.elements)
                 next.append((branch, box))
             }
             level = next
@@ -52,6 +55,26 @@ extension RTree {
 }
 
 extension RTree {
+    /// Orders each run of equal keys (entries within a fraction of a metre: a crowd at one
+    /// point among them) by element, so that a crowd's leaves hold ranges of elements apart
+    /// (see ``_NodeHeader/elements``).
+    @inlinable static func orderTiesByElement(
+        _ keyed: inout ContiguousArray<(key: UInt64, index: Int)>, of items: ContiguousArray<_Entry<Element>>
+    ) {
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count && keyed[end].key == keyed[start].key { end += 1 }
+            if end - start > 1 {
+                keyed[start..<end].sort {
+                    let a = items[$0.index].element, b = items[$1.index].element
+                    return a < b || (a == b && $0.index < $1.index)
+                }
+            }
+            start = end
+        }
+    }
+
     /// `0..<n` cut into the fewest runs of at most `capacity`, as even as possible, so that
     /// no run falls below the minimum fill (for `n >= capacity`, each holds more than half).
     @inlinable static func evenRuns(of n: Int, capacity: Int) -> [Range<Int>] {

@@ -2,7 +2,7 @@ public import Geodesy
 
 /// The result of splitting an overfull node: `node` takes its place (the node itself, or
 /// for a leaf a copy sized to its new fill), `sibling` goes beside it; both boxes are tight.
-@usableFromInline struct _Split<Element> {
+@usableFromInline struct _Split<Element: Comparable> {
     @usableFromInline var node: _Node<Element>
     @usableFromInline var nodeBox: _Box
     @usableFromInline var sibling: _Node<Element>
@@ -55,8 +55,11 @@ extension RTree {
         if let split = Self.insert(entry, into: root) {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
                                 children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
+            if split.nodeBox == split.siblingBox && split.nodeBox.isPoint { root.recomputeElements() }
         }
         rootBox.formUnion(entry.box)
+        // A root at one point keeps its range: it may become a child (see _NodeHeader.elements).
+        if rootBox.isPoint { root.include(entry.element) }
         _count += 1
     }
 
@@ -82,9 +85,13 @@ extension RTree {
             return splitLeaf(node, adding: entry)
         }
         let box = entry.box
-        let i = chooseSubtree(node.boxes, for: box)
+        var (i, flat) = chooseSubtree(node.boxes, including: box)
+        let crowd = flat && node.boxes[i] == box
+        if crowd { i = chooseInCrowd(node, for: entry.element, at: box, default: i) }
         let children = node.children
         prepareForInsert(&children[i])
+        // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``).
+        if crowd { children[i].include(entry.element) }
         if let split = insert(entry, into: children[i]) {
             children[i] = split.node
             node.boxes[i] = split.nodeBox
@@ -105,6 +112,13 @@ extension RTree {
     /// the smaller box.
     @inlinable @inline(__always)
     static func chooseSubtree(_ boxes: _Boxes, for box: _Box) -> Int {
+        chooseSubtree(boxes, including: box).index
+    }
+
+    /// ``chooseSubtree(_:for:)``, and whether the pick neither grows nor has area (a box
+    /// that may be the point itself: a crowd's).
+    @inlinable @inline(__always)
+    static func chooseSubtree(_ boxes: _Boxes, including box: _Box) -> (index: Int, flat: Bool) {
         var best = 0
         var bestGrowth = Float.infinity
         var bestArea = Float.infinity
@@ -119,7 +133,30 @@ extension RTree {
                 }
             }
         }
-        return best
+        return (best, bestGrowth == 0 && bestArea == 0)
+    }
+
+    /// Among the children whose box is exactly `box`, a point (a crowd of entries there,
+    /// where every choice grows nothing and boxes cannot tell the children apart), the one
+    /// whose element range holds `element`, else the one whose range ends nearest below it,
+    /// else the one whose range starts nearest above it: so the ranges of a crowd's nodes
+    /// stay apart, and a removal finds its entry's leaf by range. Reads the candidates'
+    /// headers: taken only when ChooseSubtree's pick is such a point.
+    @inlinable @inline(never)
+    static func chooseInCrowd(_ node: _Node<Element>, for element: Element, at box: _Box, default pick: Int) -> Int {
+        let boxes = node.boxes, children = node.children
+        var below: (index: Int, bound: Element)?
+        var above: (index: Int, bound: Element)?
+        for j in children.indices where boxes[j] == box {
+            guard let range = children[j].elements else { continue }
+            if range.contains(element) { return j }
+            if range.upperBound < element {
+                if below.map({ range.upperBound > $0.bound }) ?? true { below = (j, range.upperBound) }
+            } else if above.map({ range.lowerBound < $0.bound }) ?? true {
+                above = (j, range.lowerBound)
+            }
+        }
+        return below?.index ?? above?.index ?? pick
     }
 
     /// Splits a full leaf and `extra` between two new leaves.
@@ -127,7 +164,9 @@ extension RTree {
         var all = ContiguousArray(node.entries)
         all.append(extra)
         let boxes = all.map { $0.box }
-        let (order, cut) = chooseSplit(boxes, minimum: leafMinimum)
+        let (order, cut) = boxes.allSatisfy({ $0 == extra.box })
+            ? splitByElement(all.map(\.element), minimum: leafMinimum)
+            : chooseSplit(boxes, minimum: leafMinimum)
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
             if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
@@ -136,7 +175,11 @@ extension RTree {
         func leaf(_ ranks: some Collection<Int>) -> _Node<Element> {
             _Node.leaf(ranks.lazy.map { all[$0] }, capacity: Swift.min(ranks.count + leafGrowth, leafCapacity))
         }
-        return _Split(node: leaf(order[..<cut]), nodeBox: firstBox, sibling: leaf(order[cut...]), siblingBox: secondBox)
+        let first = leaf(order[..<cut]), second = leaf(order[cut...])
+        // A half at one point (a crowd's) keeps its range (see _NodeHeader.elements).
+        if firstBox.isPoint { first.recomputeElements() }
+        if secondBox.isPoint { second.recomputeElements() }
+        return _Split(node: first, nodeBox: firstBox, sibling: second, siblingBox: secondBox)
     }
 
     /// Splits a full branch and `extra` (with its box) between the branch and a new sibling.
@@ -147,7 +190,13 @@ extension RTree {
         children.append(extra)
         var boxes = Array(node.boxes)
         boxes.append(extraBox)
-        let (order, cut) = chooseSplit(boxes, minimum: branchMinimum)
+        // A branch of a crowd's nodes (all at one point) splits by their element ranges,
+        // which ``chooseInCrowd(_:for:at:default:)`` keeps apart.
+        let crowd = extraBox.isPoint && boxes.allSatisfy { $0 == extraBox }
+        let lowest = crowd ? children.compactMap { $0.elements?.lowerBound } : []
+        let (order, cut) = crowd && lowest.count == children.count
+            ? splitByElement(lowest, minimum: branchMinimum)
+            : chooseSplit(boxes, minimum: branchMinimum)
         node.removeAllChildren()
         let sibling = _Node<Element>.make(level: node.level, capacity: branchCapacity)
         var firstBox = _Box.empty, secondBox = _Box.empty
@@ -158,6 +207,9 @@ extension RTree {
                 sibling.appendChild(children[i], boxes[i]); secondBox.formUnion(boxes[i])
             }
         }
+        // A half at one point (of a crowd's nodes, or cut from beside them) keeps its range.
+        if firstBox.isPoint { node.recomputeElements() }
+        if secondBox.isPoint { sibling.recomputeElements() }
         return _Split(node: node, nodeBox: firstBox, sibling: sibling, siblingBox: secondBox)
     }
 
@@ -189,6 +241,19 @@ extension RTree {
             }
         }
         return (bestOrder, bestCut)
+    }
+
+    /// The split of a crowd (items at one point): items in element order, cut in the middle,
+    /// or leaving the fewest allowed on the far side when the last item (the one added) is
+    /// the greatest or the least, as ascending or descending identifiers arrive, so that
+    /// a crowd's nodes fill up instead of staying half full.
+    @inlinable static func splitByElement(_ keys: [Element], minimum m: Int) -> (order: [Int], cut: Int) {
+        let n = keys.count
+        let order = (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        let added = n - 1
+        if order.last == added { return (order, n - m) }
+        if order.first == added { return (order, m) }
+        return (order, n / 2)
     }
 
     @inlinable static func fill(_ prefix: inout [_Box], _ suffix: inout [_Box], _ boxes: [_Box], _ order: [Int]) {

@@ -19,7 +19,8 @@ extension RTree {
     /// Checks every structural invariant: all leaves on one level, child levels one below
     /// their parent, each stored box equal to the tight box of its child, fill between the
     /// minimum and capacity (the root excepted), a branch root with at least two children,
-    /// stored vectors matching their coordinates, and the entry count.
+    /// stored vectors matching their coordinates, the element range of a node at one point
+    /// holding every element below it, and the entry count.
     ///
     /// - Throws: ``RTreeInvariantError`` describing the first violation found.
     /// - Complexity: O(n).
@@ -29,13 +30,18 @@ extension RTree {
         if root.computedBox != rootBox { throw fail("root box is not the tight box of the root") }
         if !root.isLeaf && root.children.count < 2 { throw fail("branch root with fewer than two children") }
         var entries = 0
-        var stack: [(node: _Node<Element>, isRoot: Bool)] = [(root, true)]
-        while let (node, isRoot) = stack.popLast() {
+        // Each node with whether its box is a point, where its element range must hold
+        // every element below it.
+        var stack: [(node: _Node<Element>, isRoot: Bool, atOnePoint: Bool)] = [(root, true, false)]
+        while let (node, isRoot, atOnePoint) = stack.popLast() {
             if node.isLeaf {
                 if !node.children.isEmpty || !node.boxes.isEmpty { throw fail("leaf with children") }
                 if node.entries.count > Self.leafCapacity { throw fail("leaf over capacity: \(node.entries.count)") }
                 if !isRoot && node.entries.count < Self.leafUnderflow { throw fail("underfull leaf: \(node.entries.count)") }
                 for e in node.entries {
+                    if (isRoot ? rootBox.isPoint : atOnePoint) && !node.mayHold(e.element) {
+                        throw fail("the element range of a leaf at one point does not hold \(e.element)")
+                    }
                     let v = _Geometry.unitVector(e.location)
                     if Float(v.x) != e.x || Float(v.y) != e.y || Float(v.z) != e.z {
                         throw fail("entry vector does not match its coordinate \(e.location)")
@@ -51,7 +57,12 @@ extension RTree {
             for (child, box) in zip(node.children, node.boxes) {
                 if child.level != node.level - 1 { throw fail("child level \(child.level) under level \(node.level)") }
                 if child.computedBox != box { throw fail("stored box is not the tight box of its child") }
-                stack.append((child, false))
+                if isRoot ? rootBox.isPoint : atOnePoint {
+                    guard let range = child.elements, node.mayHold(range.lowerBound), node.mayHold(range.upperBound) else {
+                        throw fail("a child's element range is outside its branch's, at one point")
+                    }
+                }
+                stack.append((child, false, box.isPoint))
             }
         }
         if entries != count { throw fail("count \(count) but \(entries) entries") }

@@ -3,7 +3,7 @@ public import HeapModule
 
 /// A queue item of the best-first search: a node or a candidate entry, keyed by a lower
 /// bound on its chord distance from the query vector.
-@usableFromInline struct _NodeItem<Element>: Comparable {
+@usableFromInline struct _NodeItem<Element: Comparable>: Comparable {
     @usableFromInline var bound: Double
     /// Unretained: the tree being searched keeps every node alive for the whole query.
     @usableFromInline var node: Unmanaged<_Node<Element>>
@@ -17,7 +17,7 @@ public import HeapModule
 
 /// A candidate entry, keyed first by the coarse bound of its Float unit vector and, once
 /// `refined`, by the tight bound of its exact ECEF chord (both as unit-sphere chords).
-@usableFromInline struct _CandidateItem<Element>: Comparable {
+@usableFromInline struct _CandidateItem<Element: Comparable>: Comparable {
     @usableFromInline var bound: Double
     /// The candidate is `leaf.entries[index]`; the leaf is unretained, kept alive by the tree.
     @usableFromInline var leaf: Unmanaged<_Node<Element>>

@@ -20,12 +20,14 @@ extension RTree {
             guard Self.find(probe, in: root, path: path) else { return false }
             makeRootUnique()
             var orphans = ContiguousArray<_Entry<Element>>()
-            Self.remove(along: path, from: root, orphans: &orphans)
+            Self.remove(element, along: path, from: root, orphans: &orphans)
             _count -= 1 + orphans.count
             while !root.isLeaf && root.count <= 1 {
                 root = root.children.first ?? _Node.make(level: 0, capacity: 0)
             }
             rootBox = root.computedBox
+            // A root left at one point may become a child (see _NodeHeader.elements).
+            if rootBox.isPoint { root.recomputeElements() }
             for orphan in orphans { insert(orphan) }
             return true
         }
@@ -95,16 +97,20 @@ extension RTree {
                 }
             }
             hits &= ~(1 << UInt64(next))
+            // A child at one point (a crowd's) holds the element only within its range.
+            if boxes[next].isPoint && !node.children[next].mayHold(probe.element) { continue }
             path[depth] = next
             if find(probe, in: node.children[next], path: path) { return true }
         }
         return false
     }
 
-    /// Removes the entry at the end of `path` below `node` (uniquely referenced), dissolving
-    /// underfull children into `orphans` and refreshing boxes on the way back up.
+    /// Removes the entry (of `element`) at the end of `path` below `node` (uniquely
+    /// referenced), dissolving underfull children into `orphans` and refreshing boxes on the
+    /// way back up, and the element range of a child at one point that has just become one
+    /// or had `element` at an end.
     @inlinable static func remove(
-        along path: UnsafeMutableBufferPointer<Int>, from node: _Node<Element>,
+        _ element: Element, along path: UnsafeMutableBufferPointer<Int>, from node: _Node<Element>,
         orphans: inout ContiguousArray<_Entry<Element>>
     ) {
         let i = path[path.count - 1 - node.level]
@@ -117,13 +123,18 @@ extension RTree {
             children[i] = children[i].copy(capacity: children[i].room)
         }
         let child = children[i]
-        remove(along: path, from: child, orphans: &orphans)
+        remove(element, along: path, from: child, orphans: &orphans)
         let minimum = child.isLeaf ? leafUnderflow : branchMinimum
         if child.count < minimum {
             collectEntries(of: child, into: &orphans)
             node.removeChild(at: i)
         } else {
-            node.boxes[i] = child.computedBox
+            let wasPoint = node.boxes[i].isPoint
+            let box = child.computedBox
+            node.boxes[i] = box
+            if box.isPoint, !wasPoint || child.elements.map({ $0.lowerBound == element || $0.upperBound == element }) ?? true {
+                child.recomputeElements()
+            }
         }
     }
 

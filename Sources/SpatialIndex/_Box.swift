@@ -18,6 +18,9 @@
 
     @inlinable var isEmpty: Bool { minX > maxX }
 
+    /// Whether the box is a single point.
+    @inlinable var isPoint: Bool { minX == maxX && minY == maxY && minZ == maxZ }
+
     @inlinable @inline(__always) mutating func formUnion(_ o: _Box) {
         minX = Swift.min(minX, o.minX); minY = Swift.min(minY, o.minY); minZ = Swift.min(minZ, o.minZ)
         maxX = Swift.max(maxX, o.maxX); maxY = Swift.max(maxY, o.maxY); maxZ = Swift.max(maxZ, o.maxZ)

@@ -38,18 +38,27 @@ public import Geodesy
 }
 
 /// A node's fixed fields, kept in front of its tail storage.
-@usableFromInline struct _NodeHeader {
+@usableFromInline struct _NodeHeader<Element: Comparable> {
     /// 0 for a leaf; a branch's children are at `level - 1`.
     @usableFromInline let level: Int
     /// Entries of a leaf, children of a branch.
     @usableFromInline var count: Int
     /// Room for entries (a leaf) or children (a branch) in the tail.
     @usableFromInline let capacity: Int
+    /// A range holding every element below this node, kept only while the node's box is a
+    /// single point (elsewhere it may be stale and is not read); possibly wider than the
+    /// elements. Boxes cannot tell apart the nodes of a crowd (many
+    /// entries at one point: the same box); their ranges can, because inserts and splits
+    /// keep them apart (``RTree/chooseInCrowd(_:for:at:default:)``), so a removal from a
+    /// crowd follows one path instead of visiting every leaf of the crowd. Kept only where
+    /// boxes are points, it costs the inserts elsewhere nothing. For `Int64` elements it fits in the padding before the tail: nodes do not grow.
+    @usableFromInline var elements: ClosedRange<Element>?
 
     @inlinable init(level: Int, count: Int, capacity: Int) {
         self.level = level
         self.count = count
         self.capacity = capacity
+        self.elements = nil
     }
 }
 
@@ -75,7 +84,7 @@ public import Geodesy
 /// reachable from two tree values — including one handed to another task — therefore has
 /// a reference count of at least two and is never mutated again; it is immutable shared
 /// data, as in the standard library's copy-on-write collections.
-@usableFromInline final class _Node<Element>: ManagedBuffer<_NodeHeader, _Boxes.Lanes> {
+@usableFromInline final class _Node<Element: Comparable>: ManagedBuffer<_NodeHeader<Element>, _Boxes.Lanes> {
     /// Tail units (one ``_Boxes/Lanes``, 32 bytes, each) for `capacity` entries or children.
     @inlinable static func units(level: Int, capacity: Int) -> Int {
         if level == 0 {
@@ -141,7 +150,7 @@ public import Geodesy
     /// The header through a pointer: `ManagedBuffer.header` is a class's stored property,
     /// whose every access would pay a dynamic exclusivity check. The tree's discipline (see
     /// above) is what keeps accesses apart.
-    @inlinable var fields: UnsafeMutablePointer<_NodeHeader> { withUnsafeMutablePointerToHeader { $0 } }
+    @inlinable var fields: UnsafeMutablePointer<_NodeHeader<Element>> { withUnsafeMutablePointerToHeader { $0 } }
 
     @inlinable var entryBase: UnsafeMutablePointer<_Entry<Element>> {
         UnsafeMutableRawPointer(tail).assumingMemoryBound(to: _Entry<Element>.self)
@@ -175,6 +184,47 @@ public import Geodesy
 
     /// The boxes of a branch's children (empty for a leaf); see ``entries``.
     @inlinable var boxes: _Boxes { _Boxes(columns: tail, count: isLeaf ? 0 : count) }
+
+    /// The range of elements below this node (see ``_NodeHeader/elements``).
+    @inlinable var elements: ClosedRange<Element>? {
+        get { fields.pointee.elements }
+        set { fields.pointee.elements = newValue }
+    }
+
+    /// Widens ``elements`` to hold `element`.
+    @inlinable @inline(__always) func include(_ element: Element) {
+        if let r = fields.pointee.elements {
+            if element < r.lowerBound {
+                fields.pointee.elements = element...r.upperBound
+            } else if element > r.upperBound {
+                fields.pointee.elements = r.lowerBound...element
+            }
+        } else {
+            fields.pointee.elements = element...element
+        }
+    }
+
+    /// Widens ``elements`` to hold `range`.
+    @inlinable func include(_ range: ClosedRange<Element>?) {
+        guard let range else { return }
+        include(range.lowerBound)
+        include(range.upperBound)
+    }
+
+    /// Whether ``elements`` may hold `element`.
+    @inlinable @inline(__always) func mayHold(_ element: Element) -> Bool {
+        fields.pointee.elements?.contains(element) ?? false
+    }
+
+    /// Sets ``elements`` to the tight range of a leaf's entries or of the children's ranges.
+    @inlinable func recomputeElements() {
+        fields.pointee.elements = nil
+        if isLeaf {
+            for e in entries { include(e.element) }
+        } else {
+            for child in children { include(child.elements) }
+        }
+    }
 
     @inlinable func appendEntry(_ entry: _Entry<Element>) {
         precondition(isLeaf && count < room, "leaf full")
@@ -230,6 +280,7 @@ public import Geodesy
             for j in 0..<count { to[j] = from[j] }
         }
         node.count = count
+        node.elements = elements
         return node
     }
 
