@@ -44,6 +44,9 @@ import Testing
         #"{"customFields":{}}"#, #"{"customFields":[{"definitionId":1},]}"#,
         #"{"name":true}"#, #"{"name":"a"} x"#, #"{"name":"a",}"#, #"{"name":"a""#, "", "[]", #"{"groupId":01}"#,
         #"{"groupId":-}"#, #"{"groupId":1.}"#, #"{"location":nul}"#,
+        // A malformed location whose closing brace ends the body (found by the fuzzer).
+        #"{"location":{"crs":}"#, #"{"name":"a","location":{"latitude":53.8,"longitude":-1.55,"crs":}"#,
+        #"{"name":"a","location":{"latitude":"x"}"#, #"{"location":{"lat":1}"#,
     ])
     func unusualBodiesAreLeftToTheStrictDecoder(_ body: String) {
         let bytes = Array(body.utf8)

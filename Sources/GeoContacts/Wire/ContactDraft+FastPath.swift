@@ -79,7 +79,11 @@ struct DraftFastReader {
             }
             return true
         }
-        return read ? location : nil
+        // Not `read ? location : nil`: that ternary is a `LocationInput?` whose nil becomes
+        // `.some(nil)`, a `null` location, and a malformed location object ending the body
+        // (`{"location":{"crs":}`) was read as a body without one (the `draft` fuzzer).
+        guard read else { return nil }
+        return .some(location)
     }
 
     /// `.some(nil)` for `null`, `.some(fields)` for an array of objects of `definitionId`
