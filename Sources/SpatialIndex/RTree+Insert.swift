@@ -164,9 +164,12 @@ extension RTree {
         var all = ContiguousArray(node.entries)
         all.append(extra)
         let boxes = all.map { $0.box }
-        let (order, cut) = boxes.allSatisfy({ $0 == extra.box })
+        var (order, cut) = boxes.allSatisfy({ $0 == extra.box })
             ? splitByElement(all.map(\.element), minimum: leafMinimum)
             : chooseSplit(boxes, minimum: leafMinimum)
+        if let apart = separatingCrowd(order, boxes, minimum: leafMinimum, element: { all[$0].element }) {
+            (order, cut) = apart
+        }
         var firstBox = _Box.empty, secondBox = _Box.empty
         for (rank, i) in order.enumerated() {
             if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
@@ -194,9 +197,13 @@ extension RTree {
         // which ``chooseInCrowd(_:for:at:default:)`` keeps apart.
         let crowd = extraBox.isPoint && boxes.allSatisfy { $0 == extraBox }
         let lowest = crowd ? children.compactMap { $0.elements?.lowerBound } : []
-        let (order, cut) = crowd && lowest.count == children.count
+        var (order, cut) = crowd && lowest.count == children.count
             ? splitByElement(lowest, minimum: branchMinimum)
             : chooseSplit(boxes, minimum: branchMinimum)
+        if !crowd, let apart = separatingCrowd(order, boxes, minimum: branchMinimum,
+                                               element: { children[$0].elements?.lowerBound }) {
+            (order, cut) = apart
+        }
         node.removeAllChildren()
         let sibling = _Node<Element>.make(level: node.level, capacity: branchCapacity)
         var firstBox = _Box.empty, secondBox = _Box.empty
@@ -241,6 +248,36 @@ extension RTree {
             }
         }
         return (bestOrder, bestCut)
+    }
+
+    /// When a split's `order` holds a run of at least `m` items at one point (a crowd beside
+    /// points around it: its leaves would otherwise stay boxes, which neither removal's
+    /// ranges nor the nearest search's crowd path can take whole), the split that gives the
+    /// crowd a side of its own in element order: the other items first, topped up to `m` with
+    /// the crowd's lowest elements if they are fewer. Nil when there is no such run, or an
+    /// item has no element range.
+    @inlinable static func separatingCrowd(_ order: [Int], _ boxes: [_Box], minimum m: Int,
+                                           element: (Int) -> Element?) -> (order: [Int], cut: Int)? {
+        let n = order.count
+        var bestStart = 0, bestLength = 1, start = 0
+        for r in 1..<n {
+            if boxes[order[r]] != boxes[order[start]] {
+                start = r
+            } else if r - start + 1 > bestLength {
+                bestStart = start
+                bestLength = r - start + 1
+            }
+        }
+        guard bestLength >= m, bestLength < n, boxes[order[bestStart]].isPoint else { return nil }
+        var crowd: [(element: Element, index: Int)] = []
+        crowd.reserveCapacity(bestLength)
+        for i in order[bestStart..<(bestStart + bestLength)] {
+            guard let e = element(i) else { return nil }
+            crowd.append((e, i))
+        }
+        crowd.sort { $0.element < $1.element }
+        let rest = order[..<bestStart] + order[(bestStart + bestLength)...]
+        return (rest + crowd.map(\.index), rest.count + Swift.max(0, m - rest.count))
     }
 
     /// The split of a crowd (items at one point): items in element order, cut in the middle,

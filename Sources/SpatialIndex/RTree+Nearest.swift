@@ -242,9 +242,13 @@ extension RTree {
     @usableFromInline let inOrder: Bool
     /// An in-order search met a tie it cannot settle; its answers are incomplete.
     @usableFromInline var undecided = false
-    /// The last location whose geodesic ``geodesic(to:)`` computed, and that geodesic.
+    /// The last location whose geodesic ``geodesic(to:)`` computed, and that geodesic: for
+    /// runs of exact duplicates popped in turn, and (the second pair) for leaves at one point,
+    /// whose crowd may be spread over leaves scanned between others' candidates.
     @usableFromInline var lastLocation = Coordinate(latitude: .nan, longitude: .nan)
     @usableFromInline var lastDistance = 0.0
+    @usableFromInline var crowdLocation = Coordinate(latitude: .nan, longitude: .nan)
+    @usableFromInline var crowdDistance = 0.0
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
                     region: _PolygonRegion? = nil, inOrder: Bool = false) {
@@ -335,7 +339,19 @@ extension RTree {
         }
         let location = first.location
         if let region, !region.contains(location) { return }
-        let d = geodesic(to: location)
+        if location != crowdLocation {
+            crowdLocation = location
+            crowdDistance = geodesic(to: location)
+        }
+        let d = crowdDistance
+        // A full ranking whose last answer is nearer, or as near with a smaller element than
+        // any of this leaf's (its range: a leaf at one point keeps it), takes none of them:
+        // a crowd spread over thousands of leaves costs a look at each, not an offer of each
+        // entry.
+        if ranking.items.count == ranking.capacity, let last = ranking.items.last {
+            if d > last.distance { return }
+            if d == last.distance, let range = leaf.elements, range.lowerBound >= last.element { return }
+        }
         for index in 0..<leaf.entries.count {
             let element = leaf.entries[index].element
             if let filter, !filter(element) { continue }
@@ -345,7 +361,7 @@ extension RTree {
     }
 
     /// The geodesic from the query to `location`. Exact duplicates are common: one geodesic
-    /// serves a run of them (candidates popped in turn, leaves at one point).
+    /// serves a run of them (candidates popped in turn).
     @inlinable @inline(__always) mutating func geodesic(to location: Coordinate) -> Double {
         if location != lastLocation {
             lastLocation = location

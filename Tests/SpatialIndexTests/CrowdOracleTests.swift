@@ -76,4 +76,63 @@ struct CrowdOracleTests {
         try tree.checkInvariants()
         check(tree, "seed \(seed) after removals")
     }
+
+    /// A crowd with neighbours within metres (a building at the centroid): the split that
+    /// gives the crowd leaves of its own, the crowd path's early exit by distance and by
+    /// element range, against the brute force, as built, bulk-loaded and after removals.
+    @Test("nearest and nearestElements agree with the oracle around a crowd with neighbours within metres",
+          arguments: [17 as UInt64, 4242])
+    func crowdWithNeighbours(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let spot = Coordinate(latitude: -33.8688, longitude: 151.2093)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<5_000)
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            if n % 10 == 0 {
+                let p = Coordinate(latitude: spot.latitude + Double.random(in: -5e-5...5e-5, using: &rng),
+                                   longitude: spot.longitude + Double.random(in: -5e-5...5e-5, using: &rng))
+                tree.insert(id, at: p)
+                oracle.points[id] = p
+            } else {
+                tree.insert(id, at: spot)
+                oracle.points[id] = spot
+            }
+        }
+        for (id, p) in zip(Int64(10_000)..., hardPoints(1_000, using: &rng)) {
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
+        let queries = [
+            spot, Coordinate(latitude: -33.77, longitude: 151.2093), Coordinate(latitude: -33.8688, longitude: 151.21),
+            Coordinate(latitude: -33.86881, longitude: 151.20931), Coordinate(latitude: -34.5, longitude: 150.0),
+        ]
+        func check(_ tree: RTree<Int64>, _ label: String) {
+            let even: (Int64) -> Bool = { $0 % 2 == 0 }
+            for (qi, q) in queries.enumerated() {
+                for k in [1, 10, 100, 700] {
+                    let expected = oracle.nearest(to: q, count: k)
+                    #expect(agree(tree.nearest(to: q, count: k), expected), "\(label) query \(qi) k \(k)")
+                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id), "\(label) query \(qi) k \(k), ids")
+                }
+                let filtered = oracle.nearest(to: q, count: 30, where: even)
+                #expect(agree(tree.nearest(to: q, count: 30, where: even), filtered), "\(label) query \(qi) filter")
+                let capped = oracle.nearest(to: q, count: 40, maxDistance: 11_000)
+                #expect(agree(tree.nearest(to: q, count: 40, maxDistance: 11_000), capped), "\(label) query \(qi) cap")
+            }
+        }
+        check(tree, "seed \(seed) inserted")
+        check(bulk, "seed \(seed) bulk-loaded")
+        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_000)) {
+            let location = try #require(oracle.points[id])
+            let removed = tree.remove(id, at: location)
+            #expect(removed, "seed \(seed) remove \(id)")
+            oracle.points[id] = nil
+        }
+        try tree.checkInvariants()
+        check(tree, "seed \(seed) after removals")
+    }
 }
