@@ -39,29 +39,13 @@ struct CrowdOracleTests {
         try tree.checkInvariants()
         let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
 
+        let queries = spots + [
+            Coordinate(latitude: 51.6, longitude: -0.1276), Coordinate(latitude: 51.5, longitude: -0.2),
+            Coordinate(latitude: 89.9, longitude: 45), Coordinate(latitude: -16.5, longitude: -179.99),
+            Coordinate(latitude: 0, longitude: 0),
+        ]
         func check(_ tree: RTree<Int64>, _ label: String) {
-            let queries = spots + [
-                Coordinate(latitude: 51.6, longitude: -0.1276), Coordinate(latitude: 51.5, longitude: -0.2),
-                Coordinate(latitude: 89.9, longitude: 45), Coordinate(latitude: -16.5, longitude: -179.99),
-                Coordinate(latitude: 0, longitude: 0),
-            ]
-            let odd: (Int64) -> Bool = { $0 % 2 == 1 }
-            for (qi, q) in queries.enumerated() {
-                for k in [1, 10, 100, 3_050] {
-                    let expected = oracle.nearest(to: q, count: k)
-                    #expect(agree(tree.nearest(to: q, count: k), expected), "\(label) query \(qi) k \(k)")
-                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id), "\(label) query \(qi) k \(k), ids")
-                }
-                let filtered = oracle.nearest(to: q, count: 25, where: odd)
-                #expect(agree(tree.nearest(to: q, count: 25, where: odd), filtered), "\(label) query \(qi) filter")
-                #expect(tree.nearestElements(to: q, count: 25, where: odd) == filtered.map(\.id), "\(label) query \(qi) filter, ids")
-                for cap in [0.0, 5_000, 12_000] {
-                    let capped = oracle.nearest(to: q, count: 50, maxDistance: cap)
-                    #expect(agree(tree.nearest(to: q, count: 50, maxDistance: cap), capped), "\(label) query \(qi) cap \(cap)")
-                    #expect(tree.nearestElements(to: q, count: 50, maxDistance: cap) == capped.map(\.id),
-                            "\(label) query \(qi) cap \(cap), ids")
-                }
-            }
+            Self.check(tree, against: oracle, at: queries, counts: [1, 10, 100, 3_050], caps: [0, 5_000, 12_000], label)
         }
         check(tree, "seed \(seed) inserted")
         check(bulk, "seed \(seed) bulk-loaded")
@@ -111,18 +95,7 @@ struct CrowdOracleTests {
             Coordinate(latitude: -33.86881, longitude: 151.20931), Coordinate(latitude: -34.5, longitude: 150.0),
         ]
         func check(_ tree: RTree<Int64>, _ label: String) {
-            let even: (Int64) -> Bool = { $0 % 2 == 0 }
-            for (qi, q) in queries.enumerated() {
-                for k in [1, 10, 100, 700] {
-                    let expected = oracle.nearest(to: q, count: k)
-                    #expect(agree(tree.nearest(to: q, count: k), expected), "\(label) query \(qi) k \(k)")
-                    #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id), "\(label) query \(qi) k \(k), ids")
-                }
-                let filtered = oracle.nearest(to: q, count: 30, where: even)
-                #expect(agree(tree.nearest(to: q, count: 30, where: even), filtered), "\(label) query \(qi) filter")
-                let capped = oracle.nearest(to: q, count: 40, maxDistance: 11_000)
-                #expect(agree(tree.nearest(to: q, count: 40, maxDistance: 11_000), capped), "\(label) query \(qi) cap")
-            }
+            Self.check(tree, against: oracle, at: queries, counts: [1, 10, 100, 700], caps: [11_000], label)
         }
         check(tree, "seed \(seed) inserted")
         check(bulk, "seed \(seed) bulk-loaded")
@@ -134,5 +107,28 @@ struct CrowdOracleTests {
         }
         try tree.checkInvariants()
         check(tree, "seed \(seed) after removals")
+    }
+
+    /// Nearest queries with and without distances at each of `queries` (each k of `counts`,
+    /// a filter keeping odd elements, each cap of `caps`) against the oracle.
+    static func check(_ tree: RTree<Int64>, against oracle: Oracle, at queries: [Coordinate], counts: [Int],
+                      caps: [Double], _ label: String) {
+        let odd: (Int64) -> Bool = { $0 % 2 == 1 }
+        for (qi, q) in queries.enumerated() {
+            for k in counts {
+                let expected = oracle.nearest(to: q, count: k)
+                #expect(agree(tree.nearest(to: q, count: k), expected), "\(label) query \(qi) k \(k)")
+                #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id), "\(label) query \(qi) k \(k), ids")
+            }
+            let filtered = oracle.nearest(to: q, count: 25, where: odd)
+            #expect(agree(tree.nearest(to: q, count: 25, where: odd), filtered), "\(label) query \(qi) filter")
+            #expect(tree.nearestElements(to: q, count: 25, where: odd) == filtered.map(\.id), "\(label) query \(qi) filter, ids")
+            for cap in caps {
+                let capped = oracle.nearest(to: q, count: 50, maxDistance: cap)
+                #expect(agree(tree.nearest(to: q, count: 50, maxDistance: cap), capped), "\(label) query \(qi) cap \(cap)")
+                #expect(tree.nearestElements(to: q, count: 50, maxDistance: cap) == capped.map(\.id),
+                        "\(label) query \(qi) cap \(cap), ids")
+            }
+        }
     }
 }
