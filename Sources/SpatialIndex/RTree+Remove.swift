@@ -132,9 +132,10 @@ extension RTree {
             let wasPoint = node.boxes[i].isPoint
             let box = child.computedBox
             node.boxes[i] = box
-            if box.isPoint, !wasPoint || child.elements.map({ $0.lowerBound == element || $0.upperBound == element }) ?? true {
-                child.recomputeElements()
-            }
+            // A child now at one point keeps its range: computed again if it has just become
+            // one (its range was not kept) or lost an element at an end (tightened).
+            let atAnEnd = child.elements.map { $0.lowerBound == element || $0.upperBound == element } ?? true
+            if box.isPoint && (!wasPoint || atAnEnd) { child.recomputeElements() }
         }
     }
 

@@ -47,11 +47,12 @@ public import Geodesy
     @usableFromInline let capacity: Int
     /// A range holding every element below this node, kept only while the node's box is a
     /// single point (elsewhere it may be stale and is not read); possibly wider than the
-    /// elements. Boxes cannot tell apart the nodes of a crowd (many
-    /// entries at one point: the same box); their ranges can, because inserts and splits
-    /// keep them apart (``RTree/chooseInCrowd(_:for:at:default:)``), so a removal from a
-    /// crowd follows one path instead of visiting every leaf of the crowd. Kept only where
-    /// boxes are points, it costs the inserts elsewhere nothing. For `Int64` elements it fits in the padding before the tail: nodes do not grow.
+    /// elements. Boxes cannot tell apart the nodes of a crowd (many entries at one point:
+    /// the same box); their ranges can, because inserts and splits keep them apart
+    /// (``RTree/chooseInCrowd(_:for:at:default:)``), so a removal from a crowd follows one
+    /// path instead of visiting every leaf of the crowd. Kept only where boxes are points, it
+    /// costs the inserts elsewhere nothing. For `Int64` elements it fits in the padding
+    /// before the tail: nodes do not grow.
     @usableFromInline var elements: ClosedRange<Element>?
 
     @inlinable init(level: Int, count: Int, capacity: Int) {
