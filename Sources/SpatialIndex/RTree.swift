@@ -12,7 +12,9 @@ public import Geodesy
 /// Insertion uses least-area-enlargement ChooseSubtree and a split along the widest axis with
 /// R*'s least-overlap distribution; removal condenses the tree by reinserting the entries of
 /// underfull nodes; ``init(bulkLoading:)`` packs a batch along Hilbert curves on the faces of
-/// the cube around the sphere.
+/// the cube around the sphere. Many entries at one point (contacts geocoded to one centroid)
+/// get nodes of their own that keep the range of their elements, so that removing one of
+/// them, or a nearest query past them, does not visit every entry there.
 ///
 /// `RTree` is a value type with copy-on-write at node granularity (path copying): copying
 /// a tree is O(1), and mutating a tree whose nodes are shared with another copy copies only
