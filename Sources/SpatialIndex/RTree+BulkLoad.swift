@@ -65,11 +65,24 @@ extension RTree {
         while start < keyed.count {
             var end = start + 1
             while end < keyed.count && keyed[end].key == keyed[start].key { end += 1 }
-            if end - start > 1 {
-                keyed[start..<end].sort {
-                    let a = items[$0.index].element, b = items[$1.index].element
-                    return a < b || (a == b && $0.index < $1.index)
+            if end - start > 32 {
+                // A crowd: sorted with the standard sort (one temporary buffer for the run).
+                keyed[start..<end].sort { items[$0.index].element < items[$1.index].element }
+                start = end
+                continue
+            }
+            // Insertion sort in place for the usual short runs, without an allocation each.
+            var i = start + 1
+            while i < end {
+                let moving = keyed[i]
+                let element = items[moving.index].element
+                var j = i
+                while j > start && items[keyed[j - 1].index].element > element {
+                    keyed[j] = keyed[j - 1]
+                    j -= 1
                 }
+                keyed[j] = moving
+                i += 1
             }
             start = end
         }
