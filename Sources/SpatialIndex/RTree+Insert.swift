@@ -52,14 +52,16 @@ extension RTree {
 
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         Self.prepareForInsert(&root)
-        if let split = Self.insert(entry, into: root) {
+        let split = Self.insert(entry, into: root)
+        if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
                                 children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
-            if split.nodeBox == split.siblingBox && split.nodeBox.isPoint { root.recomputeElements() }
         }
         rootBox.formUnion(entry.box)
         // A root at one point keeps its range: it may become a child (see _NodeHeader.elements).
-        if rootBox.isPoint { root.include(entry.element) }
+        if rootBox.isPoint {
+            if split == nil { root.include(entry.element) } else { root.recomputeElements() }
+        }
         _count += 1
     }
 
@@ -85,8 +87,9 @@ extension RTree {
             return splitLeaf(node, adding: entry)
         }
         let box = entry.box
-        var (i, flat) = chooseSubtree(node.boxes, including: box)
-        let crowd = flat && node.boxes[i] == box
+        let pick = chooseSubtree(node.boxes, including: box)
+        var i = pick.index
+        let crowd = pick.flat && node.boxes[i] == box
         if crowd { i = chooseInCrowd(node, for: entry.element, at: box, default: i) }
         let children = node.children
         prepareForInsert(&children[i])
@@ -109,14 +112,8 @@ extension RTree {
     @inlinable static var leafGrowth: Int { 4 }
 
     /// The child whose box needs the least area enlargement to include `box`; ties go to
-    /// the smaller box.
-    @inlinable @inline(__always)
-    static func chooseSubtree(_ boxes: _Boxes, for box: _Box) -> Int {
-        chooseSubtree(boxes, including: box).index
-    }
-
-    /// ``chooseSubtree(_:for:)``, and whether the pick neither grows nor has area (a box
-    /// that may be the point itself: a crowd's).
+    /// the smaller box; and whether that pick neither grows nor has area (a box that may be
+    /// the point itself: a crowd's).
     @inlinable @inline(__always)
     static func chooseSubtree(_ boxes: _Boxes, including box: _Box) -> (index: Int, flat: Bool) {
         var best = 0

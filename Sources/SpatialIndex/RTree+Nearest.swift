@@ -86,14 +86,18 @@ public import HeapModule
         return true
     }
 
+    /// Whether an answer at `distance` with `element` would enter the ranking: within the
+    /// maximum distance, and while it is full, before its last answer (nearer, or as near
+    /// with a smaller element).
+    @inlinable @inline(__always) func admits(distance: Double, element: Element) -> Bool {
+        guard distance <= maxDistance else { return false }
+        guard items.count == capacity, let last = items.last else { return true }
+        return distance < last.distance || (distance == last.distance && element < last.element)
+    }
+
     @inlinable @inline(__always) mutating func offer(_ n: Neighbor<Element>) {
-        guard n.distance <= maxDistance else { return }
-        if items.count == capacity {
-            let last = items[items.count - 1]
-            guard n.distance < last.distance || (n.distance == last.distance && n.element < last.element)
-            else { return }
-            items.removeLast()
-        }
+        guard admits(distance: n.distance, element: n.element) else { return }
+        if items.count == capacity { items.removeLast() }
         var i = items.count
         while i > 0 {
             let p = items[i - 1]
@@ -344,14 +348,10 @@ extension RTree {
             crowdDistance = geodesic(to: location)
         }
         let d = crowdDistance
-        // A full ranking whose last answer is nearer, or as near with a smaller element than
-        // any of this leaf's (its range: a leaf at one point keeps it), takes none of them:
-        // a crowd spread over thousands of leaves costs a look at each, not an offer of each
-        // entry.
-        if ranking.items.count == ranking.capacity, let last = ranking.items.last {
-            if d > last.distance { return }
-            if d == last.distance, let range = leaf.elements, range.lowerBound >= last.element { return }
-        }
+        // A ranking that would not take the leaf's smallest element (its range: a leaf at one
+        // point keeps it) takes none of its entries: a crowd spread over thousands of leaves
+        // costs a look at each, not an offer of each entry.
+        if let range = leaf.elements, !ranking.admits(distance: d, element: range.lowerBound) { return }
         for index in 0..<leaf.entries.count {
             let element = leaf.entries[index].element
             if let filter, !filter(element) { continue }
