@@ -95,7 +95,10 @@ extension RTree {
         prepareForInsert(&children[i])
         // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``).
         if crowd { children[i].include(entry.element) }
-        if let split = insert(entry, into: children[i]) {
+        // The child is held by this node, which the caller holds, for the whole call: taken at
+        // +0, without a retain and release a level.
+        let split = Unmanaged.passUnretained(children[i])._withUnsafeGuaranteedRef { insert(entry, into: $0) }
+        if let split {
             children[i] = split.node
             node.boxes[i] = split.nodeBox
             if node.count < node.room {

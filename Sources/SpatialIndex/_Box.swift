@@ -31,6 +31,13 @@
             && maxX >= o.maxX && maxY >= o.maxY && maxZ >= o.maxZ
     }
 
+    /// Whether `point` (a box at one point) lies strictly inside this box on every axis: the
+    /// box's faces all lie on other items, so removing an item there leaves it as it is.
+    @inlinable @inline(__always) func holdsInside(_ point: _Box) -> Bool {
+        minX < point.minX && point.minX < maxX && minY < point.minY && point.minY < maxY
+            && minZ < point.minZ && point.minZ < maxZ
+    }
+
     @inlinable @inline(__always) func intersects(_ o: _Box) -> Bool {
         minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY
             && minZ <= o.maxZ && o.minZ <= maxZ

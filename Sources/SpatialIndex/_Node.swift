@@ -285,14 +285,11 @@ public import Geodesy
         return node
     }
 
-    /// Asks for `node`'s first four cache lines (its header and first box chunk, or its
-    /// first entries) ahead of use, without waiting for them.
-    @inlinable @inline(__always) static func prefetch(_ node: Unmanaged<_Node>) {
+    /// Asks for `node`'s first `lines` cache lines (by default its header and first box
+    /// chunk, or its first entries) ahead of use, without waiting for them.
+    @inlinable @inline(__always) static func prefetch(_ node: Unmanaged<_Node>, lines: Int = 4) {
         let address = UnsafeRawPointer(node.toOpaque())
-        spatial_prefetch(address)
-        spatial_prefetch(address + 64)
-        spatial_prefetch(address + 128)
-        spatial_prefetch(address + 192)
+        for line in 0..<lines { spatial_prefetch(address + 64 * line) }
     }
 
     /// The tight box of this node's content.
