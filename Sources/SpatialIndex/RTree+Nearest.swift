@@ -405,7 +405,7 @@ extension RTree {
                 if let region, !region.mayHold(node.boxes[first + lane]) { continue }
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
                                      node: Unmanaged.passUnretained(node.children[first + lane]))
-                _Node.prefetch(item.node)
+                _Node.prefetch(item.node, lines: _Node<Element>.usualLines(level: node.level - 1))
                 if let best = next {
                     if item.bound < best.bound {
                         nodes.insert(best)
@@ -460,7 +460,9 @@ extension RTree {
                         } else {
                             recorded = false
                         }
-                        return Unmanaged.passUnretained(node.children[best])
+                        let child = Unmanaged.passUnretained(node.children[best])
+                        _Node.prefetch(child, lines: _Node<Element>.usualLines(level: node.level - 1))
+                        return child
                     }
                 }
                 let leaf = node.takeUnretainedValue()

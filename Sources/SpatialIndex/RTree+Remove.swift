@@ -77,9 +77,9 @@ extension RTree {
         }
         if node.level == 1 || hits.nonzeroBitCount > 1 {
             // Ask for every candidate at once, so that a wrong first guess does not cost a
-            // second wait for memory; a leaf, scanned whole, for its first twelve lines (22
-            // entries, a usual fill), so that the scan does not wait line by line.
-            let lines = node.level == 1 ? 12 : 4
+            // second wait for memory; a leaf, scanned whole, for its usual lines, so that the
+            // scan does not wait line by line.
+            let lines = node.level == 1 ? _Node<Element>.usualLines(level: 0) : 4
             var rest = hits
             while rest != 0 {
                 _Node.prefetch(Unmanaged.passUnretained(node.children[rest.trailingZeroBitCount]), lines: lines)

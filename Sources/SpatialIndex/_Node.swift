@@ -292,6 +292,11 @@ public import Geodesy
         for line in 0..<lines { spatial_prefetch(address + 64 * line) }
     }
 
+    /// The cache lines that hold a node at `level` at its usual fill: a leaf's header and
+    /// first 22 entries (its usual fill; 32 bytes each for `Int32` elements), a branch's
+    /// header, both box chunks and its 16 children.
+    @inlinable @inline(__always) static func usualLines(level: Int) -> Int { level == 0 ? 12 : 9 }
+
     /// The tight box of this node's content.
     @inlinable var computedBox: _Box {
         guard isLeaf else { return boxes.union }
