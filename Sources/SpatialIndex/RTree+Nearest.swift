@@ -313,13 +313,15 @@ extension RTree {
     /// The fewest entries of a leaf at a single point that ``scanCrowd(_:)`` takes as one.
     @inlinable static var crowd: Int { 4 }
 
-    /// Whether every entry of `leaf` (two or more) has the same coordinate. Exact duplicates
-    /// (many contacts at a city's centroid) fill leaves of their own; any other leaf differs
+    /// Whether every entry of `leaf` (two or more) names one point: the same coordinate, or
+    /// one pole at any longitudes, or the antimeridian as 180 and -180 (``_Geometry/isSamePoint(_:_:)``;
+    /// `geod_inverse` gives every such spelling one distance). Exact duplicates (many contacts
+    /// at a city's centroid, or at a pole) fill leaves of their own; any other leaf differs
     /// at its second entry, mostly.
     @inlinable @inline(__always) static func holdsOnePoint(_ leaf: _Node<Element>) -> Bool {
         let entries = leaf.entries
-        let latitude = entries[0].latitude, longitude = entries[0].longitude
-        for i in 1..<entries.count where entries[i].latitude != latitude || entries[i].longitude != longitude {
+        let first = entries[0].location
+        for i in 1..<entries.count where !_Geometry.isSamePoint(entries[i].location, first) {
             return false
         }
         return true
@@ -343,7 +345,7 @@ extension RTree {
         }
         let location = first.location
         if let region, !region.contains(location) { return }
-        if location != crowdLocation {
+        if !_Geometry.isSamePoint(location, crowdLocation) {
             crowdLocation = location
             crowdDistance = geodesic(to: location)
         }
@@ -353,9 +355,10 @@ extension RTree {
         // costs a look at each, not an offer of each entry.
         if let range = leaf.elements, !ranking.admits(distance: d, element: range.lowerBound) { return }
         for index in 0..<leaf.entries.count {
-            let element = leaf.entries[index].element
-            if let filter, !filter(element) { continue }
-            ranking.offer(Neighbor(element: element, location: location, distance: d))
+            let entry = leaf.entries[index]
+            if let filter, !filter(entry.element) { continue }
+            // Each answer carries its own spelling of the point (a pole's longitude).
+            ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: d))
         }
         updateReach()
     }
@@ -363,7 +366,7 @@ extension RTree {
     /// The geodesic from the query to `location`. Exact duplicates are common: one geodesic
     /// serves a run of them (candidates popped in turn).
     @inlinable @inline(__always) mutating func geodesic(to location: Coordinate) -> Double {
-        if location != lastLocation {
+        if !_Geometry.isSamePoint(location, lastLocation) {
             lastLocation = location
             lastDistance = _Geometry.distance(from: point, to: location)
         }
