@@ -16,13 +16,19 @@ extension RTree {
         let reach = _Geometry.floatReachSquared(threshold: _Geometry.chordBound(forDistance: radius))
         var out: [Neighbor<Element>] = []
         var stack: [_Node<Element>] = [root]
+        // One geodesic serves a run of entries at one point (a crowd's leaves, duplicates).
+        var last = (location: Coordinate(latitude: .nan, longitude: .nan), distance: Double.nan)
         while let node = stack.popLast() {
             if node.isLeaf {
                 for e in node.entries where e.floatDistanceSquared(q) <= reach {
                     if let isIncluded, !isIncluded(e.element) { continue }
                     let location = e.location
-                    let d = _Geometry.distance(from: point, to: location)
-                    if d <= radius { out.append(Neighbor(element: e.element, location: location, distance: d)) }
+                    if !_Geometry.isSamePoint(location, last.location) {
+                        last = (location, _Geometry.distance(from: point, to: location))
+                    }
+                    if last.distance <= radius {
+                        out.append(Neighbor(element: e.element, location: location, distance: last.distance))
+                    }
                 }
             } else {
                 let count = node.children.count
