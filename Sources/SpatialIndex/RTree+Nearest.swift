@@ -444,17 +444,35 @@ extension RTree {
                         let fits = recorded && level < path.count && count <= chunks * _Boxes.width
                         var best = 0
                         var bestDistance = Float.infinity
+                        var holding: UInt64 = 0  // the children whose box holds the query
                         for chunk in 0..<node.boxes.chunkCount {
                             // Lanes past the last box are +∞ (see `_Boxes`): the minimum is a box's.
                             let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: qf)
                             if fits { bounds[level * chunks + chunk] = d2 }
                             let nearest = _Boxes.minimum(d2)
+                            if nearest == 0 {
+                                for lane in 0..<_Boxes.width where d2[lane] == 0 {
+                                    holding |= 1 << UInt64(chunk * _Boxes.width + lane)
+                                }
+                            }
                             if nearest < bestDistance {
                                 bestDistance = nearest
                                 for lane in 0..<_Boxes.width where d2[lane] == nearest {
                                     best = chunk * _Boxes.width + lane
                                     break
                                 }
+                            }
+                        }
+                        if holding.nonzeroBitCount > 1 {
+                            // Boxes overlap in dense areas: of those holding the query, the
+                            // smallest, whose points are nearest to it more often.
+                            var smallest = Double.infinity
+                            var rest = holding
+                            while rest != 0 {
+                                let i = rest.trailingZeroBitCount
+                                rest &= rest - 1
+                                let area = node.boxes[i].area
+                                if area < smallest { smallest = area; best = i }
                             }
                         }
                         if fits {
