@@ -84,29 +84,13 @@ struct CrowdOracleTests {
                 oracle.points[id] = spot
             }
         }
-        for (id, p) in zip(Int64(10_000)..., hardPoints(1_000, using: &rng)) {
-            tree.insert(id, at: p)
-            oracle.points[id] = p
-        }
-        try tree.checkInvariants()
-        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
         let queries = [
             spot, Coordinate(latitude: -33.77, longitude: 151.2093), Coordinate(latitude: -33.8688, longitude: 151.21),
             Coordinate(latitude: -33.86881, longitude: 151.20931), Coordinate(latitude: -34.5, longitude: 150.0),
         ]
-        func check(_ tree: RTree<Int64>, _ label: String) {
+        try Self.scatterCheckRemove(tree, oracle, removing: 2_000, rng: &rng, "seed \(seed)") { tree, oracle, label in
             Self.check(tree, against: oracle, at: queries, counts: [1, 10, 100, 700], caps: [11_000], label)
         }
-        check(tree, "seed \(seed) inserted")
-        check(bulk, "seed \(seed) bulk-loaded")
-        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_000)) {
-            let location = try #require(oracle.points[id])
-            let removed = tree.remove(id, at: location)
-            #expect(removed, "seed \(seed) remove \(id)")
-            oracle.points[id] = nil
-        }
-        try tree.checkInvariants()
-        check(tree, "seed \(seed) after removals")
     }
 
     /// A crowd at each pole spelled with many longitudes, and one on the antimeridian as 180
@@ -132,19 +116,13 @@ struct CrowdOracleTests {
             tree.insert(id, at: p)
             oracle.points[id] = p
         }
-        for (id, p) in zip(Int64(10_000)..., hardPoints(1_000, using: &rng)) {
-            tree.insert(id, at: p)
-            oracle.points[id] = p
-        }
-        try tree.checkInvariants()
-        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
         let queries = [
             Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: 89.9, longitude: 45),
             Coordinate(latitude: -89.95, longitude: 100), Coordinate(latitude: -90, longitude: -30),
             Coordinate(latitude: -16.5, longitude: 179.99), Coordinate(latitude: -16.5, longitude: -180),
             Coordinate(latitude: 0, longitude: 0),
         ]
-        func check(_ tree: RTree<Int64>, _ label: String) {
+        try Self.scatterCheckRemove(tree, oracle, removing: 1_500, rng: &rng, "seed \(seed)") { tree, oracle, label in
             Self.check(tree, against: oracle, at: queries, counts: [1, 10, 100, 1_900], caps: [0, 12_000], label)
             // Each answer carries the location it was stored at, not another spelling of it.
             for q in queries {
@@ -154,16 +132,29 @@ struct CrowdOracleTests {
                 }
             }
         }
-        check(tree, "seed \(seed) inserted")
-        check(bulk, "seed \(seed) bulk-loaded")
-        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(1_500)) {
+    }
+
+    /// Adds 1,000 scattered points of the hard mix (ids from 10,000) to a tree of crowds and
+    /// its oracle, then runs `check` on the tree as built, on the same entries bulk-loaded,
+    /// and after `removing` random entries, checking the invariants each time it changes.
+    static func scatterCheckRemove(_ tree: RTree<Int64>, _ oracle: Oracle, removing: Int, rng: inout SeededGenerator,
+                                   _ label: String, check: (RTree<Int64>, Oracle, String) -> Void) throws {
+        var tree = tree, oracle = oracle
+        for (id, p) in zip(Int64(10_000)..., hardPoints(1_000, using: &rng)) {
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        check(tree, oracle, "\(label) inserted")
+        check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "\(label) bulk-loaded")
+        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(removing)) {
             let location = try #require(oracle.points[id])
             let removed = tree.remove(id, at: location)
-            #expect(removed, "seed \(seed) remove \(id)")
+            #expect(removed, "\(label) remove \(id)")
             oracle.points[id] = nil
         }
         try tree.checkInvariants()
-        check(tree, "seed \(seed) after removals")
+        check(tree, oracle, "\(label) after removals")
     }
 
     /// Nearest queries with and without distances at each of `queries` (each k of `counts`,
