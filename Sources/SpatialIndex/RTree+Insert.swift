@@ -92,6 +92,8 @@ extension RTree {
         let crowd = pick.flat && node.boxes[i] == box
         if crowd { i = chooseInCrowd(node, for: entry.element, at: box, default: i) }
         let children = node.children
+        // The child's lines at once, not one wait per line as the descent reads them.
+        _Node.prefetch(Unmanaged.passUnretained(children[i]), lines: _Node<Element>.usualLines(level: node.level - 1))
         prepareForInsert(&children[i])
         // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``).
         if crowd { children[i].include(entry.element) }

@@ -75,16 +75,14 @@ extension RTree {
         for chunk in 0..<boxes.chunkCount {
             hits |= UInt64(boxes.containing(chunk: chunk, box)) << UInt64(chunk * _Boxes.width)
         }
-        if node.level == 1 || hits.nonzeroBitCount > 1 {
-            // Ask for every candidate at once, so that a wrong first guess does not cost a
-            // second wait for memory; a leaf, scanned whole, for its usual lines, so that the
-            // scan does not wait line by line.
-            let lines = node.level == 1 ? _Node<Element>.usualLines(level: 0) : 4
-            var rest = hits
-            while rest != 0 {
-                _Node.prefetch(Unmanaged.passUnretained(node.children[rest.trailingZeroBitCount]), lines: lines)
-                rest &= rest - 1
-            }
+        // Ask for every candidate at once and whole (its usual lines), so that a wrong first
+        // guess does not cost a second wait for memory and reading a node does not wait line
+        // by line.
+        let lines = _Node<Element>.usualLines(level: node.level - 1)
+        var prefetching = hits
+        while prefetching != 0 {
+            _Node.prefetch(Unmanaged.passUnretained(node.children[prefetching.trailingZeroBitCount]), lines: lines)
+            prefetching &= prefetching - 1
         }
         while hits != 0 {
             var next = hits.trailingZeroBitCount
