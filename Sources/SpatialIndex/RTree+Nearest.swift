@@ -463,18 +463,8 @@ extension RTree {
                                 }
                             }
                         }
-                        if holding.nonzeroBitCount > 1 {
-                            // Boxes overlap in dense areas: of those holding the query, the
-                            // smallest, whose points are nearest to it more often.
-                            var smallest = Double.infinity
-                            var rest = holding
-                            while rest != 0 {
-                                let i = rest.trailingZeroBitCount
-                                rest &= rest - 1
-                                let area = node.boxes[i].area
-                                if area < smallest { smallest = area; best = i }
-                            }
-                        }
+                        // Of the boxes holding the query (overlaps in dense areas), the smallest.
+                        if holding != 0 { best = node.boxes.smallest(of: holding) }
                         if fits {
                             path[level] = Unmanaged.passUnretained(node)
                             level += 1

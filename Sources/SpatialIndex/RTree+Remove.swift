@@ -85,17 +85,7 @@ extension RTree {
             prefetching &= prefetching - 1
         }
         while hits != 0 {
-            var next = hits.trailingZeroBitCount
-            if hits.nonzeroBitCount > 1 {
-                var smallest = boxes[next].area
-                var rest = hits & (hits - 1)
-                while rest != 0 {
-                    let i = rest.trailingZeroBitCount
-                    rest &= rest - 1
-                    let area = boxes[i].area
-                    if area < smallest { smallest = area; next = i }
-                }
-            }
+            let next = boxes.smallest(of: hits)
             hits &= ~(1 << UInt64(next))
             // A child at one point (a crowd's) holds the element only within its range.
             if boxes[next].isPoint && !node.children[next].mayHold(probe.element) { continue }

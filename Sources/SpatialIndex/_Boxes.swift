@@ -113,6 +113,23 @@
         return bits
     }
 
+    /// Of the boxes whose bits are set in `children` (one or more), the one of least area, the
+    /// first of equals: where several boxes hold a point (overlaps in dense areas), the one
+    /// ChooseSubtree would pick for it, whose points lie near it more often.
+    @inlinable @inline(__always) func smallest(of children: UInt64) -> Int {
+        var best = children.trailingZeroBitCount
+        guard children & (children &- 1) != 0 else { return best }
+        var smallest = self[best].area
+        var rest = children & (children &- 1)
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            let area = self[i].area
+            if area < smallest { smallest = area; best = i }
+        }
+        return best
+    }
+
     /// The box of all the boxes, reduced chunk by chunk (lanes past the last box are empty).
     @inlinable var union: _Box {
         var lo = (Lanes(repeating: .infinity), Lanes(repeating: .infinity), Lanes(repeating: .infinity))

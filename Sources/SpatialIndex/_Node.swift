@@ -286,7 +286,8 @@ public import Geodesy
     }
 
     /// Asks for `node`'s first `lines` cache lines (by default its header and first box
-    /// chunk, or its first entries) ahead of use, without waiting for them.
+    /// chunk, or its first entries; ``usualLines(level:)`` for all of it) ahead of use,
+    /// without waiting for them.
     @inlinable @inline(__always) static func prefetch(_ node: Unmanaged<_Node>, lines: Int = 4) {
         let address = UnsafeRawPointer(node.toOpaque())
         for line in 0..<lines { spatial_prefetch(address + 64 * line) }
