@@ -178,7 +178,8 @@ extension CustomerSnapshot {
         }
         let built = spatial.trees()
         self.spatial = built.spatial
-        wholeGroup = built.wholeGroup
+        dominantGroup = built.dominant
+        outsiders = built.outsiders
         for (group, tree) in built.perGroup { groupSpatial[group] = tree }
     }
 }
@@ -215,10 +216,11 @@ struct GroupTally {
 
 /// A customer's R-tree and one per group, bulk-loaded from a contacts map on another thread
 /// (they share nothing with the other indexes); a group holding every contact gets none of
-/// its own (``CustomerSnapshot/wholeGroup``). A contact with an invalid location is left
+/// its own, nor does a group holding all but a few (``CustomerSnapshot/dominantGroup``). A contact with an invalid location is left
 /// out: the restore that started the build refuses it.
 final class SpatialBuild: Sendable {
-    typealias Trees = (spatial: RTree<ContactID>, wholeGroup: GroupID?, perGroup: [GroupID: RTree<ContactID>])
+    typealias Trees = (spatial: RTree<ContactID>, dominant: GroupID?, outsiders: TreeSet<ContactID>,
+                       perGroup: [GroupID: RTree<ContactID>])
     private let built = Mutex<Trees?>(nil)
     private let work = DispatchGroup()
 
@@ -232,7 +234,7 @@ final class SpatialBuild: Sendable {
     /// The trees, once built.
     func trees() -> Trees {
         work.wait()
-        return built.withLock { $0 } ?? (RTree(), nil, [:])
+        return built.withLock { $0 } ?? (RTree(), nil, [], [:])
     }
 
     private static func trees(of map: ContactIDMap<Contact>) -> Trees {
@@ -247,18 +249,19 @@ final class SpatialBuild: Sendable {
         let counts = tally.counts
         let spatial = RTree(bulkLoading: locations)
         var perGroup: [GroupID: RTree<ContactID>] = [:]
+        let dominant = CustomerSnapshot.dominant(among: counts.lazy.map { ($0.key, $0.value) }, of: locations.count,
+                                                 limit: CustomerSnapshot.defaultOutsiderLimit)
         var partial: [GroupID: [(ContactID, Coordinate)]] = [:]
-        var wholeGroup: GroupID?
-        for (group, count) in counts {
-            if count == locations.count { wholeGroup = group } else { partial[group] = [] }
-        }
+        for group in counts.keys where group != dominant { partial[group] = [] }
+        var outsiders = TreeSet<ContactID>()
         if !partial.isEmpty {
             map.forEach { id, contact in
                 guard contact.location.isValid, partial[contact.groupId] != nil else { return }
                 partial[contact.groupId]?.append((id, contact.location))
+                if dominant != nil { outsiders.insert(id) }
             }
             for (group, entries) in partial { perGroup[group] = RTree(bulkLoading: entries) }
         }
-        return (spatial, wholeGroup, perGroup)
+        return (spatial, dominant, outsiders, perGroup)
     }
 }

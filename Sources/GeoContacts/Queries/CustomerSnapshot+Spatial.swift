@@ -155,10 +155,22 @@ extension CustomerSnapshot {
         var predicates: [(ContactID) -> Bool] = []
         var tree = spatial
         var driver: [ContactID]?
+        // Whether the tree holds only the group's contacts, so that its predicate is needed
+        // only beside others.
+        var treeIsGroups = false
         if let group = filter.groupId {
-            tree = spatialIndex(of: group)
-            predicates.append { [contacts] in contacts[$0]!.groupId == group }
-            if tree.count <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
+            let index = spatialIndex(of: group)
+            tree = index.tree
+            if index.excluding.isEmpty {
+                treeIsGroups = true
+                predicates.append { [contacts] in contacts[$0]!.groupId == group }
+            } else {
+                // The dominant group's tree is the customer's: every search skips the outsiders.
+                let outsiders = index.excluding
+                predicates.append { !outsiders.contains($0) }
+            }
+            let size = members[group]?.count ?? 0
+            if size <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
                 driver = members[group]?.ascending ?? []
             }
         }
@@ -189,7 +201,7 @@ extension CustomerSnapshot {
             let included = isIncluded.map { driver.filter($0) } ?? driver
             return .scan(filter.polygon == nil ? included : included.filter { filter.admits(contacts[$0]!.location) })
         }
-        return .tree(tree, filter.groupId == nil || predicates.count > 1 ? isIncluded : nil)
+        return .tree(tree, treeIsGroups && predicates.count == 1 ? nil : isIncluded)
     }
 }
 

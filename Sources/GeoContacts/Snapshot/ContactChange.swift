@@ -52,17 +52,20 @@ extension CustomerSnapshot {
             contacts[new.id] = new
             if reindexed { index(new) }
             guard !isValidationCopy else { return }
-            if wholeGroup != new.groupId { separateWholeGroup() }
             if old.location != new.location {
                 let moved = spatial.move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from the spatial index")
             }
-            // A whole group's tree is the customer's, just moved.
-            guard wholeGroup != new.groupId else { return }
+            // The dominant group's tree is the customer's, just moved; its members have no other.
             if old.groupId != new.groupId {
-                removeFromGroupTree(old)
-                groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
-            } else if old.location != new.location {
+                if old.groupId == dominantGroup { outsiders.insert(new.id) } else { removeFromGroupTree(old) }
+                if new.groupId == dominantGroup {
+                    outsiders.remove(new.id)
+                } else {
+                    groupSpatial[new.groupId, default: RTree()].insert(new.id, at: new.location)
+                }
+                settleDominance()
+            } else if old.location != new.location, new.groupId != dominantGroup {
                 let moved = groupSpatial[new.groupId, default: RTree()].move(new.id, from: old.location, to: new.location)
                 precondition(moved, "contact \(old.id) missing from its group's spatial index")
             }
@@ -74,10 +77,11 @@ extension CustomerSnapshot {
             guard !isValidationCopy else { return }
             let removed = spatial.remove(contact.id, at: contact.location)
             precondition(removed, "contact \(contact.id) missing from the spatial index")
-            if wholeGroup == contact.groupId {
-                if spatial.isEmpty { wholeGroup = nil }
+            if contact.groupId == dominantGroup {
+                settleDominance()
             } else {
                 removeFromGroupTree(contact)
+                outsiders.remove(contact.id)
             }
         case .groupDefined(let group):
             groupsByID[group.id] = group
@@ -92,25 +96,46 @@ extension CustomerSnapshot {
         }
     }
 
-    /// Adds a created contact to the customer's R-tree and its group's.
+    /// Adds a created contact to the customer's R-tree and, unless it is the dominant
+    /// group's, its group's.
     private mutating func insertSpatially(_ contact: Contact) {
-        if spatial.isEmpty {
-            wholeGroup = contact.groupId
-        } else if wholeGroup != contact.groupId {
-            separateWholeGroup()
-        }
+        // The first contact's group is dominant (an empty customer has no group trees).
+        if spatial.isEmpty { dominantGroup = contact.groupId }
         spatial.insert(contact.id, at: contact.location)
-        if wholeGroup != contact.groupId {
-            groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+        guard contact.groupId != dominantGroup else { return }
+        groupSpatial[contact.groupId, default: RTree()].insert(contact.id, at: contact.location)
+        if dominantGroup != nil {
+            outsiders.insert(contact.id)
+            settleDominance()
         }
     }
 
-    /// Gives ``wholeGroup`` a tree of its own (sharing the customer's until either changes),
-    /// before a contact of another group comes or one of its contacts leaves it.
-    private mutating func separateWholeGroup() {
-        guard let group = wholeGroup else { return }
-        groupSpatial[group] = spatial
-        wholeGroup = nil
+    /// Ends ``dominantGroup``'s share of the customer's tree once it has no contact left
+    /// (the outsiders are in their groups' trees already), or gives it a tree of its own once
+    /// its outsiders are over the limit.
+    private mutating func settleDominance() {
+        guard let group = dominantGroup else { return }
+        if members[group] == nil {
+            dominantGroup = nil
+            outsiders = []
+        } else if outsiders.count > outsiderLimit {
+            separateDominantGroup()
+        }
+    }
+
+    /// Gives ``dominantGroup`` a tree of its own: the customer's (sharing its nodes, copy on
+    /// write) without the outsiders, at most ``outsiderLimit`` + 1 removals, once.
+    private mutating func separateDominantGroup() {
+        guard let group = dominantGroup else { return }
+        var tree = spatial
+        for id in outsiders {
+            guard let contact = contacts[id] else { preconditionFailure("outsider \(id) is not stored") }
+            let removed = tree.remove(id, at: contact.location)
+            precondition(removed, "outsider \(id) missing from the spatial index")
+        }
+        if !tree.isEmpty { groupSpatial[group] = tree }
+        dominantGroup = nil
+        outsiders = []
     }
 
     private mutating func removeFromGroupTree(_ contact: Contact) {
@@ -279,15 +304,30 @@ extension CustomerSnapshot {
         }
         var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
         for contact in pending.contacts { byGroup[contact.groupId, default: []].append((contact.id, contact.location)) }
-        if spatial.isEmpty, byGroup.count == 1 {
-            wholeGroup = pending.contacts[0].groupId
-        } else if let whole = wholeGroup, byGroup.count > 1 || byGroup[whole] == nil {
-            separateWholeGroup()
+        if spatial.isEmpty {
+            dominantGroup = Self.dominant(among: byGroup.lazy.map { ($0.key, $0.value.count) }, of: pending.contacts.count,
+                                          limit: outsiderLimit)
+        } else if let group = dominantGroup,
+                  outsiders.count + pending.contacts.count - (byGroup[group]?.count ?? 0) > outsiderLimit
+        {
+            // Separated before the run's outsiders are in: fewer removals.
+            separateDominantGroup()
         }
         spatial.insert(contentsOf: pending.contacts.lazy.map { ($0.id, $0.location) })
-        for (group, entries) in byGroup where group != wholeGroup {
+        for (group, entries) in byGroup where group != dominantGroup {
             groupSpatial[group, default: RTree()].insert(contentsOf: entries)
+            if dominantGroup != nil {
+                for (id, _) in entries { outsiders.insert(id) }
+            }
         }
+    }
+
+    /// The group that may be dominant among groups of the given sizes (`total` contacts in
+    /// all): the largest (ties to the smallest id), when the others hold at most `limit`.
+    static func dominant(among sizes: some Sequence<(GroupID, Int)>, of total: Int, limit: Int) -> GroupID? {
+        let largest = sizes.max { ($0.1, $1.0) < ($1.1, $0.0) }
+        guard let largest, total - largest.1 <= limit else { return nil }
+        return largest.0
     }
 
     /// Why `change` cannot be applied here, or `nil`.

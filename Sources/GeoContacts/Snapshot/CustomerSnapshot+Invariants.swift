@@ -87,12 +87,19 @@ extension CustomerSnapshot {
         guard seen.count == contacts.count else { throw fail("R-tree enumerated \(seen.count)") }
         try spatial.checkInvariants()
 
-        if let whole = wholeGroup {
-            guard !contacts.isEmpty, members[whole]?.count == contacts.count, groupSpatial[whole] == nil else {
-                throw fail("group \(whole) shares the customer's R-tree without holding every contact alone")
+        if let dominant = dominantGroup {
+            // Distinct ids, none in the group, as many as the contacts outside it: exactly those.
+            guard let size = members[dominant]?.count, size + outsiders.count == contacts.count,
+                  outsiders.count <= outsiderLimit, groupSpatial[dominant] == nil else {
+                throw fail("group \(dominant) shares the customer's R-tree with \(outsiders.count) outsiders")
             }
+            for id in outsiders where contacts[id]?.groupId ?? dominant == dominant {
+                throw fail("outsider \(id) of group \(dominant) is not a contact of another group")
+            }
+        } else if !outsiders.isEmpty {
+            throw fail("\(outsiders.count) outsiders without a dominant group")
         }
-        let trees = groupSpatial.count + (wholeGroup == nil ? 0 : 1)
+        let trees = groupSpatial.count + (dominantGroup == nil ? 0 : 1)
         guard trees == members.count else { throw fail("\(trees) group R-trees for \(members.count) groups") }
         for (group, tree) in groupSpatial {
             guard tree.count == members[group]?.count else { throw fail("group \(group) R-tree holds \(tree.count)") }

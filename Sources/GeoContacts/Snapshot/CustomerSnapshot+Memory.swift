@@ -15,10 +15,14 @@ extension CustomerSnapshot {
             ContactIDMap(all.lazy.map { ($0.id, $0) })
         }
         weigh("R-tree of all locations") { RTree(bulkLoading: all.lazy.map { ($0.id, $0.location) }) }
-        weigh("R-trees per group (a group holding every contact shares the one above)") {
+        weigh("R-trees per group (a group holding all but \(Self.defaultOutsiderLimit) contacts or fewer shares the one above)") {
             var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
             for contact in all { byGroup[contact.groupId, default: []].append((contact.id, contact.location)) }
-            return byGroup.values.filter { $0.count < all.count }.map { RTree(bulkLoading: $0) }
+            let dominant = Self.dominant(among: byGroup.lazy.map { ($0.key, $0.value.count) }, of: all.count,
+                                         limit: Self.defaultOutsiderLimit)
+            let trees = byGroup.filter { $0.key != dominant }.values.map { RTree(bulkLoading: $0) }
+            let outsiders = dominant == nil ? [] : TreeSet(byGroup.filter { $0.key != dominant }.values.joined().lazy.map(\.0))
+            return (trees, outsiders)
         }
         weigh("group members (id sets)") {
             var byGroup: [GroupID: [ContactID]] = [:]

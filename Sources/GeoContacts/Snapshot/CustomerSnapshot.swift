@@ -34,14 +34,23 @@ public struct CustomerSnapshot: Sendable {
     /// One R-tree per non-empty group, so that nearest-within-a-group never traverses other
     /// groups' contacts, however small and far away the group is (≈ doubles the spatial
     /// index's memory and write cost; groups are the most common filter), except for
-    /// ``wholeGroup``.
+    /// ``dominantGroup``.
     var groupSpatial: TreeDictionary<GroupID, RTree<ContactID>> = [:]
-    /// The group that has held every contact since the customer's first (or since a restore
-    /// that found them all in it), if any: its R-tree is ``spatial`` itself, so a customer
-    /// with one group keeps and updates one tree, not two. Once a contact of another group
-    /// comes, the group gets a tree of its own (a copy-on-write share of ``spatial`` at
-    /// that point).
-    var wholeGroup: GroupID?
+    /// The group holding every contact but ``outsiders`` (at most ``outsiderLimit`` of them),
+    /// if any: its R-tree is ``spatial`` itself, searched without the outsiders, so that a
+    /// customer whose contacts are nearly all in one group (one group, or sites beside a few
+    /// depots) keeps and updates one tree of them, not two. A group becomes dominant when it
+    /// takes the customer's first contact, or at a restore or a bulk indexing into an empty
+    /// customer; it stays dominant while the outsiders stay within the limit and it is not
+    /// empty. Past the limit it gets a tree of its own: the customer's (a copy-on-write share)
+    /// without the outsiders.
+    var dominantGroup: GroupID?
+    /// The contacts outside ``dominantGroup`` (each in its own group's tree); empty without one.
+    var outsiders = TreeSet<ContactID>()
+    /// The most ``outsiders`` a dominant group keeps: a search of the dominant group looks at
+    /// most at this many entries it would not have in a tree of its own. Settable for tests.
+    var outsiderLimit = CustomerSnapshot.defaultOutsiderLimit
+    static let defaultOutsiderLimit = 1024
     /// The id the next created contact gets; always above every id in use.
     var nextContactID: Int64 = 1
     /// The customer's version in a shared store (``SharedJournal``) that this state is exactly:
@@ -65,9 +74,11 @@ public struct CustomerSnapshot: Sendable {
     /// Whether `id` names a contact of this customer.
     public func contains(_ id: ContactID) -> Bool { contacts[id] != nil }
 
-    /// The R-tree of `group`'s contacts (empty for a group without any).
-    func spatialIndex(of group: GroupID) -> RTree<ContactID> {
-        group == wholeGroup ? spatial : groupSpatial[group] ?? RTree()
+    /// The R-tree holding `group`'s contacts (empty for a group without any), and the
+    /// contacts in it that are not the group's (the dominant group's outsiders; none for a
+    /// group's own tree).
+    func spatialIndex(of group: GroupID) -> (tree: RTree<ContactID>, excluding: TreeSet<ContactID>) {
+        group == dominantGroup ? (spatial, outsiders) : (groupSpatial[group] ?? RTree(), [])
     }
 }
 
