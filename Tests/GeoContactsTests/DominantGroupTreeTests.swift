@@ -25,6 +25,11 @@ import Testing
             let near = try snapshot.contacts(within: 15_000, of: q, filter: filter).map(\.contact.id)
             let nearExpected: [ContactID] = members.filter { Geodesic.wgs84.distance(from: q, to: $0.location) <= 15_000 }.map(\.id)
             #expect(Set(near) == Set(nearExpected) && near.count == nearExpected.count, "\(context) group \(group)")
+            // A page of the radius query: the nearest search with a maximum distance.
+            let byDistance = members.map { (Geodesic.wgs84.distance(from: q, to: $0.location), $0.id) }
+                .filter { $0.0 <= 15_000 }.sorted { $0 < $1 }
+            let page = try snapshot.contacts(within: 15_000, of: q, filter: filter, page: PageRequest(pageNumber: 2, pageSize: 3))
+            #expect(page.items.map(\.contact.id) == byDistance.dropFirst(3).prefix(3).map(\.1), "\(context) group \(group)")
             let inBox = try snapshot.contacts(in: box, filter: filter).map(\.contact.id)
             #expect(inBox == members.filter { box.contains($0.location) }.map(\.id).sorted(), "\(context) group \(group)")
         }

@@ -54,19 +54,36 @@ extension CustomerSnapshot {
             throw .parameter("count", "must be between 1 and \(PageRequest.maximumPageSize)")
         }
         guard maxDistance >= 0 else { throw .parameter("maxDistance", "must be a non-negative number of metres") }
-        let neighbors: [Neighbor<ContactID>]
-        switch try candidatePlan(for: filter) {
+        let plan = try candidatePlan(for: filter)
+        return hits(nearestNeighbors(plan, to: point, count: count, maxDistance: maxDistance, filter: filter))
+    }
+
+    /// The `count` candidates of `plan` nearest to `point`, within `maxDistance` and the
+    /// filter's polygon: what the nearest queries (a list, a page) rank.
+    func nearestNeighbors(_ plan: CandidatePlan, to point: Coordinate, count: Int, maxDistance: Double,
+                          filter: SpatialFilter) -> [Neighbor<ContactID>] {
+        switch plan {
         case .scan(let small):
-            neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
-                                            among: small.lazy.map { ($0, self.contacts[$0]!.location) })
+            return SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
+                                       among: small.lazy.map { ($0, self.contacts[$0]!.location) })
         case .tree(let tree, let isIncluded):
-            if let polygon = filter.polygon {
-                neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, inside: polygon, where: isIncluded)
-            } else {
-                neighbors = tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
+            func search(_ isIncluded: ((ContactID) -> Bool)?) -> [Neighbor<ContactID>] {
+                if let polygon = filter.polygon {
+                    return tree.nearest(to: point, count: count, maxDistance: maxDistance, inside: polygon, where: isIncluded)
+                }
+                return tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
             }
+            // The dominant group alone: when none of its few outsiders is among the nearest of
+            // all, those are the group's nearest (the order is total: distance, then id), found
+            // without testing every entry in reach against the outsiders. Otherwise, searched again.
+            if let group = filter.groupId, group == dominantGroup, filter.ancestorId == nil, filter.customField == nil,
+               !outsiders.isEmpty
+            {
+                let all = search(nil)
+                if !all.contains(where: { outsiders.contains($0.element) }) { return all }
+            }
+            return search(isIncluded)
         }
-        return hits(neighbors)
     }
 
     /// Every contact within `radius` metres of `point` (WGS84 geodesic), ascending by distance

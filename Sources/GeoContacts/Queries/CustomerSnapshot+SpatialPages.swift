@@ -23,18 +23,7 @@ extension CustomerSnapshot {
         let plan = try candidatePlan(for: filter)
         guard let offset = page.offset, offset < contacts.count else { return Page(items: [], request: page) }
         let count = min(offset + page.pageSize, contacts.count)
-        let neighbors: [Neighbor<ContactID>]
-        switch plan {
-        case .scan(let small):
-            neighbors = SpatialScan.nearest(to: point, count: count, maxDistance: radius,
-                                            among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        case .tree(let tree, let isIncluded):
-            if let polygon = filter.polygon {
-                neighbors = tree.nearest(to: point, count: count, maxDistance: radius, inside: polygon, where: isIncluded)
-            } else {
-                neighbors = tree.nearest(to: point, count: count, maxDistance: radius, where: isIncluded)
-            }
-        }
+        let neighbors = nearestNeighbors(plan, to: point, count: count, maxDistance: radius, filter: filter)
         return Page(items: hits(neighbors.dropFirst(offset)), request: page)
     }
 
