@@ -15,7 +15,7 @@ extension CustomerSnapshot {
             ContactIDMap(all.lazy.map { ($0.id, $0) })
         }
         weigh("R-tree of all locations") { RTree(bulkLoading: all.lazy.map { ($0.id, $0.location) }) }
-        weigh("R-trees per group (a group holding all but \(Self.defaultOutsiderLimit) contacts or fewer shares the one above)") {
+        weigh("R-trees per group (none for a group holding all but at most \(Self.defaultOutsiderLimit) contacts: it shares the one above)") {
             var byGroup: [GroupID: [(ContactID, Coordinate)]] = [:]
             for contact in all { byGroup[contact.groupId, default: []].append((contact.id, contact.location)) }
             let dominant = Self.dominant(among: byGroup.lazy.map { ($0.key, $0.value.count) }, of: all.count,
