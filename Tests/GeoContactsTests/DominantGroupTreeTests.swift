@@ -195,6 +195,43 @@ import Testing
         try checkGroupQueries(snapshot, at: Coordinate(latitude: 48.5, longitude: 2.5), "first run")
     }
 
+    @Test("through the directory, a reader's snapshot keeps its answers while writes cross the limit and separate the dominant group")
+    func separationThroughTheDirectory() async throws {
+        let directory = try await Fixture.directory(customers: [Fixture.customer])
+        let caller = Fixture.caller()
+        var rng = SeededGenerator(seed: 31)
+        func drafts(_ count: Int, group: GroupID) -> [ContactDraft] {
+            (0..<count).map { i in
+                Fixture.draft("c\(i)", group: group, latitude: rng.nextDouble(in: 51, 52), longitude: rng.nextDouble(in: -1, 0))
+            }
+        }
+        // Sites first (dominant), then depots one by one and in batches up to the limit.
+        for result in try await directory.create(contentsOf: drafts(3_000, group: Fixture.sites), as: caller) { _ = try result.get() }
+        for draft in drafts(20, group: Fixture.depots) { _ = try await directory.create(draft, as: caller) }
+        for result in try await directory.create(contentsOf: drafts(CustomerSnapshot.defaultOutsiderLimit - 20, group: Fixture.depots),
+                                                 as: caller) { _ = try result.get() }
+        let before = try directory.snapshot(as: caller)
+        #expect(before.dominantGroup == Fixture.sites && before.outsiders.count == CustomerSnapshot.defaultOutsiderLimit)
+        try before.checkInvariants()
+        let q = Coordinate(latitude: 51.5, longitude: -0.5)
+        let filter = SpatialFilter(groupId: Fixture.sites)
+        let answers = try before.nearest(to: q, count: 20, filter: filter)
+        let inRadius = try before.contacts(within: 5_000, of: q, filter: filter)
+        // One more depot: the sites get a tree of their own; the reader's snapshot is untouched.
+        _ = try await directory.create(drafts(1, group: Fixture.depots)[0], as: caller)
+        let after = try directory.snapshot(as: caller)
+        #expect(after.dominantGroup == nil && after.outsiders.isEmpty && after.groupSpatial.count == 2)
+        try after.checkInvariants()
+        try before.checkInvariants()
+        #expect(try before.nearest(to: q, count: 20, filter: filter) == answers)
+        #expect(try before.contacts(within: 5_000, of: q, filter: filter) == inRadius)
+        #expect(try after.nearest(to: q, count: 20, filter: filter) == answers)
+        #expect(try after.contacts(within: 5_000, of: q, filter: filter) == inRadius)
+        let sites = Array(after.contacts.values).filter { $0.groupId == Fixture.sites }
+        let expected = sites.map { (Geodesic.wgs84.distance(from: q, to: $0.location), $0.id) }.sorted { $0 < $1 }.prefix(20)
+        #expect(answers.map(\.contact.id) == expected.map(\.1))
+    }
+
     @Test("a restore finds the dominant group and its outsiders; past the limit every group gets its own tree")
     func restore() throws {
         let limit = CustomerSnapshot.defaultOutsiderLimit
