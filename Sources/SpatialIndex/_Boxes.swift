@@ -118,9 +118,9 @@
     /// ChooseSubtree would pick for it, whose points lie near it more often.
     @inlinable @inline(__always) func smallest(of children: UInt64) -> Int {
         var best = children.trailingZeroBitCount
-        guard children & (children &- 1) != 0 else { return best }
-        var smallest = self[best].area
         var rest = children & (children &- 1)
+        guard rest != 0 else { return best }
+        var smallest = self[best].area
         while rest != 0 {
             let i = rest.trailingZeroBitCount
             rest &= rest &- 1

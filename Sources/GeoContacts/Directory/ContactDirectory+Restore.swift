@@ -215,9 +215,9 @@ struct GroupTally {
 }
 
 /// A customer's R-tree and one per group, bulk-loaded from a contacts map on another thread
-/// (they share nothing with the other indexes); a group holding every contact gets none of
-/// its own, nor does a group holding all but a few (``CustomerSnapshot/dominantGroup``). A contact with an invalid location is left
-/// out: the restore that started the build refuses it.
+/// (they share nothing with the other indexes); a group holding all but a few contacts gets
+/// none of its own (``CustomerSnapshot/dominantGroup``). A contact with an invalid location
+/// is left out: the restore that started the build refuses it.
 final class SpatialBuild: Sendable {
     typealias Trees = (spatial: RTree<ContactID>, dominant: GroupID?, outsiders: TreeSet<ContactID>,
                        perGroup: [GroupID: RTree<ContactID>])
