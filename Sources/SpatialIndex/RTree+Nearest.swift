@@ -398,13 +398,13 @@ extension RTree {
             nodes.insert(held)
             next = nil
         }
-        let count = node.children.count
         for chunk in 0..<node.boxes.chunkCount {
-            let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: qf)
-            // Most chunks have no child within reach (lanes past the last box are +∞).
-            guard _Boxes.minimum(d2) <= reachSquared else { continue }
+            // Most chunks have no child within reach.
+            var (lanes, d2) = node.boxes.lanes(chunk: chunk, within: reachSquared, of: qf)
             let first = chunk * _Boxes.width
-            for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reachSquared {
+            while lanes != 0 {
+                let lane = lanes.trailingZeroBitCount
+                lanes &= lanes &- 1
                 if let region, !region.mayHold(node.boxes[first + lane]) { continue }
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
                                      node: Unmanaged.passUnretained(node.children[first + lane]))
@@ -451,16 +451,11 @@ extension RTree {
                             if fits { bounds[level * chunks + chunk] = d2 }
                             let nearest = _Boxes.minimum(d2)
                             if nearest == 0 {
-                                for lane in 0..<_Boxes.width where d2[lane] == 0 {
-                                    holding |= 1 << UInt64(chunk * _Boxes.width + lane)
-                                }
+                                holding |= UInt64(_Boxes.lanes(d2, atMost: 0)) << UInt64(chunk * _Boxes.width)
                             }
                             if nearest < bestDistance {
                                 bestDistance = nearest
-                                for lane in 0..<_Boxes.width where d2[lane] == nearest {
-                                    best = chunk * _Boxes.width + lane
-                                    break
-                                }
+                                best = chunk * _Boxes.width + _Boxes.lanes(d2, atMost: nearest).trailingZeroBitCount
                             }
                         }
                         // Of the boxes holding the query (overlaps in dense areas), the smallest.

@@ -57,12 +57,11 @@ extension RTree {
                     if _Geometry.distance(from: point, to: e.location) <= radius { body(e.element) }
                 }
             } else {
-                let count = node.children.count
                 for chunk in 0..<node.boxes.chunkCount {
-                    let d2 = node.boxes.floatDistancesSquared(chunk: chunk, from: q)
-                    let first = chunk * _Boxes.width
-                    for lane in 0..<Swift.min(_Boxes.width, count - first) where d2[lane] <= reach {
-                        stack.append(node.children[first + lane])
+                    var lanes = node.boxes.lanes(chunk: chunk, within: reach, of: q).bits
+                    while lanes != 0 {
+                        stack.append(node.children[chunk * _Boxes.width + lanes.trailingZeroBitCount])
+                        lanes &= lanes &- 1
                     }
                 }
             }

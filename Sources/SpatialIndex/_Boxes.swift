@@ -91,6 +91,16 @@
         return dx * dx + dy * dy + dz * dz
     }
 
+    /// The lanes of chunk `chunk` whose box lies within `reachSquared` of `q` (by
+    /// ``floatDistancesSquared(chunk:from:)``, which it returns too) as bits, lane i as bit i,
+    /// lanes past the last box left out (an infinite reach would hold them).
+    @inlinable @inline(__always)
+    func lanes(chunk: Int, within reachSquared: Float, of q: SIMD4<Float>) -> (bits: UInt32, distancesSquared: Lanes) {
+        let d2 = floatDistancesSquared(chunk: chunk, from: q)
+        let boxes = Swift.min(Self.width, endIndex - chunk * Self.width)
+        return (Self.lanes(d2, atMost: reachSquared) & (UInt32.max >> UInt32(32 - boxes)), d2)
+    }
+
     /// Grows box `i` to include `box` (`self[i].formUnion(box)` in place).
     @inlinable @inline(__always) func formUnion(at i: Int, with box: _Box) {
         precondition(i >= 0 && i < endIndex, "box index out of range")
@@ -103,14 +113,31 @@
 
     /// A bit for each box of chunk `chunk` that contains `box` (lane i is bit i); lanes past
     /// the last box hold the empty box, which contains nothing.
+    ///
+    /// By how much each face falls short of `box`'s, the largest of the six per box: a box
+    /// holds `box` where that is at most 0. Exact: for floats a − b ≤ 0 exactly when a ≤ b
+    /// (gradual underflow), and the empty box's infinite faces fall short by +∞. Written with
+    /// the lane-loop ``max(_:_:)`` so that it stays in vector registers (comparisons of SIMD
+    /// vectors into a mask did not: eight scalar compares a column).
     @inlinable @inline(__always) func containing(chunk: Int, _ box: _Box) -> UInt32 {
         let base = chunk * Self.stride
-        let inside = (columns[base] .<= Lanes(repeating: box.minX)) .& (columns[base &+ 1] .<= Lanes(repeating: box.minY))
-            .& (columns[base &+ 2] .<= Lanes(repeating: box.minZ)) .& (columns[base &+ 3] .>= Lanes(repeating: box.maxX))
-            .& (columns[base &+ 4] .>= Lanes(repeating: box.maxY)) .& (columns[base &+ 5] .>= Lanes(repeating: box.maxZ))
-        var bits: UInt32 = 0
-        for lane in 0..<Self.width where inside[lane] { bits |= 1 << UInt32(lane) }
-        return bits
+        let c = columns
+        let low = Self.max(Self.max(c[base] - Lanes(repeating: box.minX), c[base &+ 1] - Lanes(repeating: box.minY)),
+                           c[base &+ 2] - Lanes(repeating: box.minZ))
+        let high = Self.max(Self.max(Lanes(repeating: box.maxX) - c[base &+ 3], Lanes(repeating: box.maxY) - c[base &+ 4]),
+                            Lanes(repeating: box.maxZ) - c[base &+ 5])
+        return Self.lanes(Self.max(low, high), atMost: 0)
+    }
+
+    /// A bit for each lane of `v` at most `limit` (lane i is bit i).
+    @inlinable @inline(__always) static func lanes(_ v: Lanes, atMost limit: Float) -> UInt32 {
+        bits(of: (v .<= Lanes(repeating: limit))._storage)
+    }
+
+    /// A bit for each lane of `mask` that is set (all ones; lane i is bit i): the lanes
+    /// weighted and summed, in vector registers (a loop testing each lane stays scalar).
+    @inlinable @inline(__always) static func bits(of mask: SIMD8<Int32>) -> UInt32 {
+        UInt32(truncatingIfNeeded: (mask & SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)).wrappedSum())
     }
 
     /// Of the boxes whose bits are set in `children` (one or more), the one of least area, the
