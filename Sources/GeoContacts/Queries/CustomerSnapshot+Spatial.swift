@@ -66,23 +66,22 @@ extension CustomerSnapshot {
         case .scan(let small):
             return SpatialScan.nearest(to: point, count: count, maxDistance: maxDistance,
                                        among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        case .tree(let tree, let isIncluded):
+        case .tree(let plan):
             func search(_ isIncluded: ((ContactID) -> Bool)?) -> [Neighbor<ContactID>] {
                 if let polygon = filter.polygon {
-                    return tree.nearest(to: point, count: count, maxDistance: maxDistance, inside: polygon, where: isIncluded)
+                    return plan.tree.nearest(to: point, count: count, maxDistance: maxDistance, inside: polygon,
+                                             where: isIncluded)
                 }
-                return tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
+                return plan.tree.nearest(to: point, count: count, maxDistance: maxDistance, where: isIncluded)
             }
             // The dominant group alone: when none of its few outsiders is among the nearest of
             // all, those are the group's nearest (the order is total: distance, then id), found
             // without testing every entry in reach against the outsiders. Otherwise, searched again.
-            if let group = filter.groupId, group == dominantGroup, filter.ancestorId == nil, filter.customField == nil,
-               !outsiders.isEmpty
-            {
+            if !plan.excluding.isEmpty, plan.others == nil {
                 let all = search(nil)
-                if !all.contains(where: { outsiders.contains($0.element) }) { return all }
+                if !all.contains(where: { plan.excluding.contains($0.element) }) { return all }
             }
-            return search(isIncluded)
+            return search(plan.isIncluded)
         }
     }
 
@@ -102,8 +101,8 @@ extension CustomerSnapshot {
         case .scan(let small):
             neighbors = SpatialScan.neighbors(within: radius, of: point,
                                               among: small.lazy.map { ($0, self.contacts[$0]!.location) })
-        case .tree(let tree, let isIncluded):
-            neighbors = filter.keepingInside(tree.neighbors(within: radius, of: point, where: isIncluded))
+        case .tree(let plan):
+            neighbors = filter.keepingInside(plan.tree.neighbors(within: radius, of: point, where: plan.isIncluded))
         }
         return hits(neighbors)
     }
@@ -126,8 +125,8 @@ extension CustomerSnapshot {
                 let location = contacts[id]!.location
                 return box.contains(location) ? Neighbor(element: id, location: location, distance: 0) : nil
             }
-        case .tree(let tree, let isIncluded):
-            neighbors = filter.keepingInside(tree.elements(in: box, where: isIncluded))
+        case .tree(let plan):
+            neighbors = filter.keepingInside(plan.tree.elements(in: box, where: plan.isIncluded))
         }
         return hits(neighbors)
     }
@@ -150,7 +149,25 @@ extension CustomerSnapshot {
     /// the tree prunes by it, or the caller tests the locations it finds).
     enum CandidatePlan {
         case scan([ContactID])
-        case tree(RTree<ContactID>, ((ContactID) -> Bool)?)
+        case tree(TreeSearch)
+    }
+
+    /// An R-tree to search, and which of its entries may answer.
+    struct TreeSearch {
+        let tree: RTree<ContactID>
+        /// Entries of the tree that never answer: the outsiders of the dominant group, whose
+        /// tree is the customer's (empty otherwise).
+        let excluding: TreeSet<ContactID>
+        /// The filter's other restrictions, tested during the traversal; `nil` for none.
+        let others: ((ContactID) -> Bool)?
+
+        /// Every restriction as one predicate; `nil` for none.
+        var isIncluded: ((ContactID) -> Bool)? {
+            guard !excluding.isEmpty else { return others }
+            let excluding = excluding
+            guard let others else { return { !excluding.contains($0) } }
+            return { !excluding.contains($0) && others($0) }
+        }
     }
 
     /// Chooses how to evaluate `filter`.
@@ -171,6 +188,7 @@ extension CustomerSnapshot {
         }
         var predicates: [(ContactID) -> Bool] = []
         var tree = spatial
+        var excluding: TreeSet<ContactID> = []
         var driver: [ContactID]?
         // Whether the tree holds only the group's contacts, so that its predicate is needed
         // only beside others.
@@ -178,13 +196,11 @@ extension CustomerSnapshot {
         if let group = filter.groupId {
             let index = spatialIndex(of: group)
             tree = index.tree
-            if index.excluding.isEmpty {
+            // The dominant group's tree is the customer's: every search skips the outsiders.
+            excluding = index.excluding
+            if excluding.isEmpty {
                 treeIsGroups = true
                 predicates.append { [contacts] in contacts[$0]!.groupId == group }
-            } else {
-                // The dominant group's tree is the customer's: every search skips the outsiders.
-                let outsiders = index.excluding
-                predicates.append { !outsiders.contains($0) }
             }
             let size = members[group]?.count ?? 0
             if size <= Self.scanThreshold, filter.customField != nil || filter.ancestorId != nil {
@@ -208,17 +224,18 @@ extension CustomerSnapshot {
                 predicates.append { members.contains($0) }
             }
         }
-        let isIncluded: ((ContactID) -> Bool)?
+        let others: ((ContactID) -> Bool)?
         switch predicates.count {
-        case 0: isIncluded = nil
-        case 1: isIncluded = predicates[0]
-        default: isIncluded = { id in predicates.allSatisfy { $0(id) } }
+        case 0: others = nil
+        case 1: others = predicates[0]
+        default: others = { id in predicates.allSatisfy { $0(id) } }
         }
         if let driver, driver.count <= max(Self.scanThreshold, tree.count / 16) {
+            let isIncluded = TreeSearch(tree: tree, excluding: excluding, others: others).isIncluded
             let included = isIncluded.map { driver.filter($0) } ?? driver
             return .scan(filter.polygon == nil ? included : included.filter { filter.admits(contacts[$0]!.location) })
         }
-        return .tree(tree, treeIsGroups && predicates.count == 1 ? nil : isIncluded)
+        return .tree(TreeSearch(tree: tree, excluding: excluding, others: treeIsGroups && predicates.count == 1 ? nil : others))
     }
 }
 

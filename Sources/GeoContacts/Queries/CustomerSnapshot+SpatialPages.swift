@@ -73,8 +73,8 @@ extension CustomerSnapshot {
         switch plan {
         case .scan(let small):
             ids = small.filter { contains(contacts[$0]!.location) }
-        case .tree(let tree, let isIncluded):
-            ids = filter.keepingInside(search(tree, isIncluded)).map(\.element)
+        case .tree(let plan):
+            ids = filter.keepingInside(search(plan.tree, plan.isIncluded)).map(\.element)
         }
         if let after = page.after { ids.removeAll { $0 <= after } }
         guard offset < ids.count else { return Page(items: [], request: page) }
