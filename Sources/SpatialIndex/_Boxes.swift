@@ -116,9 +116,10 @@
     ///
     /// By how much each face falls short of `box`'s, the largest of the six per box: a box
     /// holds `box` where that is at most 0. Exact: for floats a − b ≤ 0 exactly when a ≤ b
-    /// (gradual underflow), and the empty box's infinite faces fall short by +∞. Written with
-    /// the lane-loop ``max(_:_:)`` so that it stays in vector registers (comparisons of SIMD
-    /// vectors into a mask did not: eight scalar compares a column).
+    /// (gradual underflow), and the empty box's infinite faces fall short by +∞. One
+    /// comparison, its mask turned into bits by vector arithmetic (``bits(of:)``), stays in
+    /// vector registers; six comparisons joined with `.&` and read lane by lane compiled to
+    /// scalar compares, eight a column.
     @inlinable @inline(__always) func containing(chunk: Int, _ box: _Box) -> UInt32 {
         let base = chunk * Self.stride
         let c = columns
