@@ -134,6 +134,42 @@ struct CrowdOracleTests {
         }
     }
 
+    /// Clouds of distinct points within a metre (a GPS-jittered building, a pole), closer
+    /// together than the Float vectors tell apart: every one is a candidate whose exact chord
+    /// decides, and past a few dozen refined in vain the search refines new ones as it scans
+    /// them. Checked at a cloud, metres and a kilometre away, as built, bulk-loaded and after
+    /// removals.
+    @Test("nearest and nearestElements agree with the oracle around clouds of distinct points within a metre",
+          arguments: [31 as UInt64, 2718])
+    func clouds(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let spot = Coordinate(latitude: 48.8566, longitude: 2.3522)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<4_000)
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            // ±5e-6° is about ±0.55 m of latitude; the pole cloud lies within 0.55 m of it.
+            let p = n % 4 == 0
+                ? Coordinate(latitude: 90 - Double.random(in: 0...5e-6, using: &rng),
+                             longitude: Double.random(in: -180...180, using: &rng))
+                : Coordinate(latitude: spot.latitude + Double.random(in: -5e-6...5e-6, using: &rng),
+                             longitude: spot.longitude + Double.random(in: -5e-6...5e-6, using: &rng))
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        let queries = [
+            spot, Coordinate(latitude: spot.latitude + 2e-6, longitude: spot.longitude - 1e-6),
+            Coordinate(latitude: spot.latitude + 0.00018, longitude: spot.longitude),
+            Coordinate(latitude: spot.latitude, longitude: spot.longitude + 0.0014),
+            Coordinate(latitude: spot.latitude - 0.009, longitude: spot.longitude),
+            Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: 89.9999, longitude: 120),
+        ]
+        try Self.scatterCheckRemove(tree, oracle, removing: 1_500, rng: &rng, "seed \(seed)") { tree, oracle, label in
+            Self.check(tree, against: oracle, at: queries, counts: [1, 10, 100, 3_050], caps: [0, 0.5, 120], label)
+        }
+    }
+
     /// Adds 1,000 scattered points of the hard mix (ids from 10,000) to a tree of crowds and
     /// its oracle, then runs `check` on the tree as built, on the same entries bulk-loaded,
     /// and after `removing` random entries, checking the invariants each time it changes.
