@@ -316,12 +316,9 @@ extension RTree {
             // a usual query, entries that a later, lower threshold drops unrefined would each
             // cost a refinement (nearest-10 ids only ~20% slower, refining from the start).
             if refinedInVain >= Self.crowded, ranking.tight.isFull {
-                let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
-                let bounds = self.bounds(unitChord: unitChord, to: entry.location)
-                let key = _Geometry.chordBound(forDistance: bounds.lower)
-                guard key <= threshold else { continue }
-                if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
-                candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
+                if let key = refinedKey(entry) {
+                    candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
+                }
                 continue
             }
             candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
@@ -335,6 +332,19 @@ extension RTree {
     /// cannot tell apart. On both benchmark mixes (1M points, 80,000 nearest queries) a
     /// query refined 0.04 in vain on average and none reached this.
     @inlinable static var crowded: Int { 64 }
+
+    /// The key of `entry` refined by its exact ECEF chord (its upper bound noted in the
+    /// ranking), or `nil` when that chord puts it out of reach.
+    @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>) -> Double? {
+        let location = entry.location
+        let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
+        let bounds = _Geometry.isSamePoint(point, location)
+            ? (lower: 0, upper: 0) : self.bounds(unitChord: unitChord, to: location)
+        let key = _Geometry.chordBound(forDistance: bounds.lower)
+        guard key <= threshold else { return nil }
+        if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
+        return key
+    }
 
     /// The fewest entries of a leaf at a single point that ``scanCrowd(_:)`` takes as one.
     @inlinable static var crowd: Int { 4 }
@@ -600,15 +610,10 @@ extension RTree {
                 let location = entry.location
                 if !c.refined {
                     // Tighten the bounds with the exact ECEF chord before paying for a geodesic.
-                    let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
-                    let bounds = _Geometry.isSamePoint(point, location)
-                        ? (lower: 0, upper: 0) : self.bounds(unitChord: unitChord, to: location)
-                    let key = _Geometry.chordBound(forDistance: bounds.lower)
-                    guard key <= threshold else {
+                    guard let key = refinedKey(entry) else {
                         refinedInVain += 1
                         continue
                     }
-                    if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
                     c.bound = key
                     c.refined = true
                     // Still first in best-first order: settled now, without a push and a pop.
