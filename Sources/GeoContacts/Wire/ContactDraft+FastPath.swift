@@ -70,8 +70,8 @@ struct DraftFastReader {
         let read = members(among: Self.locationKeys) { reader, k in
             switch (k, reader.scalar()) {
             case (_, .null?): return true
-            case (0, .number(let r)?): location.latitude = Double(reader.string(r))
-            case (1, .number(let r)?): location.longitude = Double(reader.string(r))
+            case (0, .number(let r)?): location.latitude = reader.double(r)
+            case (1, .number(let r)?): location.longitude = reader.double(r)
             case (2, .string(let r, let ascii)?):
                 guard let crs = reader.checkedString(r, ascii: ascii) else { return false }
                 location.crs = crs
@@ -204,6 +204,10 @@ struct DraftFastReader {
 
     private func string(_ r: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+    }
+
+    private func double(_ r: Range<Int>) -> Double? {
+        JSONParser.double(UnsafeBufferPointer(rebasing: bytes[r]))
     }
 
     /// The bytes as a string when they are valid UTF-8.

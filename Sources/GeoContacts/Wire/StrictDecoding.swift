@@ -74,7 +74,7 @@ struct StrictDecoder {
             problems.add(path(), "must be a number, not \(value.typeName)")
             return nil
         }
-        return Double(text)  // overflow gives ±infinity, validation reports it (`validation-failed`)
+        return JSONParser.double(text)  // overflow gives ±infinity, validation reports it (`validation-failed`)
     }
 
     /// A nullable property: `.null`, a decoded value, or `nil` after a type error.
