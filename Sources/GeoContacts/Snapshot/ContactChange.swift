@@ -31,19 +31,19 @@ public enum ContactChange: Hashable, Sendable {
 extension CustomerSnapshot {
     /// Applies one validated change to the contacts and every index.
     ///
-    /// The change must be valid for this snapshot (produced by the directory's validation or
-    /// restored from a journal that was); an invalid one is a programming error.
+    /// Every caller first asks ``problem(applying:)``, which finds every change that does not
+    /// fit (a created id in use, a stale update or removal, an unknown group, parent or
+    /// definition); this does not look again: a create no longer looks its id up twice, an
+    /// update no longer compares the stored contact twice.
     ///
     /// - Complexity: O(log n) amortized, plus O(k) for a contact with k custom fields; O(1)
     ///   for groups and definitions.
     mutating func apply(_ change: ContactChange) {
         switch change {
         case .created(let contact):
-            precondition(contacts[contact.id] == nil, "contact \(contact.id) exists")
             var now = PendingCreations(deferring: false)
             insert(contact, pending: &now)
         case .updated(let old, let new):
-            precondition(old.id == new.id && contacts[old.id] == old, "stale update of \(old.id)")
             // The attribute indexes hold only these: a change of anything else (a location,
             // a name, an address) leaves them as they are.
             let reindexed = old.parentId != new.parentId || old.groupId != new.groupId
@@ -70,8 +70,6 @@ extension CustomerSnapshot {
                 precondition(moved, "contact \(old.id) missing from its group's spatial index")
             }
         case .removed(let contact):
-            precondition(contacts[contact.id] == contact, "stale removal of \(contact.id)")
-            precondition(childrenByParent[contact.id] == nil, "removing \(contact.id) with children")
             unindex(contact)
             contacts[contact.id] = nil
             guard !isValidationCopy else { return }
@@ -88,10 +86,8 @@ extension CustomerSnapshot {
         case .definitionDefined(let definition):
             definitionsByID[definition.id] = definition
         case .groupRemoved(let group):
-            precondition(groupsByID[group.id] == group, "stale removal of group \(group.id)")
             groupsByID[group.id] = nil
         case .definitionRemoved(let definition):
-            precondition(definitionsByID[definition.id] == definition, "stale removal of definition \(definition.id)")
             definitionsByID[definition.id] = nil
         }
     }
