@@ -36,13 +36,16 @@ extension RTree {
             if box.isPoint { leaf.recomputeElements() }  // a crowd's (see _NodeHeader.elements)
             level.append((leaf, box))
         }
-        // Branches, level by level.
+        // Branches, level by level: ``bulkBranchFill`` children each, with room for just
+        // them (a full one grows when an insert reaches it, as a leaf does); the root, over
+        // at most ``branchCapacity``, takes them all.
         var height = 0
         while level.count > 1 {
             height += 1
             var next = ContiguousArray<(_Node<Element>, _Box)>()
-            for range in Self.evenRuns(of: level.count, capacity: Self.branchCapacity) {
-                let branch = _Node.branch(level: height, capacity: Self.branchCapacity, children: level[range])
+            let fill = level.count <= Self.branchCapacity ? Self.branchCapacity : Self.bulkBranchFill
+            for range in Self.evenRuns(of: level.count, capacity: fill) {
+                let branch = _Node.branch(level: height, capacity: range.count, children: level[range])
                 var box = _Box.empty
                 for k in range { box.formUnion(level[k].1) }
                 if box.isPoint { branch.recomputeElements() }  // a crowd's (see _NodeHeader.elements)

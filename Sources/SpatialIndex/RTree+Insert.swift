@@ -65,12 +65,13 @@ extension RTree {
         _count += 1
     }
 
-    /// Makes `node` uniquely referenced and, if it is a full leaf below the leaf capacity,
-    /// gives it room for a few more entries (both by one copy).
+    /// Makes `node` uniquely referenced and, if it is full below its capacity, gives it
+    /// room: a leaf a few more entries, a branch (bulk-loaded, see ``bulkBranchFill``) the
+    /// branch capacity (both by one copy).
     @inlinable @inline(__always) static func prepareForInsert(_ node: inout _Node<Element>) {
-        if node.isLeaf && node.count == node.room && node.room < leafCapacity {
-            // Grow in small steps: leaves stay near their fill instead of doubling.
-            node = node.copy(capacity: Swift.min(node.room + leafGrowth, leafCapacity))
+        if node.count == node.room && node.room < (node.isLeaf ? leafCapacity : branchCapacity) {
+            // Leaves grow in small steps: they stay near their fill instead of doubling.
+            node = node.copy(capacity: node.isLeaf ? Swift.min(node.room + leafGrowth, leafCapacity) : branchCapacity)
         } else if !isKnownUniquelyReferenced(&node) {
             node = node.copy(capacity: node.room)
         }

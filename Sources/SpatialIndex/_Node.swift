@@ -71,8 +71,9 @@ public import Geodesy
 /// three.
 ///
 /// A leaf's room grows by reallocation (``copy(capacity:)``, which its parent or the tree
-/// does before an insert reaches it), a branch always has room for ``RTree/branchCapacity``
-/// children, and the extra entry or child of an overfull node is handled by the split.
+/// does before an insert reaches it), as does a bulk-loaded branch's (room for its children
+/// only) up to ``RTree/branchCapacity``; any other branch has that room from the start. The
+/// extra entry or child of a node full at its capacity is handled by the split.
 ///
 /// Copy-on-write at node granularity: a mutation replaces any node on its path that is not
 /// uniquely referenced by a copy first (path copying), so trees that share nodes never see
@@ -295,8 +296,8 @@ public import Geodesy
 
     /// The cache lines that hold a node at `level` at its usual fill: a leaf's header and
     /// first 22 entries (its usual fill; 32 bytes each for `Int32` elements), a branch's
-    /// header, both box chunks and its 16 children.
-    @inlinable @inline(__always) static func usualLines(level: Int) -> Int { level == 0 ? 12 : 9 }
+    /// header, its three box chunks and its 24 children.
+    @inlinable @inline(__always) static func usualLines(level: Int) -> Int { level == 0 ? 12 : 13 }
 
     /// The tight box of this node's content.
     @inlinable var computedBox: _Box {
