@@ -37,8 +37,9 @@ extension RTree {
             level.append((leaf, box))
         }
         // Branches, level by level: ``bulkBranchFill`` children each, with room for just
-        // them (a full one grows when an insert reaches it, as a leaf does); the root, over
-        // at most ``branchCapacity``, takes them all.
+        // them (a full one grows when an insert reaches it, as a leaf does). A level of at
+        // most ``branchCapacity`` nodes goes under one root, so that no branch below it
+        // falls under the minimum fill (17 nodes would make runs of 8 and 9).
         var height = 0
         while level.count > 1 {
             height += 1

@@ -69,9 +69,10 @@ extension RTree {
     /// room: a leaf a few more entries, a branch (bulk-loaded, see ``bulkBranchFill``) the
     /// branch capacity (both by one copy).
     @inlinable @inline(__always) static func prepareForInsert(_ node: inout _Node<Element>) {
-        if node.count == node.room && node.room < (node.isLeaf ? leafCapacity : branchCapacity) {
+        let capacity = node.isLeaf ? leafCapacity : branchCapacity
+        if node.count == node.room && node.room < capacity {
             // Leaves grow in small steps: they stay near their fill instead of doubling.
-            node = node.copy(capacity: node.isLeaf ? Swift.min(node.room + leafGrowth, leafCapacity) : branchCapacity)
+            node = node.copy(capacity: node.isLeaf ? Swift.min(node.room + leafGrowth, capacity) : capacity)
         } else if !isKnownUniquelyReferenced(&node) {
             node = node.copy(capacity: node.room)
         }
