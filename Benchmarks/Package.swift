@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SpatialIndex", package: "GeoContacts"),
                 .product(name: "Geodesy", package: "GeoContacts"),
+                .product(name: "GeoDataGeneration", package: "GeoContacts"),
             ],
             path: "Benchmarks/SpatialIndex",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

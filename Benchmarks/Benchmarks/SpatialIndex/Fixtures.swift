@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import GeoDataGeneration
 import Geodesy
 import SpatialIndex
 
@@ -72,6 +73,29 @@ enum Fixtures {
         ($0.map(\.latitude), $0.map(\.longitude))
     }
     nonisolated(unsafe) static var geographicPeer = GeographicPeer(data)
+
+    /// A crowd: 100,000 contacts geocoded to one point (a city's centroid), in random id
+    /// order, beside the first 100,000 of the data's points (ids from 100,000 up).
+    static let crowdPoint = Coordinate(latitude: 48.8566, longitude: 2.3522)
+    static let crowdSize = 100_000
+    static let crowdEntries: [(Int32, Coordinate)] = {
+        var generator = SeededGenerator(seed: BenchmarkData.seed &+ 11)
+        let crowd = (0..<Int32(crowdSize)).shuffled(using: &generator).map { ($0, crowdPoint) }
+        return crowd + data.points.prefix(100_000).enumerated().map { (Int32(crowdSize + $0.offset), $0.element) }
+    }()
+    nonisolated(unsafe) static var crowdTree: RTree<Int32> = {
+        var tree = RTree<Int32>()
+        for (id, p) in crowdEntries { tree.insert(id, at: p) }
+        return tree
+    }()
+    nonisolated(unsafe) static var crowdPeers: [Peer.Kind: Peer] = [:]
+    static func crowdPeer(_ kind: Peer.Kind) -> Peer {
+        if let p = crowdPeers[kind] { return p }
+        let p = Peer(kind)
+        for (id, c) in crowdEntries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
+        crowdPeers[kind] = p
+        return p
+    }
 
     static func currentLocations(_ name: String) -> [Coordinate] {
         locations[name] ?? data.points

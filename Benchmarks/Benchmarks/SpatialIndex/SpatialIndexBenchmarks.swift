@@ -278,6 +278,29 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(answers, total / max(1, n))
     }
 
+    // MARK: A crowd (100,000 duplicates at one point, beside 100,000 points of the data)
+
+    // Nearest-10 at the crowd's point and 1.1 km north of it: the answers are the crowd's ten
+    // smallest ids (ties by id), which the peers do not promise (they answer any ten).
+    for (where_, query) in [("At", Fixtures.crowdPoint),
+                            ("Near", Coordinate(latitude: Fixtures.crowdPoint.latitude + 0.01,
+                                                longitude: Fixtures.crowdPoint.longitude))] {
+        Benchmark("Crowd\(where_).RTree", configuration: perOperation) { benchmark in
+            let tree = Fixtures.crowdTree
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(tree.nearest(to: query, count: 10)) }
+        }
+        for kind in Peer.Kind.allCases {
+            Benchmark("Crowd\(where_).\(kind.name)", configuration: perOperation) { benchmark in
+                let peer = Fixtures.crowdPeer(kind)
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(peer.nearest(latitude: query.latitude, longitude: query.longitude, count: 10))
+                }
+            }
+        }
+    }
+
     // MARK: Memory (one iteration; reports the index's heap bytes per point)
 
     let memory = Benchmark.Configuration(
