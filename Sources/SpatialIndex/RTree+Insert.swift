@@ -52,6 +52,9 @@ extension RTree {
 
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         Self.prepareForInsert(&root)
+        // A root at one point (see _NodeHeader.onePoint) stays so if the entry is there too.
+        let samePoint = rootBox.isPoint && root.onePoint
+            && root.firstLocation.map { _Geometry.isSamePoint($0, entry.location) } == true
         let split = Self.insert(entry, into: root)
         if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
@@ -60,7 +63,12 @@ extension RTree {
         rootBox.formUnion(entry.box)
         // A root at one point keeps its range: it may become a child (see _NodeHeader.elements).
         if rootBox.isPoint {
-            if split == nil { root.include(entry.element) } else { root.recomputeElements() }
+            if split == nil && _count > 0 {
+                root.include(entry.element)
+                root.onePoint = samePoint
+            } else {
+                root.recomputeElements()
+            }
         }
         _count += 1
     }
@@ -97,8 +105,15 @@ extension RTree {
         // The child's lines at once, not one wait per line as the descent reads them.
         _Node.prefetch(Unmanaged.passUnretained(children[i]), lines: _Node<Element>.usualLines(level: node.level - 1))
         prepareForInsert(&children[i])
-        // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``).
-        if crowd { children[i].include(entry.element) }
+        // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``),
+        // and whether they lie at one point (``_NodeHeader/onePoint``), checked before the entry
+        // is in it.
+        if crowd {
+            children[i].include(entry.element)
+            if children[i].onePoint {
+                children[i].onePoint = children[i].firstLocation.map { _Geometry.isSamePoint($0, entry.location) } == true
+            }
+        }
         // The child is held by this node, which the caller holds, for the whole call: taken at
         // +0, without a retain and release a level.
         let split = Unmanaged.passUnretained(children[i])._withUnsafeGuaranteedRef { insert(entry, into: $0) }

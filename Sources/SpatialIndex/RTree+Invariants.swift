@@ -1,3 +1,5 @@
+import Geodesy
+
 /// A broken structural invariant of an ``RTree`` (a bug, never an input error).
 public struct RTreeInvariantError: Error, CustomStringConvertible, Sendable {
     public var description: String
@@ -20,7 +22,8 @@ extension RTree {
     /// their parent, each stored box equal to the tight box of its child, fill between the
     /// minimum and capacity (the root excepted), a branch root with at least two children,
     /// stored vectors matching their coordinates, the element range of a node at one point
-    /// holding every element below it, and the entry count.
+    /// holding every element below it, every entry below a node known at one point lying
+    /// there, and the entry count.
     ///
     /// - Throws: ``RTreeInvariantError`` describing the first violation found.
     /// - Complexity: O(n).
@@ -32,13 +35,22 @@ extension RTree {
         var entries = 0
         // Each node with whether its box is a point, where its element range must hold
         // every element below it.
-        var stack: [(node: _Node<Element>, isRoot: Bool, atOnePoint: Bool)] = [(root, true, false)]
-        while let (node, isRoot, atOnePoint) = stack.popLast() {
+        // And the point every entry below must lie at, when a node at one point above says so
+        // (``_NodeHeader/onePoint``).
+        var stack: [(node: _Node<Element>, isRoot: Bool, atOnePoint: Bool, point: Coordinate?)] = [(root, true, false, nil)]
+        while let (node, isRoot, atOnePoint, above) = stack.popLast() {
+            var point = above
+            if point == nil && (isRoot ? rootBox.isPoint : atOnePoint) && node.onePoint {
+                point = node.firstLocation
+            }
             if node.isLeaf {
                 if !node.children.isEmpty || !node.boxes.isEmpty { throw fail("leaf with children") }
                 if node.entries.count > Self.leafCapacity { throw fail("leaf over capacity: \(node.entries.count)") }
                 if !isRoot && node.entries.count < Self.leafUnderflow { throw fail("underfull leaf: \(node.entries.count)") }
                 for e in node.entries {
+                    if let point, !_Geometry.isSamePoint(point, e.location) {
+                        throw fail("a node known at one point \(point) holds an entry at \(e.location)")
+                    }
                     if (isRoot ? rootBox.isPoint : atOnePoint) && !node.mayHold(e.element) {
                         throw fail("the element range of a leaf at one point does not hold \(e.element)")
                     }
@@ -62,7 +74,7 @@ extension RTree {
                         throw fail("a child's element range is outside its branch's, at one point")
                     }
                 }
-                stack.append((child, false, box.isPoint))
+                stack.append((child, false, box.isPoint, point))
             }
         }
         if entries != count { throw fail("count \(count) but \(entries) entries") }

@@ -86,10 +86,13 @@ public import HeapModule
         return true
     }
 
+    /// Whether the ranking holds `capacity` answers: then only better ones enter.
+    @inlinable var isFull: Bool { items.count == capacity }
+
     /// The last answer's element while the ranking is full of answers 0 m away (a query at a
     /// crowd of duplicates): then only smaller elements can enter.
     @inlinable var lastAtZero: Element? {
-        guard items.count == capacity, let last = items.last, last.distance == 0 else { return nil }
+        guard isFull, let last = items.last, last.distance == 0 else { return nil }
         return last.element
     }
 
@@ -388,11 +391,7 @@ extension RTree {
         }
         let location = first.location
         if let region, !region.contains(location) { return }
-        if !_Geometry.isSamePoint(location, crowdLocation) {
-            crowdLocation = location
-            crowdDistance = geodesic(to: location)
-        }
-        let d = crowdDistance
+        let d = crowdGeodesic(to: location)
         // A ranking that would not take the leaf's smallest element (its range: a leaf at one
         // point keeps it) takes none of its entries: a crowd spread over thousands of leaves
         // costs a look at each, not an offer of each entry.
@@ -404,6 +403,16 @@ extension RTree {
             ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: d))
         }
         updateReach()
+    }
+
+    /// The geodesic from the query to a crowd's `location`, kept for the next look at the
+    /// same crowd (its leaves and nodes come between other candidates).
+    @inlinable @inline(__always) mutating func crowdGeodesic(to location: Coordinate) -> Double {
+        if !_Geometry.isSamePoint(location, crowdLocation) {
+            crowdLocation = location
+            crowdDistance = geodesic(to: location)
+        }
+        return crowdDistance
     }
 
     /// The geodesic from the query to `location`. Exact duplicates are common: one geodesic
@@ -433,29 +442,34 @@ extension RTree {
         return (Swift.max(fine.lower, _Geometry.distanceLowerBound(chord: unitChord)), fine.upper)
     }
 
-    /// Whether `child` (whose box is `box`) holds no answer for a ranking full of answers 0 m
-    /// away whose last element is `last` (``_Ranking/lastAtZero``). Such a ranking takes only
-    /// smaller elements, and a child at one point (a crowd's) keeps the range of its
-    /// elements: one whose smallest is larger holds none. A query at a crowd of duplicates then
-    /// looks at some of its subtrees instead of every leaf: nearest-10 at 100,000 duplicates
-    /// (`CrowdAt.RTree`) 12–14 µs instead of ~0.24 ms.
+    /// Whether `child` (whose box is `box`) holds no answer for the ranking, once it is full.
+    /// A child at one Float point (a crowd's) keeps the range of its elements. When the ranking
+    /// is full of answers 0 m away (`lastAtZero`, its last element), it takes only smaller
+    /// elements, wherever they lie: a child whose range starts above holds none. Otherwise, a
+    /// child known to hold one point (``_NodeHeader/onePoint``) is one distance away, one
+    /// geodesic (kept for the crowd's other nodes): it holds none if the ranking would not take
+    /// its smallest element at that distance. A query at or near a crowd of duplicates then
+    /// looks at some of its subtrees instead of at every leaf.
     @inlinable @inline(__always)
-    static func holdsNoAnswer(_ child: _Node<Element>, box: _Box, after last: Element?) -> Bool {
-        guard let last, box.isPoint, let range = child.elements else { return false }
-        return last < range.lowerBound
+    mutating func holdsNoAnswer(_ child: _Node<Element>, box: _Box, after lastAtZero: Element?, full: Bool) -> Bool {
+        guard full, box.isPoint, let range = child.elements else { return false }
+        if let lastAtZero { return lastAtZero < range.lowerBound }
+        guard child.onePoint, let location = child.firstLocation else { return false }
+        if let region, !region.contains(location) { return true }
+        return !ranking.admits(distance: crowdGeodesic(to: location), element: range.lowerBound)
     }
 
     /// Each child within reach enters the queue, keyed by the lower bound of its box; the
     /// nearest of them is held in `next` instead (and the one held before is queued). Children
-    /// that ``holdsNoAnswer(_:box:after:)`` do not.
+    /// that ``holdsNoAnswer(_:box:after:full:)`` do not.
     @inlinable mutating func expand(_ node: _Node<Element>) {
         // Subscripts on the node's arrays, not buffer-pointer closures (see `scan`).
         if let held = next {
             nodes.insert(held)
             next = nil
         }
-        // A threshold of 0 is rare (a ranking full at 0 m): the ranking is not read otherwise.
-        let lastAtZero = threshold == 0 ? ranking.lastAtZero : nil
+        let full = ranking.isFull
+        let lastAtZero = full && threshold == 0 ? ranking.lastAtZero : nil
         for chunk in 0..<node.boxes.chunkCount {
             // Most chunks have no child within reach.
             var (lanes, d2) = node.boxes.lanes(chunk: chunk, within: reachSquared, of: qf)
@@ -464,7 +478,7 @@ extension RTree {
                 let lane = lanes.trailingZeroBitCount
                 lanes &= lanes &- 1
                 if let region, !region.mayHold(node.boxes[first + lane]) { continue }
-                if Self.holdsNoAnswer(node.children[first + lane], box: node.boxes[first + lane], after: lastAtZero) {
+                if holdsNoAnswer(node.children[first + lane], box: node.boxes[first + lane], after: lastAtZero, full: full) {
                     continue
                 }
                 let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
@@ -540,8 +554,9 @@ extension RTree {
                 }
                 // The siblings still within reach enter the queue; the path's own nodes
                 // (the child taken at each level) do not, nor those that hold no answer of a
-                // ranking full at 0 m (see `expand`).
-                let lastAtZero = threshold == 0 ? ranking.lastAtZero : nil
+                // ranking full of nearer answers (see `expand`).
+                let full = ranking.isFull
+                let lastAtZero = full && threshold == 0 ? ranking.lastAtZero : nil
                 for l in 0..<level {
                     let taken = l + 1 < level ? path[l + 1] : node
                     path[l]._withUnsafeGuaranteedRef { parent in
@@ -551,7 +566,9 @@ extension RTree {
                             if let region, !region.mayHold(parent.boxes[i]) { continue }
                             let child = Unmanaged.passUnretained(parent.children[i])
                             guard child.toOpaque() != taken.toOpaque() else { continue }
-                            if Self.holdsNoAnswer(parent.children[i], box: parent.boxes[i], after: lastAtZero) { continue }
+                            if holdsNoAnswer(parent.children[i], box: parent.boxes[i], after: lastAtZero, full: full) {
+                                continue
+                            }
                             _Node.prefetch(child)
                             nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2), node: child))
                         }

@@ -54,12 +54,20 @@ public import Geodesy
     /// costs the inserts elsewhere nothing. For `Int64` elements it fits in the padding
     /// before the tail: nodes do not grow.
     @usableFromInline var elements: ClosedRange<Element>?
+    /// Whether every entry below this node is known to lie at one point
+    /// (``_Geometry/isSamePoint(_:_:)``: one distance from anywhere), kept like ``elements``
+    /// only while the box is a point; `false` when not known. A box at one Float point may
+    /// hold distinct coordinates within a metre, so the box alone does not say it. With it,
+    /// the nearest search prunes a crowd's nodes by one geodesic and their element ranges.
+    /// In the same padding as ``elements``.
+    @usableFromInline var onePoint: Bool
 
     @inlinable init(level: Int, count: Int, capacity: Int) {
         self.level = level
         self.count = count
         self.capacity = capacity
         self.elements = nil
+        self.onePoint = false
     }
 }
 
@@ -193,6 +201,26 @@ public import Geodesy
         set { fields.pointee.elements = newValue }
     }
 
+    /// Whether every entry below is known to lie at one point (see ``_NodeHeader/onePoint``).
+    @inlinable var onePoint: Bool {
+        get { fields.pointee.onePoint }
+        set { fields.pointee.onePoint = newValue }
+    }
+
+    /// The location of the first entry below (along first children), `nil` when empty: the
+    /// point of a node at ``onePoint``. A loop over the tree's height.
+    @inlinable var firstLocation: Coordinate? {
+        var node = Unmanaged.passUnretained(self)
+        while true {
+            let (next, location): (Unmanaged<_Node>?, Coordinate?) = node._withUnsafeGuaranteedRef { n in
+                if n.isLeaf { return (nil, n.count > 0 ? n.entryBase.pointee.location : nil) }
+                return n.count > 0 ? (Unmanaged.passUnretained(n.childBase.pointee), nil) : (nil, nil)
+            }
+            guard let next else { return location }
+            node = next
+        }
+    }
+
     /// Widens ``elements`` to hold `element`.
     @inlinable @inline(__always) func include(_ element: Element) {
         if let r = fields.pointee.elements {
@@ -218,14 +246,28 @@ public import Geodesy
         fields.pointee.elements?.contains(element) ?? false
     }
 
-    /// Sets ``elements`` to the tight range of a leaf's entries or of the children's ranges.
+    /// Sets ``elements`` to the tight range of a leaf's entries or of the children's ranges,
+    /// and ``onePoint`` to whether the entries (or every child, known at one point) share
+    /// one point.
     @inlinable func recomputeElements() {
         fields.pointee.elements = nil
-        if isLeaf {
-            for e in entries { include(e.element) }
-        } else {
-            for child in children { include(child.elements) }
+        guard let point = firstLocation else {
+            onePoint = false
+            return
         }
+        var same = true
+        if isLeaf {
+            for e in entries {
+                include(e.element)
+                same = same && _Geometry.isSamePoint(e.location, point)
+            }
+        } else {
+            for child in children {
+                include(child.elements)
+                same = same && child.onePoint && child.firstLocation.map { _Geometry.isSamePoint($0, point) } == true
+            }
+        }
+        onePoint = same
     }
 
     @inlinable func appendEntry(_ entry: _Entry<Element>) {
@@ -283,6 +325,7 @@ public import Geodesy
         }
         node.count = count
         node.elements = elements
+        node.onePoint = onePoint
         return node
     }
 

@@ -170,6 +170,60 @@ struct CrowdOracleTests {
         }
     }
 
+    /// A crowd of exact duplicates with distinct points mixed in that share its Float vector
+    /// (within 2 cm or 0.1 mm): nodes at one Float point that hold one point are pruned near the crowd
+    /// by one geodesic and their element ranges, those that hold several must not be. The
+    /// oracle is asked before the invariants, so that a node wrongly taken for one point shows
+    /// as a wrong answer; as built (duplicates first, then interleaved), bulk-loaded and after
+    /// removals.
+    @Test("nearest agrees with the oracle near a crowd with points below the Float resolution mixed in",
+          arguments: [41 as UInt64, 1066])
+    func crowdWithCloud(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let spot = Coordinate(latitude: 48.8566, longitude: 2.3522)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<6_000)
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            // The first 3,000 at the spot; then one in five within 2 cm or 0.1 mm of it (most
+            // of those with its Float vector), the rest at the spot.
+            let r = n % 10 == 0 ? 1e-9 : 2e-7
+            let p = n >= 3_000 && n % 5 == 0
+                ? Coordinate(latitude: spot.latitude + Double.random(in: -r...r, using: &rng),
+                             longitude: spot.longitude + Double.random(in: -r...r, using: &rng))
+                : spot
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        let queries = [
+            spot, Coordinate(latitude: spot.latitude + 1e-6, longitude: spot.longitude),
+            Coordinate(latitude: spot.latitude + 0.00001, longitude: spot.longitude - 0.00001),
+            Coordinate(latitude: spot.latitude + 0.01, longitude: spot.longitude),
+            Coordinate(latitude: spot.latitude, longitude: spot.longitude - 0.3),
+        ]
+        func check(_ tree: RTree<Int64>, _ label: String) {
+            for (qi, q) in queries.enumerated() {
+                for k in [1, 10, 100, 2_000] {
+                    #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)), "\(label) query \(qi) k \(k)")
+                }
+                let odd = oracle.nearest(to: q, count: 30, where: { $0 % 2 == 1 })
+                #expect(agree(tree.nearest(to: q, count: 30, where: { $0 % 2 == 1 }), odd), "\(label) query \(qi) filter")
+            }
+        }
+        check(tree, "seed \(seed) inserted")
+        try tree.checkInvariants()
+        check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), "seed \(seed) bulk-loaded")
+        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_500)) {
+            let location = try #require(oracle.points[id])
+            let removed = tree.remove(id, at: location)
+            #expect(removed, "seed \(seed) remove \(id)")
+            oracle.points[id] = nil
+        }
+        check(tree, "seed \(seed) after removals")
+        try tree.checkInvariants()
+    }
+
     /// Adds 1,000 scattered points of the hard mix (ids from 10,000) to a tree of crowds and
     /// its oracle, then runs `check` on the tree as built, on the same entries bulk-loaded,
     /// and after `removing` random entries, checking the invariants each time it changes.
