@@ -453,7 +453,7 @@ extension RTree {
     @inlinable @inline(__always)
     mutating func holdsNoAnswer(_ child: _Node<Element>, box: _Box, after lastAtZero: Element?, full: Bool) -> Bool {
         guard full, box.isPoint, let range = child.elements else { return false }
-        if let lastAtZero { return lastAtZero < range.lowerBound }
+        if let lastAtZero, lastAtZero < range.lowerBound { return true }
         guard child.onePoint, let location = child.firstLocation else { return false }
         if let region, !region.contains(location) { return true }
         return !ranking.admits(distance: crowdGeodesic(to: location), element: range.lowerBound)
