@@ -53,8 +53,7 @@ extension RTree {
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         Self.prepareForInsert(&root)
         // A root at one point (see _NodeHeader.onePoint) stays so if the entry is there too.
-        let samePoint = rootBox.isPoint && root.onePoint
-            && root.firstLocation.map { _Geometry.isSamePoint($0, entry.location) } == true
+        let samePoint = rootBox.isPoint && root.onePoint && root.firstLies(at: entry.location)
         let split = Self.insert(entry, into: root)
         if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
@@ -110,9 +109,7 @@ extension RTree {
         // is in it.
         if crowd {
             children[i].include(entry.element)
-            if children[i].onePoint {
-                children[i].onePoint = children[i].firstLocation.map { _Geometry.isSamePoint($0, entry.location) } == true
-            }
+            if children[i].onePoint { children[i].onePoint = children[i].firstLies(at: entry.location) }
         }
         // The child is held by this node, which the caller holds, for the whole call: taken at
         // +0, without a retain and release a level.

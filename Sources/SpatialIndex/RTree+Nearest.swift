@@ -442,6 +442,14 @@ extension RTree {
         return (Swift.max(fine.lower, _Geometry.distanceLowerBound(chord: unitChord)), fine.upper)
     }
 
+    /// What ``holdsNoAnswer(_:box:after:full:)`` needs of the ranking, read once per node
+    /// expanded: whether it is full, and its last element while it is full of answers 0 m
+    /// away (read only then: a threshold of 0 is rare).
+    @inlinable var pruning: (full: Bool, lastAtZero: Element?) {
+        let full = ranking.isFull
+        return (full, full && threshold == 0 ? ranking.lastAtZero : nil)
+    }
+
     /// Whether `child` (whose box is `box`) holds no answer for the ranking, once it is full.
     /// A child at one Float point (a crowd's) keeps the range of its elements. When the ranking
     /// is full of answers 0 m away (`lastAtZero`, its last element), it takes only smaller
@@ -468,8 +476,7 @@ extension RTree {
             nodes.insert(held)
             next = nil
         }
-        let full = ranking.isFull
-        let lastAtZero = full && threshold == 0 ? ranking.lastAtZero : nil
+        let (full, lastAtZero) = pruning
         for chunk in 0..<node.boxes.chunkCount {
             // Most chunks have no child within reach.
             var (lanes, d2) = node.boxes.lanes(chunk: chunk, within: reachSquared, of: qf)
@@ -555,8 +562,7 @@ extension RTree {
                 // The siblings still within reach enter the queue; the path's own nodes
                 // (the child taken at each level) do not, nor those that hold no answer of a
                 // ranking full of nearer answers (see `expand`).
-                let full = ranking.isFull
-                let lastAtZero = full && threshold == 0 ? ranking.lastAtZero : nil
+                let (full, lastAtZero) = pruning
                 for l in 0..<level {
                     let taken = l + 1 < level ? path[l + 1] : node
                     path[l]._withUnsafeGuaranteedRef { parent in

@@ -221,6 +221,12 @@ public import Geodesy
         }
     }
 
+    /// Whether the first entry below lies at `location` (``_Geometry/isSamePoint(_:_:)``):
+    /// for a node at ``onePoint``, whether `location` is its point.
+    @inlinable func firstLies(at location: Coordinate) -> Bool {
+        firstLocation.map { _Geometry.isSamePoint($0, location) } ?? false
+    }
+
     /// Widens ``elements`` to hold `element`.
     @inlinable @inline(__always) func include(_ element: Element) {
         if let r = fields.pointee.elements {
@@ -264,7 +270,7 @@ public import Geodesy
         } else {
             for child in children {
                 include(child.elements)
-                same = same && child.onePoint && child.firstLocation.map { _Geometry.isSamePoint($0, point) } == true
+                same = same && child.onePoint && child.firstLies(at: point)
             }
         }
         onePoint = same
