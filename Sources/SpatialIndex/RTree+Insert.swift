@@ -53,8 +53,9 @@ extension RTree {
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         Self.prepareForInsert(&root)
         // A root at one point (see _NodeHeader.onePoint) stays so if the entry is there too.
-        let samePoint = rootBox.isPoint && root.onePoint && root.firstLies(at: entry.location)
-        let split = Self.insert(entry, into: root)
+        let rootAtPoint = rootBox.isPoint && root.onePoint
+        let samePoint = rootAtPoint && root.firstLies(at: entry.location)
+        let split = Self.insert(entry, into: root, atItsPoint: rootAtPoint ? samePoint : nil)
         if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
                                 children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
@@ -86,8 +87,13 @@ extension RTree {
     }
 
     /// Inserts into `node`, which the caller has prepared (``prepareForInsert(_:)``).
+    /// `known` is whether the entry lies at the point of an ancestor known to be at one point
+    /// (``_NodeHeader/onePoint``), when the descent has met one: every node below it known at
+    /// one point is at that point, so the answer holds for them without walking down to
+    /// their first entries again.
     /// Recursion depth is the tree's height, O(log n), never the input's.
-    @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>) -> _Split<Element>? {
+    @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>,
+                                  atItsPoint known: Bool? = nil) -> _Split<Element>? {
         if node.isLeaf {
             if node.count < node.room {
                 node.appendEntry(entry)
@@ -107,13 +113,20 @@ extension RTree {
         // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``),
         // and whether they lie at one point (``_NodeHeader/onePoint``), checked before the entry
         // is in it.
+        var lies = known
         if crowd {
             children[i].include(entry.element)
-            if children[i].onePoint { children[i].onePoint = children[i].firstLies(at: entry.location) }
+            if children[i].onePoint {
+                let here = lies ?? children[i].firstLies(at: entry.location)
+                children[i].onePoint = here
+                lies = here
+            }
         }
         // The child is held by this node, which the caller holds, for the whole call: taken at
         // +0, without a retain and release a level.
-        let split = Unmanaged.passUnretained(children[i])._withUnsafeGuaranteedRef { insert(entry, into: $0) }
+        let split = Unmanaged.passUnretained(children[i])._withUnsafeGuaranteedRef {
+            insert(entry, into: $0, atItsPoint: lies)
+        }
         if let split {
             children[i] = split.node
             node.boxes[i] = split.nodeBox

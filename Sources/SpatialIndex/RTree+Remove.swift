@@ -75,9 +75,29 @@ extension RTree {
         for chunk in 0..<boxes.chunkCount {
             hits |= UInt64(boxes.containing(chunk: chunk, box)) << UInt64(chunk * _Boxes.width)
         }
-        // Ask for every candidate at once and whole (its usual lines), so that a wrong first
-        // guess does not cost a second wait for memory and reading a node does not wait line
-        // by line.
+        // A child at one point (a crowd's) holds the element only within its range: such
+        // candidates are read first by their headers alone (one line each, asked for at
+        // once), and those whose range leaves the element out are dropped. A crowd fills
+        // whole branches with children at the entry's point; asking for each of them whole
+        // queued hundreds of lines a level.
+        var crowd: UInt64 = 0
+        var scan = hits
+        while scan != 0 {
+            let j = scan.trailingZeroBitCount
+            scan &= scan &- 1
+            if boxes[j].isPoint {
+                crowd |= 1 << UInt64(j)
+                _Node.prefetch(Unmanaged.passUnretained(node.children[j]), lines: 1)
+            }
+        }
+        while crowd != 0 {
+            let j = crowd.trailingZeroBitCount
+            crowd &= crowd &- 1
+            if !node.children[j].mayHold(probe.element) { hits &= ~(1 << UInt64(j)) }
+        }
+        // Ask for every candidate left at once and whole (its usual lines), so that a wrong
+        // first guess does not cost a second wait for memory and reading a node does not
+        // wait line by line.
         let lines = _Node<Element>.usualLines(level: node.level - 1)
         var prefetching = hits
         while prefetching != 0 {
@@ -87,8 +107,6 @@ extension RTree {
         while hits != 0 {
             let next = boxes.smallest(of: hits)
             hits &= ~(1 << UInt64(next))
-            // A child at one point (a crowd's) holds the element only within its range.
-            if boxes[next].isPoint && !node.children[next].mayHold(probe.element) { continue }
             path[depth] = next
             // Taken at +0, as in insert: the node holds the child for the whole call.
             let found = Unmanaged.passUnretained(node.children[next])._withUnsafeGuaranteedRef {
