@@ -83,6 +83,11 @@ enum Fixtures {
         let crowd = (0..<Int32(crowdSize)).shuffled(using: &generator).map { ($0, crowdPoint) }
         return crowd + data.points.prefix(100_000).enumerated().map { (Int32(crowdSize + $0.offset), $0.element) }
     }()
+    /// The `i`-th crowd entry that the removal benchmarks take: a fixed scramble of the crowd
+    /// (multiplying by 7,919, which is prime to its size, visits each entry once per round).
+    static func crowdVictim(_ i: Int) -> (Int32, Coordinate) {
+        crowdEntries[(i % crowdSize) * 7_919 % crowdSize]
+    }
     nonisolated(unsafe) static var crowdTree: RTree<Int32> = {
         var tree = RTree<Int32>()
         for (id, p) in crowdEntries { tree.insert(id, at: p) }

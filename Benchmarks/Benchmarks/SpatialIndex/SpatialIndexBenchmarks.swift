@@ -301,6 +301,67 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Writes into the crowd: the whole fixture built one by one (200,000 inserts, half of
+    // them at one point), and removals of the crowd's contacts (1,000 an iteration, put back
+    // outside the measurement) in a scrambled order (`crowdVictim`): in insertion order, each
+    // removal would take the oldest entry at the point, which S2's index finds first.
+    Benchmark("CrowdInsert.RTree", configuration: guarded(build)) { benchmark in
+        let entries = Fixtures.crowdEntries
+        benchmark.startMeasurement()
+        var tree = RTree<Int32>()
+        for (id, p) in entries { tree.insert(id, at: p) }
+        benchmark.stopMeasurement()
+        blackHole(tree)
+    }
+    for kind in Peer.Kind.allCases {
+        Benchmark("CrowdInsert.\(kind.name)", configuration: build) { benchmark in
+            let entries = Fixtures.crowdEntries
+            benchmark.startMeasurement()
+            let peer = Peer(kind)
+            for (id, c) in entries { peer.insert(id, latitude: c.latitude, longitude: c.longitude) }
+            benchmark.stopMeasurement()
+            blackHole(peer)
+        }
+    }
+    // A fixed number of iterations: which entries a run takes, and with them the tree's shape
+    // after they are put back (and any allocation a dissolved leaf costs), must not follow
+    // the machine's speed (as for `Update.Location` in the contacts suite).
+    var crowdRemovals = guarded(perOperation)
+    crowdRemovals.maxIterations = 200
+    crowdRemovals.maxDuration = .seconds(60)
+    Benchmark("CrowdRemove.RTree", configuration: crowdRemovals) { benchmark in
+        _ = Fixtures.crowdTree
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("CrowdRemove.RTree", by: n, modulo: Fixtures.crowdSize)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            let (id, p) = Fixtures.crowdVictim(start + j)
+            blackHole(Fixtures.crowdTree.remove(id, at: p))
+        }
+        benchmark.stopMeasurement()
+        for j in 0..<n {
+            let (id, p) = Fixtures.crowdVictim(start + j)
+            Fixtures.crowdTree.insert(id, at: p)
+        }
+    }
+    for kind in Peer.Kind.allCases {
+        Benchmark("CrowdRemove.\(kind.name)", configuration: perOperation) { benchmark in
+            let peer = Fixtures.crowdPeer(kind)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance("CrowdRemove.\(kind.name)", by: n, modulo: Fixtures.crowdSize)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                let (id, c) = Fixtures.crowdVictim(start + j)
+                blackHole(peer.remove(id, latitude: c.latitude, longitude: c.longitude))
+            }
+            benchmark.stopMeasurement()
+            for j in 0..<n {
+                let (id, c) = Fixtures.crowdVictim(start + j)
+                peer.insert(id, latitude: c.latitude, longitude: c.longitude)
+            }
+        }
+    }
+
     // MARK: Memory (one iteration; reports the index's heap bytes per point)
 
     let memory = Benchmark.Configuration(
