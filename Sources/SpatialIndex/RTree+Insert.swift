@@ -55,7 +55,8 @@ extension RTree {
         // A root at one point (see _NodeHeader.onePoint) stays so if the entry is there too.
         let rootAtPoint = rootBox.isPoint && root.onePoint
         let samePoint = rootAtPoint && root.firstLies(at: entry.location)
-        let split = Self.insert(entry, into: root, atItsPoint: rootAtPoint ? samePoint : nil)
+        let split = Self.insert(entry, into: root, atItsPoint: rootAtPoint ? samePoint : nil,
+                                atEntryPoint: rootBox == entry.box)
         if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
                                 children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
@@ -90,10 +91,12 @@ extension RTree {
     /// `known` is whether the entry lies at the point of an ancestor known to be at one point
     /// (``_NodeHeader/onePoint``), when the descent has met one: every node below it known at
     /// one point is at that point, so the answer holds for them without walking down to
-    /// their first entries again.
+    /// their first entries again. `atEntryPoint`: whether `node`'s box is the entry's, a
+    /// point (a crowd's node), so that every child's box is that point too. The range of
+    /// `node`'s elements does not hold the entry yet: the caller widens it on the way back.
     /// Recursion depth is the tree's height, O(log n), never the input's.
     @inlinable static func insert(_ entry: _Entry<Element>, into node: _Node<Element>,
-                                  atItsPoint known: Bool? = nil) -> _Split<Element>? {
+                                  atItsPoint known: Bool?, atEntryPoint: Bool) -> _Split<Element>? {
         if node.isLeaf {
             if node.count < node.room {
                 node.appendEntry(entry)
@@ -102,20 +105,26 @@ extension RTree {
             return splitLeaf(node, adding: entry)
         }
         let box = entry.box
-        let pick = chooseSubtree(node.boxes, including: box)
-        var i = pick.index
-        let crowd = pick.flat && node.boxes[i] == box
-        if crowd { i = chooseInCrowd(node, for: entry.element, at: box, default: i) }
+        let i: Int
+        let crowd: Bool
+        if atEntryPoint {
+            // Every child is at the entry's point: nothing for ChooseSubtree to weigh.
+            crowd = true
+            i = chooseInCrowd(node, for: entry.element, at: box, default: 0, within: true)
+        } else {
+            let pick = chooseSubtree(node.boxes, including: box)
+            crowd = pick.flat && node.boxes[pick.index] == box
+            i = crowd ? chooseInCrowd(node, for: entry.element, at: box, default: pick.index, within: false) : pick.index
+        }
         let children = node.children
         // The child's lines at once, not one wait per line as the descent reads them.
         _Node.prefetch(Unmanaged.passUnretained(children[i]), lines: _Node<Element>.usualLines(level: node.level - 1))
         prepareForInsert(&children[i])
-        // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``),
-        // and whether they lie at one point (``_NodeHeader/onePoint``), checked before the entry
-        // is in it.
+        // A node whose box is a point keeps the range of its elements (``_NodeHeader/elements``,
+        // widened below once the entry is in), and whether they lie at one point
+        // (``_NodeHeader/onePoint``), checked before the entry is in it.
         var lies = known
         if crowd {
-            children[i].include(entry.element)
             if children[i].onePoint {
                 let here = lies ?? children[i].firstLies(at: entry.location)
                 children[i].onePoint = here
@@ -125,7 +134,7 @@ extension RTree {
         // The child is held by this node, which the caller holds, for the whole call: taken at
         // +0, without a retain and release a level.
         let split = Unmanaged.passUnretained(children[i])._withUnsafeGuaranteedRef {
-            insert(entry, into: $0, atItsPoint: lies)
+            insert(entry, into: $0, atItsPoint: lies, atEntryPoint: crowd)
         }
         if let split {
             children[i] = split.node
@@ -136,6 +145,8 @@ extension RTree {
             }
             return splitBranch(node, adding: split.sibling, split.siblingBox)
         }
+        // (Halves of a split at one point computed their ranges with the entry in.)
+        if crowd { children[i].include(entry.element) }
         node.boxes.formUnion(at: i, with: box)
         return nil
     }
@@ -171,9 +182,23 @@ extension RTree {
     /// else the one whose range starts nearest above it: so the ranges of a crowd's nodes
     /// stay apart, and a removal finds its entry's leaf by range. Reads the candidates'
     /// headers: taken only when ChooseSubtree's pick is such a point.
+    ///
+    /// `within`: `node`'s own box is that point, so every child is a candidate and `node`'s
+    /// range (without the element yet) bounds theirs. An element beyond that range (ids
+    /// handed out in ascending order, as a store does) goes to the child whose range ends
+    /// where the node's does (starts, below it): looked for from the end where such a child
+    /// was appended by its split, without reading every candidate's header.
     @inlinable @inline(never)
-    static func chooseInCrowd(_ node: _Node<Element>, for element: Element, at box: _Box, default pick: Int) -> Int {
+    static func chooseInCrowd(_ node: _Node<Element>, for element: Element, at box: _Box, default pick: Int,
+                              within: Bool) -> Int {
         let boxes = node.boxes, children = node.children
+        if within, let range = node.elements {
+            if element > range.upperBound {
+                for j in children.indices.reversed() where children[j].elements?.upperBound == range.upperBound { return j }
+            } else if element < range.lowerBound {
+                for j in children.indices where children[j].elements?.lowerBound == range.lowerBound { return j }
+            }
+        }
         var below: (index: Int, bound: Element)?
         var above: (index: Int, bound: Element)?
         for j in children.indices where boxes[j] == box {
@@ -223,7 +248,7 @@ extension RTree {
         var boxes = Array(node.boxes)
         boxes.append(extraBox)
         // A branch of a crowd's nodes (all at one point) splits by their element ranges,
-        // which ``chooseInCrowd(_:for:at:default:)`` keeps apart.
+        // which ``chooseInCrowd(_:for:at:default:within:)`` keeps apart.
         let crowd = extraBox.isPoint && boxes.allSatisfy { $0 == extraBox }
         let lowest = crowd ? children.compactMap { $0.elements?.lowerBound } : []
         var (order, cut) = crowd && lowest.count == children.count

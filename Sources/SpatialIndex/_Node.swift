@@ -49,7 +49,7 @@ public import Geodesy
     /// single point (elsewhere it may be stale and is not read); possibly wider than the
     /// elements. Boxes cannot tell apart the nodes of a crowd (many entries at one point:
     /// the same box); their ranges can, because inserts and splits keep them apart
-    /// (``RTree/chooseInCrowd(_:for:at:default:)``), so a removal from a crowd follows one
+    /// (``RTree/chooseInCrowd(_:for:at:default:within:)``), so a removal from a crowd follows one
     /// path instead of visiting every leaf of the crowd. Kept only where boxes are points, it
     /// costs the inserts elsewhere nothing. For `Int64` elements it fits in the padding
     /// before the tail: nodes do not grow.
