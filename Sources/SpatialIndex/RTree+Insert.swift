@@ -53,10 +53,11 @@ extension RTree {
     @inlinable mutating func insert(_ entry: _Entry<Element>) {
         Self.prepareForInsert(&root)
         // A root at one point (see _NodeHeader.onePoint) stays so if the entry is there too.
-        let rootAtPoint = rootBox.isPoint && root.onePoint
+        let rootIsPoint = rootBox.isPoint
+        let rootAtPoint = rootIsPoint && root.onePoint
         let samePoint = rootAtPoint && root.firstLies(at: entry.location)
         let split = Self.insert(entry, into: root, atItsPoint: rootAtPoint ? samePoint : nil,
-                                atEntryPoint: rootBox == entry.box)
+                                atEntryPoint: rootIsPoint && rootBox == entry.box)
         if let split {
             root = _Node.branch(level: root.level + 1, capacity: Self.branchCapacity,
                                 children: [(split.node, split.nodeBox), (split.sibling, split.siblingBox)])
