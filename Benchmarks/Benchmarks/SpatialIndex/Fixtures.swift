@@ -83,6 +83,9 @@ enum Fixtures {
         let crowd = (0..<Int32(crowdSize)).shuffled(using: &generator).map { ($0, crowdPoint) }
         return crowd + data.points.prefix(100_000).enumerated().map { (Int32(crowdSize + $0.offset), $0.element) }
     }()
+    /// The crowd's entries with its ids in ascending order (then the same other points).
+    static let crowdEntriesAscending: [(Int32, Coordinate)] =
+        crowdEntries.prefix(crowdSize).sorted { $0.0 < $1.0 } + crowdEntries.dropFirst(crowdSize)
     /// The `i`-th crowd entry that the removal benchmarks take: a fixed scramble of the crowd
     /// (multiplying by 7,919, which is prime to its size, visits each entry once per round).
     static func crowdVictim(_ i: Int) -> (Int32, Coordinate) {

@@ -305,22 +305,26 @@ let benchmarks: @Sendable () -> Void = {
     // them at one point), and removals of the crowd's contacts (1,000 an iteration, put back
     // outside the measurement) in a scrambled order (`crowdVictim`): in insertion order, each
     // removal would take the oldest entry at the point, which S2's index finds first.
-    Benchmark("CrowdInsert.RTree", configuration: guarded(build)) { benchmark in
-        let entries = Fixtures.crowdEntries
-        benchmark.startMeasurement()
-        var tree = RTree<Int32>()
-        for (id, p) in entries { tree.insert(id, at: p) }
-        benchmark.stopMeasurement()
-        blackHole(tree)
-    }
-    for kind in Peer.Kind.allCases {
-        Benchmark("CrowdInsert.\(kind.name)", configuration: build) { benchmark in
-            let entries = Fixtures.crowdEntries
+    // `CrowdAppend` builds the same entries with the crowd's ids in ascending order, as a store
+    // hands them out.
+    for (name, entries) in [("CrowdInsert", { Fixtures.crowdEntries }), ("CrowdAppend", { Fixtures.crowdEntriesAscending })] {
+        Benchmark("\(name).RTree", configuration: guarded(build)) { benchmark in
+            let entries = entries()
             benchmark.startMeasurement()
-            let peer = Peer(kind)
-            for (id, c) in entries { peer.insert(id, latitude: c.latitude, longitude: c.longitude) }
+            var tree = RTree<Int32>()
+            for (id, p) in entries { tree.insert(id, at: p) }
             benchmark.stopMeasurement()
-            blackHole(peer)
+            blackHole(tree)
+        }
+        for kind in Peer.Kind.allCases {
+            Benchmark("\(name).\(kind.name)", configuration: build) { benchmark in
+                let entries = entries()
+                benchmark.startMeasurement()
+                let peer = Peer(kind)
+                for (id, c) in entries { peer.insert(id, latitude: c.latitude, longitude: c.longitude) }
+                benchmark.stopMeasurement()
+                blackHole(peer)
+            }
         }
     }
     // A fixed number of iterations: which entries a run takes, and with them the tree's shape
