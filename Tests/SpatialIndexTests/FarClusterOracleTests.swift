@@ -1,0 +1,121 @@
+import GeoContactsTestSupport
+import GeoDataGeneration
+import Geodesy
+import SpatialIndex
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Queries hundreds or thousands of kilometres from dense clusters, which are their nearest
+/// points: there the chord bounds are wider than a cluster (c³/24ρ², 4.8 km at 1,670 km), and
+/// the search bounds whole nodes through the exact geodesic to a pivot inside them (triangle
+/// inequality) once it has computed many geodesics. Checked against the brute-force oracle:
+/// a cloud within 111 m of the South Pole (random longitudes) with a crowd of duplicates at
+/// the pole, and a cloud within about 300 m of a Paris address; as built, bulk-loaded and
+/// after removals.
+@Suite("RTree far from dense clusters against a brute-force oracle", .tags(.slow))
+struct FarClusterOracleTests {
+    @Test("nearest and nearestElements agree with the oracle far from dense clusters", arguments: [3 as UInt64, 1911])
+    func farClusters(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<5_300)
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            let p: Coordinate
+            switch n % 53 {
+            case 0..<25:
+                p = Coordinate(latitude: -90 + Double.random(in: 0...0.001, using: &rng),
+                               longitude: Double.random(in: -180...180, using: &rng))
+            case 25..<28:
+                p = Coordinate(latitude: -90, longitude: 0)
+            default:
+                p = Coordinate(latitude: 48.8566 + Double.random(in: -0.003...0.003, using: &rng),
+                               longitude: 2.3522 + Double.random(in: -0.004...0.004, using: &rng))
+            }
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        var queries = [
+            Coordinate(latitude: -75, longitude: 138.7), Coordinate(latitude: -60, longitude: -20),
+            Coordinate(latitude: -89, longitude: 0.5), Coordinate(latitude: 40, longitude: -20),
+            Coordinate(latitude: 60, longitude: 2.3522), Coordinate(latitude: 48.8566, longitude: 20),
+            Coordinate(latitude: -48.8566, longitude: -177.6478),  // Paris's antipode
+        ]
+        for _ in 0..<8 {
+            queries.append(Coordinate(latitude: Double.random(in: -90...90, using: &rng),
+                                      longitude: Double.random(in: -180...180, using: &rng)))
+        }
+        func check(_ tree: RTree<Int64>, _ oracle: Oracle, _ label: String) {
+            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 2_500_000], label)
+        }
+        check(tree, oracle, "seed \(seed) inserted")
+        check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "seed \(seed) bulk-loaded")
+        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_000)) {
+            let location = try #require(oracle.points[id])
+            let removed = tree.remove(id, at: location)
+            #expect(removed, "seed \(seed) remove \(id)")
+            oracle.points[id] = nil
+        }
+        try tree.checkInvariants()
+        check(tree, oracle, "seed \(seed) after removals")
+    }
+
+    /// Two clouds about 2,000 km from the query on the equator, one due east, one due north: the
+    /// eastern one (3,000 points within ±11 m) comes first by chord, the chords' gap to the
+    /// geodesics differing by direction (~200 m here), so the search computes many geodesics in
+    /// it before it meets the northern one. That one is 40 m nearer (30 points within ±11 m: it
+    /// holds every answer), or as near and wider (300 points within ±55 m: answers from both,
+    /// its leaves' pivots behind the ranking while their nearer entries are in it). A node
+    /// bounded through a pivot must not be dropped while it may hold an answer.
+    @Test("nearest agrees with the oracle when chord order and geodesic order disagree far away",
+          arguments: [(7 as UInt64, 40.0, 30, 1e-4), (77, 40, 30, 1e-4), (8, 0, 300, 5e-4), (88, 0, 300, 5e-4)])
+    func chordOrderMisleads(seed: UInt64, nearer: Double, count: Int, spread: Double) throws {
+        var rng = SeededGenerator(seed: seed)
+        let query = Coordinate(latitude: 0, longitude: 0)
+        let east = Coordinate(latitude: 0, longitude: 18)
+        let reach = Geodesic.wgs84.distance(from: query, to: east) - nearer
+        // The point due north `nearer` metres nearer than `east` (bisection on the latitude).
+        var low = 0.0, high = 30.0
+        for _ in 0..<100 {
+            let mid = (low + high) / 2
+            if Geodesic.wgs84.distance(from: query, to: Coordinate(latitude: mid, longitude: 0)) < reach { low = mid } else { high = mid }
+        }
+        let north = Coordinate(latitude: low, longitude: 0)
+        func unit(_ c: Coordinate) -> SIMD3<Double> {
+            let phi = c.latitude * .pi / 180, lambda = c.longitude * .pi / 180
+            let e2 = 0.00669437999014, n = 1 / (1 - e2 * sin(phi) * sin(phi)).squareRoot()
+            let v = SIMD3(n * cos(phi) * cos(lambda), n * cos(phi) * sin(lambda), n * (1 - e2) * sin(phi))
+            return v / (v * v).sum().squareRoot()
+        }
+        func chord(_ c: Coordinate) -> Double {
+            let d = unit(c) - unit(query)
+            return (d * d).sum().squareRoot()
+        }
+        try #require(chord(east) + 1e-5 < chord(north), "the eastern cloud must come first by chord")
+
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<Int64(3_000 + count))
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            // 1e-4° is about 11 m.
+            let (centre, d) = n < 3_000 ? (east, 1e-4) : (north, spread)
+            let p = Coordinate(latitude: centre.latitude + Double.random(in: -d...d, using: &rng),
+                               longitude: centre.longitude + Double.random(in: -d...d, using: &rng))
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        let queries = [query, Coordinate(latitude: 0.001, longitude: -0.002), Coordinate(latitude: -0.003, longitude: 0.001)]
+        for (label, tree) in [("inserted", tree), ("bulk-loaded", RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }))] {
+            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 40, 200], caps: [2_100_000],
+                                   "seed \(seed) \(label)")
+        }
+    }
+}
