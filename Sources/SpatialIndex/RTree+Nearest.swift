@@ -440,14 +440,18 @@ extension RTree {
     /// 1,670 km), so every entry of a cluster smaller than that gap (thousands of sites within
     /// a few hundred metres, or a pole's) is a candidate that only its geodesic can settle, and
     /// a query from a thousand kilometres away computed one for each (20 ms for 25,000 points
-    /// around a pole). With the exact geodesic d to a point p of the node (its first entry) and
-    /// an upper bound r on the geodesic from p to anything in the node's box, every entry lies
-    /// at least d − r away (geodesic distance is a metric): a node behind the ranking's k-th
-    /// answer by more than its own size is dropped with one geodesic, not one per entry.
+    /// around a pole). With the exact geodesic d to a point p on the ellipsoid (the one under
+    /// the centre of the node's box) and an upper bound r on the geodesic from p to anything in
+    /// the box, every entry lies at least d − r away (geodesic distance is a metric): a node
+    /// behind the ranking's k-th answer by more than half its size is dropped with one
+    /// geodesic, not one per entry.
     @inlinable mutating func pivotKey(_ node: _Node<Element>, bound: Double) -> Double? {
-        guard let pivot = node.firstLocation else { return nil }
         let box = node.computedBox
         guard !box.isEmpty else { return nil }
+        guard let pivot = _Geometry.coordinate(direction: ((Double(box.minX) + Double(box.maxX)) / 2,
+                                                          (Double(box.minY) + Double(box.maxY)) / 2,
+                                                          (Double(box.minZ) + Double(box.maxZ)) / 2))
+        else { return nil }
         let u = _Geometry.unitVector(pivot)
         // The farthest corner of the box from the pivot's vector (the chord to a point of the
         // box is convex, so greatest at a corner), widened for Double rounding.

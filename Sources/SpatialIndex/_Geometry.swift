@@ -44,6 +44,18 @@ public import Geodesy
         return (unitVector(c, t), ecef(t))
     }
 
+    /// The point of the ellipsoid in geocentric direction `v` (any length): its geodetic
+    /// latitude from the geocentric one, tan φ = tan ψ / (1 − e²). `nil` for a vector too short
+    /// to have a direction worth the name (the centre of a box as wide as the Earth).
+    @inlinable static func coordinate(direction v: (x: Double, y: Double, z: Double)) -> Coordinate? {
+        let equatorial = (v.x * v.x + v.y * v.y).squareRoot()
+        guard equatorial + abs(v.z) > 0.5 else { return nil }
+        let degrees = 180 / Double.pi
+        let c = Coordinate(latitude: atan2(v.z, oneMinusE2 * equatorial) * degrees,
+                           longitude: equatorial == 0 ? 0 : atan2(v.y, v.x) * degrees)
+        return c.isValid ? c : nil
+    }
+
     /// The unit vector of `c` from its trigonometry `t`: exactly (0, 0, ±1) at the poles.
     @inlinable @inline(__always)
     static func unitVector(_ c: Coordinate, _ t: _Trig) -> (x: Double, y: Double, z: Double) {
