@@ -105,6 +105,42 @@ enum Fixtures {
         return p
     }
 
+    /// A dense cluster far from the queries: 100,000 points within 111 m of the South Pole (at
+    /// random longitudes), beside the first 100,000 of the data's points north of 40° S;
+    /// queried from 1,000 points between 68° and 82° S, 900–2,450 km from the cluster and
+    /// farther from anything else, so that the cluster holds every answer. There the chord bounds' gap (c³/24ρ², 4.8 km at 1,670 km) is wider than the
+    /// cluster: the search must bound its nodes through pivots (`pivotKey`) or settle every
+    /// entry by its geodesic.
+    static let farEntries: [(Int32, Coordinate)] = {
+        var generator = SeededGenerator(seed: BenchmarkData.seed &+ 13)
+        let cluster = (0..<Int32(100_000)).map { id in
+            (id, Coordinate(latitude: -90 + Double.random(in: 0...0.001, using: &generator),
+                            longitude: Double.random(in: -180...180, using: &generator)))
+        }
+        let others = data.points.lazy.filter { $0.latitude > -40 }.prefix(100_000)
+        return cluster + others.enumerated().map { (Int32(100_000 + $0.offset), $0.element) }
+    }()
+    static let farQueries: [Coordinate] = {
+        var generator = SeededGenerator(seed: BenchmarkData.seed &+ 17)
+        return (0..<1_000).map { _ in
+            Coordinate(latitude: Double.random(in: -82 ... -68, using: &generator),
+                       longitude: Double.random(in: -180...180, using: &generator))
+        }
+    }()
+    nonisolated(unsafe) static var farTree: RTree<Int32> = {
+        var tree = RTree<Int32>()
+        for (id, p) in farEntries { tree.insert(id, at: p) }
+        return tree
+    }()
+    nonisolated(unsafe) static var farPeers: [Peer.Kind: Peer] = [:]
+    static func farPeer(_ kind: Peer.Kind) -> Peer {
+        if let p = farPeers[kind] { return p }
+        let p = Peer(kind)
+        for (id, c) in farEntries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
+        farPeers[kind] = p
+        return p
+    }
+
     static func currentLocations(_ name: String) -> [Coordinate] {
         locations[name] ?? data.points
     }

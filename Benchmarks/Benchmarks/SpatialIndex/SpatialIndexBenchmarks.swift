@@ -301,6 +301,44 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // MARK: Far from a dense cluster (`Fixtures.farEntries`)
+
+    // Nearest-1 and -10 from 900–2,450 km away, the answers all in a cluster 111 m across:
+    // with exact distances, in exact order without them (RTreeIDs), and the peers' ids on a
+    // sphere.
+    for (k, label) in [(1, "FarNearest1"), (10, "FarNearest10")] {
+        for (variant, idsOnly) in [("RTree", false), ("RTreeIDs", true)] {
+            let name = "\(label).\(variant)"
+            Benchmark(name, configuration: perOperation) { benchmark in
+                let tree = Fixtures.farTree
+                let queries = Fixtures.farQueries
+                let start = Fixtures.advance(name, by: benchmark.scaledIterations.count, modulo: queries.count)
+                benchmark.startMeasurement()
+                for j in benchmark.scaledIterations {
+                    let q = queries[(start + j) % queries.count]
+                    if idsOnly {
+                        blackHole(tree.nearestElements(to: q, count: k))
+                    } else {
+                        blackHole(tree.nearest(to: q, count: k))
+                    }
+                }
+            }
+        }
+        for kind in Peer.Kind.allCases {
+            let name = "\(label).\(kind.name)"
+            Benchmark(name, configuration: perOperation) { benchmark in
+                let peer = Fixtures.farPeer(kind)
+                let queries = Fixtures.farQueries
+                let start = Fixtures.advance(name, by: benchmark.scaledIterations.count, modulo: queries.count)
+                benchmark.startMeasurement()
+                for j in benchmark.scaledIterations {
+                    let q = queries[(start + j) % queries.count]
+                    blackHole(peer.nearest(latitude: q.latitude, longitude: q.longitude, count: k))
+                }
+            }
+        }
+    }
+
     // Writes into the crowd: the whole fixture built one by one (200,000 inserts, half of
     // them at one point), and removals of the crowd's contacts (1,000 an iteration, put back
     // outside the measurement) in a scrambled order (`crowdVictim`): in insertion order, each
