@@ -91,26 +91,31 @@ enum Fixtures {
     static func crowdVictim(_ i: Int) -> (Int32, Coordinate) {
         crowdEntries[(i % crowdSize) * 7_919 % crowdSize]
     }
-    nonisolated(unsafe) static var crowdTree: RTree<Int32> = {
-        var tree = RTree<Int32>()
-        for (id, p) in crowdEntries { tree.insert(id, at: p) }
-        return tree
-    }()
+    nonisolated(unsafe) static var crowdTree = insertedTree(crowdEntries)
     nonisolated(unsafe) static var crowdPeers: [Peer.Kind: Peer] = [:]
-    static func crowdPeer(_ kind: Peer.Kind) -> Peer {
-        if let p = crowdPeers[kind] { return p }
+    static func crowdPeer(_ kind: Peer.Kind) -> Peer { peer(kind, of: crowdEntries, cachedIn: &crowdPeers) }
+
+    /// A tree of `entries` inserted one by one, in order.
+    static func insertedTree(_ entries: [(Int32, Coordinate)]) -> RTree<Int32> {
+        var tree = RTree<Int32>()
+        for (id, p) in entries { tree.insert(id, at: p) }
+        return tree
+    }
+    /// The peer of `kind` holding `entries` (inserted one by one), built once into `cache`.
+    static func peer(_ kind: Peer.Kind, of entries: [(Int32, Coordinate)], cachedIn cache: inout [Peer.Kind: Peer]) -> Peer {
+        if let p = cache[kind] { return p }
         let p = Peer(kind)
-        for (id, c) in crowdEntries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
-        crowdPeers[kind] = p
+        for (id, c) in entries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
+        cache[kind] = p
         return p
     }
 
     /// A dense cluster far from the queries: 100,000 points within 111 m of the South Pole (at
     /// random longitudes), beside the first 100,000 of the data's points north of 40° S;
     /// queried from 1,000 points between 68° and 82° S, 900–2,450 km from the cluster and
-    /// farther from anything else, so that the cluster holds every answer. There the chord bounds' gap (c³/24ρ², 4.8 km at 1,670 km) is wider than the
-    /// cluster: the search must bound its nodes through pivots (`pivotKey`) or settle every
-    /// entry by its geodesic.
+    /// farther from anything else, so that the cluster holds every answer. There the chord
+    /// bounds' gap (c³/24ρ², 4.8 km at 1,670 km) is wider than the cluster: the search must
+    /// bound its nodes through pivots (`pivotKey`) or settle every entry by its geodesic.
     static let farEntries: [(Int32, Coordinate)] = {
         var generator = SeededGenerator(seed: BenchmarkData.seed &+ 13)
         let cluster = (0..<Int32(100_000)).map { id in
@@ -127,19 +132,9 @@ enum Fixtures {
                        longitude: Double.random(in: -180...180, using: &generator))
         }
     }()
-    nonisolated(unsafe) static var farTree: RTree<Int32> = {
-        var tree = RTree<Int32>()
-        for (id, p) in farEntries { tree.insert(id, at: p) }
-        return tree
-    }()
+    nonisolated(unsafe) static var farTree = insertedTree(farEntries)
     nonisolated(unsafe) static var farPeers: [Peer.Kind: Peer] = [:]
-    static func farPeer(_ kind: Peer.Kind) -> Peer {
-        if let p = farPeers[kind] { return p }
-        let p = Peer(kind)
-        for (id, c) in farEntries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
-        farPeers[kind] = p
-        return p
-    }
+    static func farPeer(_ kind: Peer.Kind) -> Peer { peer(kind, of: farEntries, cachedIn: &farPeers) }
 
     static func currentLocations(_ name: String) -> [Coordinate] {
         locations[name] ?? data.points
