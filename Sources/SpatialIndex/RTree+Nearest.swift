@@ -430,8 +430,8 @@ extension RTree {
     }
 
     /// How many exact geodesics a search computes before it bounds nodes through pivots: a
-    /// usual query computes about one per answer.
-    @inlinable var pivotAfter: Int { 16 + 2 * ranking.capacity }
+    /// usual query computes about one per answer. (Any count may be asked for: no overflow.)
+    @inlinable var pivotAfter: Int { 16 + 2 * Swift.min(ranking.capacity, Int.max / 4) }
 
     /// A tighter key for `node` (queued with `bound`) from the triangle inequality, or `nil`
     /// when none is worth its geodesic.

@@ -90,6 +90,20 @@ struct RTreeEdgeCaseTests {
         #expect(tree.nearestElements(to: q, count: 3, maxDistance: 0) == [1])
     }
 
+    @Test("a count as large as Int.max answers every entry, in order, without overflow")
+    func hugeCount() {
+        var tree = RTree<Int64>()
+        for i in 0..<500 {
+            tree.insert(Int64(i), at: Coordinate(latitude: Double(i % 50) * 3.5 - 85, longitude: Double(i / 50) * 35 - 170))
+        }
+        let q = Coordinate(latitude: -12, longitude: 33)
+        let all = tree.nearest(to: q, count: 500)
+        #expect(all.count == 500)
+        #expect(tree.nearest(to: q, count: .max) == all)
+        #expect(tree.nearestElements(to: q, count: .max) == all.map(\.element))
+        #expect(tree.nearest(to: q, count: .max, maxDistance: 1e6) == all.filter { $0.distance <= 1e6 })
+    }
+
     @Test("copies are independent: a snapshot survives a writer's changes")
     func copyOnWrite() throws {
         var rng = SeededGenerator(seed: 7)
