@@ -18,7 +18,8 @@ import Darwin
 /// after removals.
 @Suite("RTree far from dense clusters against a brute-force oracle", .tags(.slow))
 struct FarClusterOracleTests {
-    @Test("nearest and nearestElements agree with the oracle far from dense clusters", arguments: [3 as UInt64, 1911])
+    @Test("nearest and nearestElements agree with the oracle far from dense clusters",
+          arguments: [3 as UInt64, 1911])
     func farClusters(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         var oracle = Oracle()
@@ -52,7 +53,8 @@ struct FarClusterOracleTests {
                                       longitude: Double.random(in: -180...180, using: &rng)))
         }
         func check(_ tree: RTree<Int64>, _ oracle: Oracle, _ label: String) {
-            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 2_500_000], label)
+            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 2_500_000],
+                                   label)
         }
         check(tree, oracle, "seed \(seed) inserted")
         check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "seed \(seed) bulk-loaded")
@@ -84,7 +86,8 @@ struct FarClusterOracleTests {
         var low = 0.0, high = 30.0
         for _ in 0..<100 {
             let mid = (low + high) / 2
-            if Geodesic.wgs84.distance(from: query, to: Coordinate(latitude: mid, longitude: 0)) < reach { low = mid } else { high = mid }
+            let d = Geodesic.wgs84.distance(from: query, to: Coordinate(latitude: mid, longitude: 0))
+            if d < reach { low = mid } else { high = mid }
         }
         let north = Coordinate(latitude: low, longitude: 0)
         func unit(_ c: Coordinate) -> SIMD3<Double> {
@@ -112,8 +115,10 @@ struct FarClusterOracleTests {
             oracle.points[id] = p
         }
         try tree.checkInvariants()
-        let queries = [query, Coordinate(latitude: 0.001, longitude: -0.002), Coordinate(latitude: -0.003, longitude: 0.001)]
-        for (label, tree) in [("inserted", tree), ("bulk-loaded", RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }))] {
+        let queries = [query, Coordinate(latitude: 0.001, longitude: -0.002),
+                       Coordinate(latitude: -0.003, longitude: 0.001)]
+        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
+        for (label, tree) in [("inserted", tree), ("bulk-loaded", bulk)] {
             CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 40, 200], caps: [2_100_000],
                                    "seed \(seed) \(label)")
         }

@@ -94,7 +94,8 @@ struct RTreeEdgeCaseTests {
     func hugeCount() {
         var tree = RTree<Int64>()
         for i in 0..<500 {
-            tree.insert(Int64(i), at: Coordinate(latitude: Double(i % 50) * 3.5 - 85, longitude: Double(i / 50) * 35 - 170))
+            let location = Coordinate(latitude: Double(i % 50) * 3.5 - 85, longitude: Double(i / 50) * 35 - 170)
+            tree.insert(Int64(i), at: location)
         }
         let q = Coordinate(latitude: -12, longitude: 33)
         let all = tree.nearest(to: q, count: 500)

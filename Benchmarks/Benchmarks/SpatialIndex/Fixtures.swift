@@ -102,7 +102,8 @@ enum Fixtures {
         return tree
     }
     /// The peer of `kind` holding `entries` (inserted one by one), built once into `cache`.
-    static func peer(_ kind: Peer.Kind, of entries: [(Int32, Coordinate)], cachedIn cache: inout [Peer.Kind: Peer]) -> Peer {
+    static func peer(_ kind: Peer.Kind, of entries: [(Int32, Coordinate)],
+                     cachedIn cache: inout [Peer.Kind: Peer]) -> Peer {
         if let p = cache[kind] { return p }
         let p = Peer(kind)
         for (id, c) in entries { p.insert(id, latitude: c.latitude, longitude: c.longitude) }
