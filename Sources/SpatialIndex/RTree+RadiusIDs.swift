@@ -32,6 +32,23 @@ extension RTree {
         return count
     }
 
+    /// Whether `location`, in the band between its unit-chord bounds (0.34% of the radius
+    /// wide), is within `radius` of `point` (whose ECEF position is `origin`; `upper` bounds the
+    /// geodesic). The exact ECEF chord's bounds, about c³/24ρ² apart (0.13 m at 50 km), settle
+    /// most such entries; the rest pay a geodesic. Out of line: inlined into the walk's loop it
+    /// slowed the skewed mix's radius counts, whose entries are mostly settled before the band.
+    @inlinable @inline(never) static func _withinInBand(
+        _ location: Coordinate, radius: Double, of point: Coordinate,
+        origin: (x: Double, y: Double, z: Double), upper: Double
+    ) -> Bool {
+        let p = _Geometry.ecef(location)
+        let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
+        let fine = _Geometry.distanceBounds(ecefChord: (dx * dx + dy * dy + dz * dz).squareRoot(), coarseUpper: upper)
+        if fine.upper <= radius { return true }
+        if fine.lower > radius { return false }
+        return _Geometry.distance(from: point, to: location) <= radius
+    }
+
     /// Calls `body` once for each element within `radius` of `point` (the ids-only walk).
     @inlinable func _forEach(
         within radius: Double, of point: Coordinate, where isIncluded: ((Element) -> Bool)?,
@@ -56,18 +73,9 @@ extension RTree {
                     }
                     let lower = _Geometry.distanceLowerBound(chord: _Geometry.lowerChord(floatSquared: d2))
                     if lower > radius { continue }
-                    // In the band (0.34% of the radius wide): the exact ECEF chord's bounds, about
-                    // c³/24ρ² apart (0.13 m at 50 km), settle most entries before a geodesic.
-                    let p = _Geometry.ecef(e.location)
-                    let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
-                    let fine = _Geometry.distanceBounds(ecefChord: (dx * dx + dy * dy + dz * dz).squareRoot(),
-                                                        coarseUpper: upper)
-                    if fine.upper <= radius {
+                    if Self._withinInBand(e.location, radius: radius, of: point, origin: origin, upper: upper) {
                         body(e.element)
-                        continue
                     }
-                    if fine.lower > radius { continue }
-                    if _Geometry.distance(from: point, to: e.location) <= radius { body(e.element) }
                 }
             } else {
                 for chunk in 0..<node.boxes.chunkCount {
