@@ -474,9 +474,7 @@ extension RTree {
     /// vector is `unitChord` from the query's.
     @inlinable @inline(__always)
     func bounds(unitChord: Double, to location: Coordinate) -> (lower: Double, upper: Double) {
-        let p = _Geometry.ecef(location)
-        let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
-        let chord = (dx * dx + dy * dy + dz * dz).squareRoot()
+        let chord = _Geometry.ecefChord(from: origin, to: location)
         // Below a unit chord of 0.25 (~1,600 km) the ECEF bounds are the tighter ones and the
         // geodesic is far shorter than πρ; beyond it, combine them with the unit-vector bounds.
         if unitChord < 0.25 {

@@ -41,9 +41,7 @@ extension RTree {
         _ location: Coordinate, radius: Double, of point: Coordinate,
         origin: (x: Double, y: Double, z: Double), upper: Double
     ) -> Bool {
-        let p = _Geometry.ecef(location)
-        let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
-        let fine = _Geometry.distanceBounds(ecefChord: (dx * dx + dy * dy + dz * dz).squareRoot(), coarseUpper: upper)
+        let fine = _Geometry.distanceBounds(ecefChord: _Geometry.ecefChord(from: origin, to: location), coarseUpper: upper)
         if fine.upper <= radius { return true }
         if fine.lower > radius { return false }
         return _Geometry.distance(from: point, to: location) <= radius

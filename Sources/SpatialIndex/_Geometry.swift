@@ -144,6 +144,15 @@ public import Geodesy
         ecef(_Trig(c))
     }
 
+    /// The straight line in metres from `origin` (an ``ecef(_:)`` position, a query's) to
+    /// `location`'s ECEF position: what ``distanceBounds(ecefChord:coarseUpper:)`` takes.
+    @inlinable @inline(__always)
+    static func ecefChord(from origin: (x: Double, y: Double, z: Double), to location: Coordinate) -> Double {
+        let p = ecef(location)
+        let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
+        return (dx * dx + dy * dy + dz * dz).squareRoot()
+    }
+
     @inlinable @inline(__always) static func ecef(_ t: _Trig) -> (x: Double, y: Double, z: Double) {
         let n = equatorialRadius / (1 - eccentricitySquared * t.sinPhi * t.sinPhi).squareRoot()
         return (n * t.cosPhi * t.cosLambda, n * t.cosPhi * t.sinLambda, n * oneMinusE2 * t.sinPhi)
