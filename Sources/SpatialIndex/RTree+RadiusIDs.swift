@@ -41,7 +41,8 @@ extension RTree {
         _ location: Coordinate, radius: Double, of point: Coordinate,
         origin: (x: Double, y: Double, z: Double), upper: Double
     ) -> Bool {
-        let fine = _Geometry.distanceBounds(ecefChord: _Geometry.ecefChord(from: origin, to: location), coarseUpper: upper)
+        let chord = _Geometry.ecefChord(from: origin, to: location)
+        let fine = _Geometry.distanceBounds(ecefChord: chord, coarseUpper: upper)
         if fine.upper <= radius { return true }
         if fine.lower > radius { return false }
         return _Geometry.distance(from: point, to: location) <= radius
