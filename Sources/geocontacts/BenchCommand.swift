@@ -29,7 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
             """)
 
     enum MixChoice: String, ExpressibleByArgument, CaseIterable {
-        case uniform, skewed, both
+        case uniform, skewed, hostile, both
         var mixes: [GeoDataMix] { self == .both ? [.uniform, .skewed] : GeoDataMix(rawValue: rawValue).map { [$0] } ?? [] }
     }
 
@@ -39,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "CSV of query points (same format).")
     var queries: String?
 
-    @Option(help: "Generate the data instead of reading CSV: uniform, skewed or both.")
+    @Option(help: "Generate the data instead of reading CSV: uniform, skewed, hostile or both (uniform and skewed).")
     var mix: MixChoice?
 
     @Option(help: "With --mix: how many points (queries: 10,000), from --seed.")

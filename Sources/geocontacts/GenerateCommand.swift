@@ -14,8 +14,8 @@ struct GenerateCommand: ParsableCommand {
     }
 
     enum Mix: String, ExpressibleByArgument, CaseIterable {
-        case uniform, skewed
-        var data: GeoDataMix { self == .uniform ? .uniform : .skewed }
+        case uniform, skewed, hostile
+        var data: GeoDataMix { GeoDataMix(rawValue: rawValue) ?? .uniform }
     }
 
     @Option(help: "How many coordinates.")
@@ -27,7 +27,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "points or queries (queries come from the same mix, on another stream).")
     var kind: Kind = .points
 
-    @Option(help: "Data mix: uniform (the standard mix) or skewed (Zipf-weighted city sizes).")
+    @Option(help: """
+        Data mix: uniform (the standard mix), skewed (Zipf-weighted city sizes) or hostile \
+        (a dense metropolis, a crowd at one point, clouds of metres at the poles, lines).
+        """)
     var mix: Mix = .uniform
 
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")

@@ -142,3 +142,40 @@ struct SkewedDataGeneratorTests {
         #expect(points.contains { $0.longitude > 179.5 } && points.contains { $0.longitude < -179.5 })
     }
 }
+
+@Suite("HostileDataGenerator")
+struct HostileDataGeneratorTests {
+    @Test("deterministic, valid, with its parts: metropolis, crowd, pole clouds, lines; queries far away")
+    func shape() {
+        let mix = GeoDataMix.hostile
+        let count = 20_000
+        let points = mix.points(count: count, seed: 9)
+        #expect(points == mix.points(count: count, seed: 9))
+        #expect(points != mix.points(count: count, seed: 10))
+        #expect(points.count == count && points.allSatisfy(\.isValid))
+        let quotas = HostileDataGenerator().quotas(total: count)
+        #expect(quotas == [7_000, 2_000, 500, 500, 800, 400, 400, 200, 8_200])
+
+        // The crowd: exactly its quota at one location (duplicates copy other parts).
+        let atCrowd = points.filter { $0 == HostileDataGenerator.crowd }.count
+        #expect(atCrowd == 2_000)
+        let paris = Coordinate(latitude: 48.8566, longitude: 2.3522)
+        let metropolis = points.filter { Geodesic.wgs84.distance(from: paris, to: $0) < 12_000 }.count
+        #expect(metropolis >= 7_000 && metropolis <= 7_400, "\(metropolis) points within 12 km (4σ) of Paris")
+        func within200m(of latitude: Double) -> Int {
+            let pole = Coordinate(latitude: latitude, longitude: 0)
+            return points.filter { Geodesic.wgs84.distance(from: pole, to: $0) < 200 }.count
+        }
+        let north = within200m(of: 90), south = within200m(of: -90)
+        #expect(north >= 500 && north <= 520 && south >= 500 && south <= 520,
+                "\(north), \(south) points within 200 m (5σ) of the poles")
+        #expect(points.filter { $0.longitude == 0 && $0.latitude != 0 }.count >= 400)
+        #expect(points.filter { $0.latitude == 0 && $0.longitude != 0 }.count >= 400)
+        #expect(points.contains { $0.longitude > 179.99 } && points.contains { $0.longitude < -179.99 })
+
+        let queries = mix.queries(count: 60, seed: 9)
+        #expect(queries.count == 60 && queries != Array(points.prefix(60)))
+        let far = queries.filter { q in points.allSatisfy { Geodesic.wgs84.distance(from: q, to: $0) > 1_000 } }
+        #expect(far.count >= 20, "\(far.count) of 60 queries farther than 1 km from every point")
+    }
+}

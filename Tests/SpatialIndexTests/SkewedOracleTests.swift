@@ -4,16 +4,21 @@ import Geodesy
 import SpatialIndex
 import Testing
 
-/// The oracle tests of ``RTreeOracleTests`` on ``GeoDataMix/skewed``: one city holds ~15% of
-/// the points, clusters sit on both poles and across the antimeridian, one location repeats 12 times.
-@Suite("RTree against a brute-force oracle on the skewed mix", .tags(.slow))
+/// The oracle tests of ``RTreeOracleTests`` on ``GeoDataMix/skewed`` (one city holds ~15% of
+/// the points, clusters sit on both poles and across the antimeridian, one location repeats 12
+/// times) and ``GeoDataMix/hostile`` (35% within σ 3 km of Paris, 10% at one location, clouds of
+/// σ 40 m at the poles, points exactly on the prime meridian and the equator; half the queries
+/// uniform over the sphere, far from the clouds).
+@Suite("RTree against a brute-force oracle on the skewed and hostile mixes", .tags(.slow))
 struct SkewedOracleTests {
     static let seeds: [UInt64] = [3, 77, 2027]
+    static let mixes: [GeoDataMix] = [.skewed, .hostile]
 
-    @Test("nearest (k 1/10/100, filters, maxDistance), radius and box agree with the oracle", arguments: seeds)
-    func queries(seed: UInt64) throws {
+    @Test("nearest (k 1/10/100, filters, maxDistance), radius and box agree with the oracle",
+          arguments: mixes, seeds)
+    func queries(mix: GeoDataMix, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        let points = GeoDataMix.skewed.points(count: 3_000, seed: seed)
+        let points = mix.points(count: 3_000, seed: seed)
         var oracle = Oracle()
         var dynamic = RTree<Int64>()
         for (i, p) in points.enumerated() {
@@ -25,7 +30,7 @@ struct SkewedOracleTests {
         try bulk.checkInvariants()
 
         // Queries from the mix (mostly inside the dense cities), plus the poles and the antimeridian.
-        let queries = GeoDataMix.skewed.queries(count: 40, seed: seed) + [
+        let queries = mix.queries(count: 40, seed: seed) + [
             Coordinate(latitude: 90, longitude: 0), Coordinate(latitude: -90, longitude: 123),
             Coordinate(latitude: -18.1416, longitude: 180), Coordinate(latitude: -18.1416, longitude: -179.9),
         ]
@@ -34,36 +39,38 @@ struct SkewedOracleTests {
             for tree in [dynamic, bulk] {
                 for k in [1, 10, 100] {
                     let expected = oracle.nearest(to: q, count: k)
-                    #expect(agree(tree.nearest(to: q, count: k), expected), "seed \(seed) query \(qi) \(q) k \(k)")
+                    #expect(agree(tree.nearest(to: q, count: k), expected),
+                            "\(mix) seed \(seed) query \(qi) \(q) k \(k)")
                     #expect(tree.nearestElements(to: q, count: k) == expected.map(\.id),
-                            "seed \(seed) query \(qi) \(q) k \(k), elements only")
+                            "\(mix) seed \(seed) query \(qi) \(q) k \(k), elements only")
                 }
-                #expect(agree(tree.nearest(to: q, count: 10, where: even), oracle.nearest(to: q, count: 10, where: even)),
-                        "seed \(seed) query \(qi) filter even")
+                #expect(agree(tree.nearest(to: q, count: 10, where: even),
+                              oracle.nearest(to: q, count: 10, where: even)),
+                        "\(mix) seed \(seed) query \(qi) filter even")
                 #expect(tree.nearestElements(to: q, count: 10, where: even)
                             == oracle.nearest(to: q, count: 10, where: even).map(\.id),
-                        "seed \(seed) query \(qi) filter even, elements only")
+                        "\(mix) seed \(seed) query \(qi) filter even, elements only")
                 let cap = [2_000.0, 20_000, 300_000][qi % 3]
                 #expect(agree(tree.nearest(to: q, count: 10, maxDistance: cap),
                               oracle.nearest(to: q, count: 10, maxDistance: cap)),
-                        "seed \(seed) query \(qi) maxDistance \(cap)")
+                        "\(mix) seed \(seed) query \(qi) maxDistance \(cap)")
                 #expect(tree.nearestElements(to: q, count: 10, maxDistance: cap)
                             == oracle.nearest(to: q, count: 10, maxDistance: cap).map(\.id),
-                        "seed \(seed) query \(qi) maxDistance \(cap), elements only")
+                        "\(mix) seed \(seed) query \(qi) maxDistance \(cap), elements only")
                 let r = [1_000.0, 20_000, 150_000][qi % 3]
                 #expect(agree(tree.neighbors(within: r, of: q), oracle.within(r, of: q)),
-                        "seed \(seed) query \(qi) radius \(r)")
+                        "\(mix) seed \(seed) query \(qi) radius \(r)")
                 let box = RTreeOracleTests().randomBox(&rng)
                 #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box),
-                        "seed \(seed) query \(qi) box \(box)")
+                        "\(mix) seed \(seed) query \(qi) box \(box)")
             }
         }
     }
 
-    @Test("inserts, removes and moves on skewed data keep the tree valid and exact", arguments: seeds)
-    func interleavings(seed: UInt64) throws {
+    @Test("inserts, removes and moves on skewed data keep the tree valid and exact", arguments: mixes, seeds)
+    func interleavings(mix: GeoDataMix, seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        let pool = GeoDataMix.skewed.points(count: 2_000, seed: seed)
+        let pool = mix.points(count: 2_000, seed: seed)
         var tree = RTree<Int64>()
         var oracle = Oracle()
         var nextID: Int64 = 0
@@ -76,12 +83,14 @@ struct SkewedOracleTests {
                 nextID += 1
             } else if roll < 8 {
                 let id = oracle.points.keys.randomElement(using: &rng)!
-                do { let ok = tree.remove(id, at: oracle.points[id]!); #expect(ok, "seed \(seed) step \(step) remove \(id)") }
+                let ok = tree.remove(id, at: oracle.points[id]!)
+                #expect(ok, "\(mix) seed \(seed) step \(step) remove \(id)")
                 oracle.points[id] = nil
             } else {
                 let id = oracle.points.keys.randomElement(using: &rng)!
                 let to = pool.randomElement(using: &rng)!
-                do { let ok = tree.move(id, from: oracle.points[id]!, to: to); #expect(ok, "seed \(seed) step \(step) move \(id)") }
+                let ok = tree.move(id, from: oracle.points[id]!, to: to)
+                #expect(ok, "\(mix) seed \(seed) step \(step) move \(id)")
                 oracle.points[id] = to
             }
             try tree.checkInvariants()
@@ -90,12 +99,13 @@ struct SkewedOracleTests {
                 let q = pool.randomElement(using: &rng)!
                 for k in [1, 10, 100] {
                     #expect(agree(tree.nearest(to: q, count: k), oracle.nearest(to: q, count: k)),
-                            "seed \(seed) step \(step) k \(k)")
+                            "\(mix) seed \(seed) step \(step) k \(k)")
                 }
                 #expect(agree(tree.neighbors(within: 20_000, of: q), oracle.within(20_000, of: q)),
-                        "seed \(seed) step \(step) radius")
+                        "\(mix) seed \(seed) step \(step) radius")
                 let box = RTreeOracleTests().randomBox(&rng)
-                #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box), "seed \(seed) step \(step) box")
+                #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box),
+                        "\(mix) seed \(seed) step \(step) box")
             }
         }
     }
