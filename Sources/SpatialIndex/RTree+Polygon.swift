@@ -49,4 +49,7 @@ extension RTree {
     }
 
     @inlinable func contains(_ location: Coordinate) -> Bool { polygon.contains(location) }
+
+    /// Never sure: a polygon's nodes are all tested entry by entry.
+    @inlinable func holdsAll(_ box: _Box) -> Bool { false }
 }

@@ -227,6 +227,18 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(tree.elements(in: data.boxes[(start + j) % data.boxes.count]))
         }
     }
+    // A count, beside the peers' counts (Box.RTree above builds the answers, sorted by id):
+    // nodes the box surely holds are counted whole.
+    Benchmark("Box.RTreeCount", configuration: guarded(perOperation)) { benchmark in
+        let data = Fixtures.data
+        let tree = Fixtures.tree(bulk: false)
+        let n = benchmark.scaledIterations.count
+        let start = Fixtures.advance("Box.RTreeCount", by: n, modulo: data.boxes.count)
+        benchmark.startMeasurement()
+        for j in 0..<n {
+            blackHole(tree.count(in: data.boxes[(start + j) % data.boxes.count]))
+        }
+    }
     for kind in Peer.Kind.allCases where kind.supportsBox {
         Benchmark("Box.\(kind.name)", configuration: perOperation) { benchmark in
             let data = Fixtures.data
