@@ -163,16 +163,31 @@ extension RTree {
         var best = 0
         var bestGrowth = Float.infinity
         var bestArea = Float.infinity
+        // Each chunk's least (growth, area), its first lane, in vector registers: the lanes
+        // read one by one spilled every vector to the stack, a third of an insert's time.
+        // Masks are integer lanes (all ones or zero) and floats are replaced through their
+        // bits: Swift's generic lane-wise mask operations compile to loops through memory.
+        let infinity = SIMD8<Int32>(repeating: Int32(bitPattern: Float.infinity.bitPattern))
+        func replacingWithInfinity(_ v: _Boxes.Lanes, unless keep: SIMD8<Int32>) -> _Boxes.Lanes {
+            unsafeBitCast((unsafeBitCast(v, to: SIMD8<Int32>.self) & keep) | (infinity & ~keep), to: _Boxes.Lanes.self)
+        }
         for chunk in 0..<boxes.chunkCount {
-            let (area, growth) = boxes.floatAreaGrowth(chunk: chunk, including: box)
+            let (area, allGrowth) = boxes.floatAreaGrowth(chunk: chunk, including: box)
             let first = chunk * _Boxes.width
-            for lane in 0..<Swift.min(_Boxes.width, boxes.count - first) {
-                if growth[lane] < bestGrowth || (growth[lane] == bestGrowth && area[lane] < bestArea) {
-                    best = first + lane
-                    bestGrowth = growth[lane]
-                    bestArea = area[lane]
-                }
-            }
+            // Lanes past the last box hold the empty box, whose growth is -∞.
+            let boxCount = Int32(truncatingIfNeeded: Swift.min(_Boxes.width, boxes.count - first))
+            let real = (SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &- boxCount) &>> 31
+            let growth = replacingWithInfinity(allGrowth, unless: real)
+            let g = _Boxes.minimum(growth)
+            guard g <= bestGrowth else { continue }
+            let ties = (growth .== _Boxes.Lanes(repeating: g))._storage
+            let a = _Boxes.minimum(replacingWithInfinity(area, unless: ties))
+            guard g < bestGrowth || a < bestArea else { continue }
+            let lane = _Boxes.bits(of: ties & (area .== _Boxes.Lanes(repeating: a))._storage).trailingZeroBitCount
+            guard lane < Int(boxCount) else { continue }
+            best = first + lane
+            bestGrowth = g
+            bestArea = a
         }
         return (best, bestGrowth == 0 && bestArea == 0)
     }
