@@ -217,26 +217,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Box.RTree", configuration: guarded(perOperation)) { benchmark in
-        let data = Fixtures.data
-        let tree = Fixtures.tree(bulk: false)
-        let n = benchmark.scaledIterations.count
-        let start = Fixtures.advance("Box.RTree", by: n, modulo: data.boxes.count)
-        benchmark.startMeasurement()
-        for j in 0..<n {
-            blackHole(tree.elements(in: data.boxes[(start + j) % data.boxes.count]))
-        }
-    }
-    // A count, beside the peers' counts (Box.RTree above builds the answers, sorted by id):
-    // nodes the box surely holds are counted whole.
-    Benchmark("Box.RTreeCount", configuration: guarded(perOperation)) { benchmark in
-        let data = Fixtures.data
-        let tree = Fixtures.tree(bulk: false)
-        let n = benchmark.scaledIterations.count
-        let start = Fixtures.advance("Box.RTreeCount", by: n, modulo: data.boxes.count)
-        benchmark.startMeasurement()
-        for j in 0..<n {
-            blackHole(tree.count(in: data.boxes[(start + j) % data.boxes.count]))
+    // The answers sorted by id (Box.RTree), and a count beside the peers' counts
+    // (Box.RTreeCount): nodes the box surely holds are taken whole.
+    let boxQueries: [(name: String, run: @Sendable (RTree<Int32>, GeoBox) -> Void)] = [
+        ("Box.RTree", { blackHole($0.elements(in: $1)) }),
+        ("Box.RTreeCount", { blackHole($0.count(in: $1)) }),
+    ]
+    for query in boxQueries {
+        Benchmark(query.name, configuration: guarded(perOperation)) { benchmark in
+            let data = Fixtures.data
+            let tree = Fixtures.tree(bulk: false)
+            let n = benchmark.scaledIterations.count
+            let start = Fixtures.advance(query.name, by: n, modulo: data.boxes.count)
+            benchmark.startMeasurement()
+            for j in 0..<n {
+                query.run(tree, data.boxes[(start + j) % data.boxes.count])
+            }
         }
     }
     for kind in Peer.Kind.allCases where kind.supportsBox {
