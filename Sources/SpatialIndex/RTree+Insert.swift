@@ -298,26 +298,42 @@ extension RTree {
         let n = boxes.count
         var whole = _Box.empty
         for b in boxes { whole.formUnion(b) }
-        let spans = [whole.maxX - whole.minX, whole.maxY - whole.minY, whole.maxZ - whole.minZ]
-        let axis = spans[0] >= spans[1] ? (spans[0] >= spans[2] ? 0 : 2) : (spans[1] >= spans[2] ? 1 : 2)
-        let keys = boxes.map { $0.center(axis) }
-        let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
-        var prefix = [_Box](repeating: .empty, count: n)
-        var suffix = [_Box](repeating: .empty, count: n)
-        fill(&prefix, &suffix, boxes, bestOrder)
-        var bestCut = m
-        var bestOverlap = Double.infinity
-        var bestArea = Double.infinity
-        for k in m...(n - m) {
-            let overlap = prefix[k - 1].overlap(suffix[k])
-            let area = prefix[k - 1].area + suffix[k].area
-            if overlap < bestOverlap || (overlap == bestOverlap && area < bestArea) {
-                bestCut = k
-                bestOverlap = overlap
-                bestArea = area
+        let dx = whole.maxX - whole.minX, dy = whole.maxY - whole.minY, dz = whole.maxZ - whole.minZ
+        let axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2)
+        // The keys and the running boxes on the stack: a split allocated them on every call.
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { keys in
+            _ = keys.initialize(from: boxes.lazy.map { $0.center(axis) })
+            let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
+            let bestCut = withUnsafeTemporaryAllocation(of: _Box.self, capacity: 2 * n) { running in
+                // running[k]: the union of the first k + 1 items in order; running[n + k]: of
+                // the items from the k-th on.
+                running.initialize(repeating: .empty)
+                var union = _Box.empty
+                for k in 0..<n {
+                    union.formUnion(boxes[bestOrder[k]])
+                    running[k] = union
+                }
+                union = .empty
+                for k in stride(from: n - 1, through: 0, by: -1) {
+                    union.formUnion(boxes[bestOrder[k]])
+                    running[n + k] = union
+                }
+                var bestCut = m
+                var bestOverlap = Double.infinity
+                var bestArea = Double.infinity
+                for k in m...(n - m) {
+                    let overlap = running[k - 1].overlap(running[n + k])
+                    let area = running[k - 1].area + running[n + k].area
+                    if overlap < bestOverlap || (overlap == bestOverlap && area < bestArea) {
+                        bestCut = k
+                        bestOverlap = overlap
+                        bestArea = area
+                    }
+                }
+                return bestCut
             }
+            return (bestOrder, bestCut)
         }
-        return (bestOrder, bestCut)
     }
 
     /// When a split's `order` holds a run of at least `m` items at one point (a crowd beside
@@ -363,19 +379,5 @@ extension RTree {
         if order.last == added { return (order, n - m) }
         if order.first == added { return (order, m) }
         return (order, n / 2)
-    }
-
-    @inlinable static func fill(_ prefix: inout [_Box], _ suffix: inout [_Box], _ boxes: [_Box], _ order: [Int]) {
-        let n = order.count
-        var running = _Box.empty
-        for i in 0..<n {
-            running.formUnion(boxes[order[i]])
-            prefix[i] = running
-        }
-        running = .empty
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            running.formUnion(boxes[order[i]])
-            suffix[i] = running
-        }
     }
 }
