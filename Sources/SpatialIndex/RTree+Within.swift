@@ -131,8 +131,8 @@ extension RTree {
     @inlinable init(box: GeoBox) {
         self.box = box
         bounds = _Geometry.vectorBounds(of: box)
-        zSouth = _Geometry.unitVector(Coordinate(latitude: box.south, longitude: 0)).z
-        zNorth = _Geometry.unitVector(Coordinate(latitude: box.north, longitude: 0)).z
+        zSouth = _Geometry.unitZ(latitude: box.south)
+        zNorth = _Geometry.unitZ(latitude: box.north)
         let span = box.west <= box.east ? box.east - box.west : box.east - box.west + 360
         allLongitudes = span >= 360
         func direction(_ degrees: Double) -> (Double, Double) {
@@ -166,11 +166,15 @@ extension RTree {
 }
 
 extension _Geometry {
+    /// The z of the unit vector of any point at `latitude` (it grows with latitude).
+    @inlinable static func unitZ(latitude: Double) -> Double {
+        unitVector(Coordinate(latitude: latitude, longitude: 0)).z
+    }
+
     /// A box of unit vectors containing the vector of every point of a latitude/longitude
     /// box, padded well beyond Float rounding.
     @inlinable static func vectorBounds(of box: GeoBox) -> _Box {
-        func z(_ latitude: Double) -> Double { unitVector(Coordinate(latitude: latitude, longitude: 0)).z }
-        let zLow = z(box.south), zHigh = z(box.north)
+        let zLow = unitZ(latitude: box.south), zHigh = unitZ(latitude: box.north)
         let rhoSouth = (1 - zLow * zLow).squareRoot(), rhoNorth = (1 - zHigh * zHigh).squareRoot()
         let rhoMax = box.south <= 0 && box.north >= 0 ? 1 : max(rhoSouth, rhoNorth)
         let rhoMin = min(rhoSouth, rhoNorth)
