@@ -68,6 +68,9 @@ extension RTree {
         // would pick for this point now (least growth, which is none, then least area), so
         // more often the one the entry went into. Boxes overlap in dense areas: on 1M uniform
         // points a removal visits about 1.4 leaves (a harness), 6–15% fewer than in index order.
+        // Two other orders cost more (callgrind, 100,000 removals from 300,000 uniform points,
+        // 5,100 instructions a removal in this order): the box holding the point deepest
+        // inside +5%, the box whose centre is nearest +1%.
         let box = probe.box
         let boxes = node.boxes
         precondition(boxes.count <= 64, "a branch holds at most 64 children")
