@@ -12,8 +12,8 @@ import Darwin
 ///
 /// Sizes come from the environment so a quick run and the 1M-point report use the same code:
 /// `GEOCONTACTS_BENCH_POINTS` (default 100,000) and `GEOCONTACTS_BENCH_QUERIES`
-/// (default 10,000); `GEOCONTACTS_BENCH_MIX` picks the data mix, `uniform` (default) or
-/// `skewed` (``GeoDataMix``). The committed allocation thresholds are for the defaults.
+/// (default 10,000); `GEOCONTACTS_BENCH_MIX` picks the data mix, `uniform` (default),
+/// `skewed` or `hostile` (``GeoDataMix``). The committed allocation thresholds are for the defaults.
 public struct BenchmarkData: Sendable {
     public static let defaultPoints = 100_000
     public static let defaultQueries = 10_000
@@ -77,7 +77,7 @@ public struct BenchmarkData: Sendable {
         guard let raw = getenv("GEOCONTACTS_BENCH_MIX") else { return nil }
         let name = String(cString: raw)
         guard let mix = GeoDataMix(rawValue: name) else {
-            fatalError("GEOCONTACTS_BENCH_MIX must be uniform or skewed, not \(name)")
+            fatalError("GEOCONTACTS_BENCH_MIX must be uniform, skewed or hostile, not \(name)")
         }
         return mix
     }
