@@ -290,92 +290,49 @@ extension RTree {
         return _Split(node: node, nodeBox: firstBox, sibling: sibling, siblingBox: secondBox)
     }
 
-    /// R*'s split (Beckmann et al. 1990): on each axis the items sorted by their lower and by
-    /// their upper edge (one order when every item is a point, as in a leaf), the axis whose
-    /// distributions (each side at least `m`) have the least total margin, then on that axis
-    /// the distribution with the least overlap, ties by least area. A leaf skips the axis on
-    /// which its points spread least (on the sphere, nodes are thin caps, and the axis across
-    /// one never had the least margin in the measurements below). Returns an ordering of the
-    /// items and how many of them go to the first group.
-    ///
-    /// It replaced a split along the widest axis alone, items sorted by centre, whose nodes
-    /// overlap more: a removal from 1M points looked at 8.3, 8.9 and 11.5 nodes (standard,
-    /// skewed and hostile mixes; 20,000 removals) where its path has 5, and now at 8.0, 8.1
-    /// and 10.0. (This split for branches alone gave 8.4, 8.8 and 10.5; for leaves alone 9.7,
-    /// 10.7 and 10.9.) It costs more: a split every ~17 inserts, sorting along two or three
-    /// axes instead of one.
+    /// The split: items sorted by centre along the axis where the node is widest, then the
+    /// distribution (each side at least `m`) with the least overlap, ties by least area —
+    /// R*'s distribution choice on a single axis, which costs one sort instead of three.
+    /// Returns an ordering of the items and how many of them go to the first group.
     @inlinable static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
         let n = boxes.count
-        let sorts = boxes.allSatisfy(\.isPoint) ? 1 : 2
         var whole = _Box.empty
         for b in boxes { whole.formUnion(b) }
-        let extents = (whole.maxX - whole.minX, whole.maxY - whole.minY, whole.maxZ - whole.minZ)
-        let narrowest = extents.0 <= extents.1 ? (extents.0 <= extents.2 ? 0 : 2) : (extents.1 <= extents.2 ? 1 : 2)
-        // Orders and running boxes on the stack (each under the kilobyte up to which the
-        // standard library places them there): a split allocates only its answer. An order is
-        // sorted as keys that pack an edge's order-preserving bits above the item's index
-        // (ties go by index).
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * sorts * n) { orders in
-            withUnsafeTemporaryAllocation(of: _Box.self, capacity: n) { prefixes in
-                // orders[o * n ..< (o + 1) * n], o = axis * sorts + sort: the items by lower
-                // (sort 0) or upper (sort 1) edge on the axis. Both buffers hold trivial values,
-                // each written before it is read: nothing to initialize.
-                func item(_ o: Int, _ k: Int) -> Int { Int(truncatingIfNeeded: orders[o * n + k] & 0xFFFF_FFFF) }
-                // Each distribution of order `o` (its first k items, k in m...n - m, and the
-                // rest), as the union of each side.
-                func distributions(_ o: Int, _ body: (Int, _Box, _Box) -> Void) {
-                    var union = _Box.empty
-                    for k in 0..<n {
-                        union.formUnion(boxes[item(o, k)])
-                        prefixes[k] = union
-                    }
-                    union = .empty
-                    for k in stride(from: n - 1, through: m, by: -1) {
-                        union.formUnion(boxes[item(o, k)])
-                        if k <= n - m { body(k, prefixes[k - 1], union) }
+        let dx = whole.maxX - whole.minX, dy = whole.maxY - whole.minY, dz = whole.maxZ - whole.minZ
+        let axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2)
+        // The keys and the running boxes on the stack: a split allocated them on every call.
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { keys in
+            _ = keys.initialize(from: boxes.lazy.map { $0.center(axis) })
+            let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
+            let bestCut = withUnsafeTemporaryAllocation(of: _Box.self, capacity: 2 * n) { running in
+                // running[k]: the union of the first k + 1 items in order; running[n + k]: of
+                // the items from the k-th on.
+                running.initialize(repeating: .empty)
+                var union = _Box.empty
+                for k in 0..<n {
+                    union.formUnion(boxes[bestOrder[k]])
+                    running[k] = union
+                }
+                union = .empty
+                for k in stride(from: n - 1, through: 0, by: -1) {
+                    union.formUnion(boxes[bestOrder[k]])
+                    running[n + k] = union
+                }
+                var bestCut = m
+                var bestOverlap = Double.infinity
+                var bestArea = Double.infinity
+                for k in m...(n - m) {
+                    let overlap = running[k - 1].overlap(running[n + k])
+                    let area = running[k - 1].area + running[n + k].area
+                    if overlap < bestOverlap || (overlap == bestOverlap && area < bestArea) {
+                        bestCut = k
+                        bestOverlap = overlap
+                        bestArea = area
                     }
                 }
-                // Per axis, in one pass over its orders: the margins' sum and the distribution
-                // with the least overlap (ties by least area, then by the lower cut).
-                var leastMargin = Double.infinity
-                var best = (o: 0, cut: m)
-                for axis in 0..<3 where sorts == 2 || axis != narrowest {
-                    var margin = 0.0
-                    var axisBest = (o: axis * sorts, cut: m, overlap: Double.infinity, area: Double.infinity)
-                    for sort in 0..<sorts {
-                        let o = axis * sorts + sort
-                        for i in 0..<n {
-                            let bits = boxes[i].edge(axis, upper: sort == 1).bitPattern
-                            let key = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-                            orders[o * n + i] = UInt64(key) << 32 | UInt64(i)
-                        }
-                        // Insertion sort: for a node's few dozen keys, fewer instructions than
-                        // the standard library's sort (callgrind).
-                        for i in 1..<n {
-                            let key = orders[o * n + i]
-                            var j = o * n + i
-                            while j > o * n && orders[j - 1] > key {
-                                orders[j] = orders[j - 1]
-                                j -= 1
-                            }
-                            orders[j] = key
-                        }
-                        distributions(o) { k, first, second in
-                            margin += first.margin + second.margin
-                            let overlap = first.overlap(second)
-                            let area = first.area + second.area
-                            if overlap < axisBest.overlap || (overlap == axisBest.overlap && area <= axisBest.area) {
-                                axisBest = (o, k, overlap, area)
-                            }
-                        }
-                    }
-                    if margin < leastMargin {
-                        leastMargin = margin
-                        best = (axisBest.o, axisBest.cut)
-                    }
-                }
-                return ((0..<n).map { item(best.o, $0) }, best.cut)
+                return bestCut
             }
+            return (bestOrder, bestCut)
         }
     }
 

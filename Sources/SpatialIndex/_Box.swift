@@ -59,15 +59,12 @@
         return dx * dy * dz + 1e-12 * (dx * dy + dy * dz + dz * dx)
     }
 
-    /// The sum of the edges' lengths (R*'s margin, up to a factor 4).
-    @inlinable var margin: Double { Double(maxX - minX) + Double(maxY - minY) + Double(maxZ - minZ) }
-
-    /// The lower or upper edge on `axis` (0 x, 1 y, 2 z).
-    @inlinable @inline(__always) func edge(_ axis: Int, upper: Bool) -> Float {
+    /// Centre along an axis (0 = x, 1 = y, 2 = z).
+    @inlinable @inline(__always) func center(_ axis: Int) -> Float {
         switch axis {
-        case 0: return upper ? maxX : minX
-        case 1: return upper ? maxY : minY
-        default: return upper ? maxZ : minZ
+        case 0: return (minX + maxX) / 2
+        case 1: return (minY + maxY) / 2
+        default: return (minZ + maxZ) / 2
         }
     }
 }
