@@ -66,9 +66,10 @@ extension RTree {
         }
         // Children whose box holds the point, smallest box first: the child ChooseSubtree
         // would pick for this point now (least growth, which is none, then least area), so
-        // more often the one the entry went into. Boxes overlap in dense areas: on 1M uniform
-        // points a removal visits about 1.4 leaves (a harness), 6–15% fewer than in index order.
-        // Two other orders cost more (callgrind, 100,000 removals from 300,000 uniform points,
+        // more often the one the entry went into, 6–15% fewer leaves than in index order. Boxes
+        // overlap: on 1M uniform points a removal visits 2.0 leaves and 8.3 nodes in all, on
+        // paths of 5 (a harness, 20,000 removals; 8.9 and 11.5 nodes on the skewed and hostile
+        // mixes). Two other orders cost more (callgrind, 100,000 removals from 300,000 uniform points,
         // 5,100 instructions a removal in this order): the box holding the point deepest
         // inside +5%, the box whose centre is nearest +1%.
         let box = probe.box
