@@ -229,102 +229,129 @@ extension RTree {
         return below?.index ?? above?.index ?? pick
     }
 
+    /// `items`, then `extra`, in one allocation (a copy of `items` is exactly as large as
+    /// they are, so appending to it would allocate again).
+    @inlinable static func items<Result: RangeReplaceableCollection>(
+        _ items: some Collection<Result.Element>, adding extra: Result.Element
+    ) -> Result {
+        var all = Result()
+        all.reserveCapacity(items.count + 1)
+        all.append(contentsOf: items)
+        all.append(extra)
+        return all
+    }
+
     /// Splits a full leaf and `extra` between two new leaves.
     @inlinable static func splitLeaf(_ node: _Node<Element>, adding extra: _Entry<Element>) -> _Split<Element> {
-        var all = ContiguousArray(node.entries)
-        all.append(extra)
-        let boxes = all.map { $0.box }
-        var (order, cut) = boxes.allSatisfy({ $0 == extra.box })
-            ? splitByElement(all.map(\.element), minimum: leafMinimum)
-            : chooseSplit(boxes, minimum: leafMinimum)
-        if let apart = separatingCrowd(order, boxes, minimum: leafMinimum, element: { all[$0].element }) {
-            (order, cut) = apart
+        // The leaf's entries then `extra`, read in place (the caller holds the leaf), and their
+        // order and boxes on the stack (each under the kilobyte beyond which the standard
+        // library puts a temporary on the heap): the split allocates its two leaves.
+        let entries = node.entries
+        let count = entries.count + 1
+        func entry(_ i: Int) -> _Entry<Element> { i < entries.count ? entries[i] : extra }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { order in
+            withUnsafeTemporaryAllocation(of: _Box.self, capacity: count) { buffer in
+                _ = buffer.initialize(from: (0..<count).lazy.map { entry($0).box })
+                let boxes = UnsafeBufferPointer(buffer)
+                var cut = boxes.allSatisfy({ $0 == extra.box })
+                    ? splitByElement((0..<count).map { entry($0).element }, minimum: leafMinimum, into: order)
+                    : chooseSplit(boxes, minimum: leafMinimum, into: order)
+                if let apart = separatingCrowd(order, boxes, minimum: leafMinimum, element: { entry($0).element }) {
+                    cut = apart
+                }
+                var firstBox = _Box.empty, secondBox = _Box.empty
+                for (rank, i) in order.enumerated() {
+                    if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
+                }
+                // Both halves in new leaves with a little room each, as a grown leaf would have.
+                func leaf(_ ranks: some Collection<Int>) -> _Node<Element> {
+                    _Node.leaf(ranks.lazy.map { entry($0) }, capacity: Swift.min(ranks.count + leafGrowth, leafCapacity))
+                }
+                let first = leaf(order[..<cut]), second = leaf(order[cut...])
+                // A half at one point (a crowd's) keeps its range (see _NodeHeader.elements).
+                if firstBox.isPoint { first.recomputeElements() }
+                if secondBox.isPoint { second.recomputeElements() }
+                return _Split(node: first, nodeBox: firstBox, sibling: second, siblingBox: secondBox)
+            }
         }
-        var firstBox = _Box.empty, secondBox = _Box.empty
-        for (rank, i) in order.enumerated() {
-            if rank < cut { firstBox.formUnion(boxes[i]) } else { secondBox.formUnion(boxes[i]) }
-        }
-        // Both halves in new leaves with a little room each, as a grown leaf would have.
-        func leaf(_ ranks: some Collection<Int>) -> _Node<Element> {
-            _Node.leaf(ranks.lazy.map { all[$0] }, capacity: Swift.min(ranks.count + leafGrowth, leafCapacity))
-        }
-        let first = leaf(order[..<cut]), second = leaf(order[cut...])
-        // A half at one point (a crowd's) keeps its range (see _NodeHeader.elements).
-        if firstBox.isPoint { first.recomputeElements() }
-        if secondBox.isPoint { second.recomputeElements() }
-        return _Split(node: first, nodeBox: firstBox, sibling: second, siblingBox: secondBox)
     }
 
     /// Splits a full branch and `extra` (with its box) between the branch and a new sibling.
     @inlinable static func splitBranch(_ node: _Node<Element>, adding extra: _Node<Element>, _ extraBox: _Box)
         -> _Split<Element>
     {
-        var children = ContiguousArray(node.children)
-        children.append(extra)
-        var boxes = Array(node.boxes)
-        boxes.append(extraBox)
+        let children: ContiguousArray<_Node<Element>> = items(node.children, adding: extra)
+        let boxes: [_Box] = items(node.boxes, adding: extraBox)
         // A branch of a crowd's nodes (all at one point) splits by their element ranges,
         // which ``chooseInCrowd(_:for:at:default:within:)`` keeps apart.
         let crowd = extraBox.isPoint && boxes.allSatisfy { $0 == extraBox }
         let lowest = crowd ? children.compactMap { $0.elements?.lowerBound } : []
-        var (order, cut) = crowd && lowest.count == children.count
-            ? splitByElement(lowest, minimum: branchMinimum)
-            : chooseSplit(boxes, minimum: branchMinimum)
-        if !crowd, let apart = separatingCrowd(order, boxes, minimum: branchMinimum,
-                                               element: { children[$0].elements?.lowerBound }) {
-            (order, cut) = apart
-        }
-        node.removeAllChildren()
-        let sibling = _Node<Element>.make(level: node.level, capacity: branchCapacity)
-        var firstBox = _Box.empty, secondBox = _Box.empty
-        for (rank, i) in order.enumerated() {
-            if rank < cut {
-                node.appendChild(children[i], boxes[i]); firstBox.formUnion(boxes[i])
-            } else {
-                sibling.appendChild(children[i], boxes[i]); secondBox.formUnion(boxes[i])
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: children.count) { order in
+            var cut = crowd && lowest.count == children.count
+                ? splitByElement(lowest, minimum: branchMinimum, into: order)
+                : chooseSplit(boxes, minimum: branchMinimum, into: order)
+            if !crowd, let apart = separatingCrowd(order, boxes, minimum: branchMinimum,
+                                                   element: { children[$0].elements?.lowerBound }) {
+                cut = apart
             }
+            node.removeAllChildren()
+            let sibling = _Node<Element>.make(level: node.level, capacity: branchCapacity)
+            var firstBox = _Box.empty, secondBox = _Box.empty
+            for (rank, i) in order.enumerated() {
+                if rank < cut {
+                    node.appendChild(children[i], boxes[i]); firstBox.formUnion(boxes[i])
+                } else {
+                    sibling.appendChild(children[i], boxes[i]); secondBox.formUnion(boxes[i])
+                }
+            }
+            // A half at one point (of a crowd's nodes, or cut from beside them) keeps its range.
+            if firstBox.isPoint { node.recomputeElements() }
+            if secondBox.isPoint { sibling.recomputeElements() }
+            return _Split(node: node, nodeBox: firstBox, sibling: sibling, siblingBox: secondBox)
         }
-        // A half at one point (of a crowd's nodes, or cut from beside them) keeps its range.
-        if firstBox.isPoint { node.recomputeElements() }
-        if secondBox.isPoint { sibling.recomputeElements() }
-        return _Split(node: node, nodeBox: firstBox, sibling: sibling, siblingBox: secondBox)
     }
 
     /// The split: items sorted by centre along the axis where the node is widest, then the
     /// distribution (each side at least `m`) with the least overlap, ties by least area —
     /// R*'s distribution choice on a single axis, which costs one sort instead of three.
-    /// Returns an ordering of the items and how many of them go to the first group.
-    @inlinable static func chooseSplit(_ boxes: [_Box], minimum m: Int) -> (order: [Int], cut: Int) {
+    /// Writes an ordering of the items into `order` and returns how many of them go to the
+    /// first group.
+    @inlinable static func chooseSplit<Boxes: RandomAccessCollection<_Box>>(
+        _ boxes: Boxes, minimum m: Int, into order: UnsafeMutableBufferPointer<Int>
+    ) -> Int where Boxes.Index == Int {
         let n = boxes.count
         var whole = _Box.empty
         for b in boxes { whole.formUnion(b) }
         let dx = whole.maxX - whole.minX, dy = whole.maxY - whole.minY, dz = whole.maxZ - whole.minZ
         let axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2)
-        // The keys and the running boxes on the stack: a split allocated them on every call.
+        // The keys on the stack: a split allocated them on every call.
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { keys in
             _ = keys.initialize(from: boxes.lazy.map { $0.center(axis) })
-            let bestOrder = (0..<n).sorted { keys[$0] < keys[$1] }
-            let bestCut = withUnsafeTemporaryAllocation(of: _Box.self, capacity: 2 * n) { running in
-                // running[k]: the union of the first k + 1 items in order; running[n + k]: of
-                // the items from the k-th on.
-                running.initialize(repeating: .empty)
+            _ = order.initialize(from: 0..<n)
+            var items = order  // the same memory: `sort` is declared mutating
+            items.sort { keys[$0] < keys[$1] }
+            // The running boxes of the first k items kept (under a kilobyte: on the stack; the
+            // standard library puts larger temporaries on the heap), those of the rest summed up
+            // as the cuts are tried from the last.
+            let bestCut = withUnsafeTemporaryAllocation(of: _Box.self, capacity: n) { firsts in
+                // firsts[k]: the union of the first k + 1 items in order.
                 var union = _Box.empty
                 for k in 0..<n {
-                    union.formUnion(boxes[bestOrder[k]])
-                    running[k] = union
-                }
-                union = .empty
-                for k in stride(from: n - 1, through: 0, by: -1) {
-                    union.formUnion(boxes[bestOrder[k]])
-                    running[n + k] = union
+                    union.formUnion(boxes[order[k]])
+                    firsts.initializeElement(at: k, to: union)
                 }
                 var bestCut = m
                 var bestOverlap = Double.infinity
                 var bestArea = Double.infinity
-                for k in m...(n - m) {
-                    let overlap = running[k - 1].overlap(running[n + k])
-                    let area = running[k - 1].area + running[n + k].area
-                    if overlap < bestOverlap || (overlap == bestOverlap && area < bestArea) {
+                union = .empty
+                for k in stride(from: n - 1, through: m, by: -1) {
+                    // union: the items from the k-th on.
+                    union.formUnion(boxes[order[k]])
+                    guard k <= n - m else { continue }
+                    let overlap = firsts[k - 1].overlap(union)
+                    let area = firsts[k - 1].area + union.area
+                    // On a tie the lower cut, as the cuts were tried from the first before.
+                    if overlap < bestOverlap || (overlap == bestOverlap && area <= bestArea) {
                         bestCut = k
                         bestOverlap = overlap
                         bestArea = area
@@ -332,7 +359,7 @@ extension RTree {
                 }
                 return bestCut
             }
-            return (bestOrder, bestCut)
+            return bestCut
         }
     }
 
@@ -342,10 +369,11 @@ extension RTree {
     /// crowd a side of its own in element order: the other items first, topped up to half
     /// with the crowd's lowest elements if they are fewer (topped up only to `m`, the halves
     /// left near the minimum dissolved sooner on removals: 48% more allocations a removal on
-    /// the benchmark's standard mix). Nil when there is no such run, or an item has no
-    /// element range.
-    @inlinable static func separatingCrowd(_ order: [Int], _ boxes: [_Box], minimum m: Int,
-                                           element: (Int) -> Element?) -> (order: [Int], cut: Int)? {
+    /// the benchmark's standard mix), written over `order`; returns its cut. Nil, with `order`
+    /// untouched, when there is no such run, or an item has no element range.
+    @inlinable static func separatingCrowd<Boxes: RandomAccessCollection<_Box>>(
+        _ order: UnsafeMutableBufferPointer<Int>, _ boxes: Boxes, minimum m: Int, element: (Int) -> Element?
+    ) -> Int? where Boxes.Index == Int {
         let n = order.count
         var bestStart = 0, bestLength = 1, start = 0
         for r in 1..<n {
@@ -364,20 +392,25 @@ extension RTree {
             crowd.append((e, i))
         }
         crowd.sort { $0.element < $1.element }
-        let rest = order[..<bestStart] + order[(bestStart + bestLength)...]
-        return (rest + crowd.map(\.index), Swift.max(rest.count, n / 2))
+        let rest = Array(order[..<bestStart]) + Array(order[(bestStart + bestLength)...])
+        for (rank, i) in (rest + crowd.map(\.index)).enumerated() { order[rank] = i }
+        return Swift.max(rest.count, n / 2)
     }
 
     /// The split of a crowd (items at one point): items in element order, cut in the middle,
     /// or leaving the fewest allowed on the far side when the last item (the one added) is
     /// the greatest or the least, as ascending or descending identifiers arrive, so that
-    /// a crowd's nodes fill up instead of staying half full.
-    @inlinable static func splitByElement(_ keys: [Element], minimum m: Int) -> (order: [Int], cut: Int) {
+    /// a crowd's nodes fill up instead of staying half full. Writes the order into `order` and
+    /// returns the cut.
+    @inlinable static func splitByElement(_ keys: [Element], minimum m: Int,
+                                          into order: UnsafeMutableBufferPointer<Int>) -> Int {
         let n = keys.count
-        let order = (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        _ = order.initialize(from: 0..<n)
+        var items = order  // the same memory: `sort` is declared mutating
+        items.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
         let added = n - 1
-        if order.last == added { return (order, n - m) }
-        if order.first == added { return (order, m) }
-        return (order, n / 2)
+        if order.last == added { return n - m }
+        if order.first == added { return m }
+        return n / 2
     }
 }
