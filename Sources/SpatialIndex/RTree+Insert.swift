@@ -327,9 +327,7 @@ extension RTree {
         // The keys on the stack: a split allocated them on every call.
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { keys in
             _ = keys.initialize(from: boxes.lazy.map { $0.center(axis) })
-            _ = order.initialize(from: 0..<n)
-            var items = order  // the same memory: `sort` is declared mutating
-            items.sort { keys[$0] < keys[$1] }
+            sortIndices(into: order) { keys[$0] < keys[$1] }
             // The running boxes of the first k items kept (under a kilobyte: on the stack; the
             // standard library puts larger temporaries on the heap), those of the rest summed up
             // as the cuts are tried from the last.
@@ -392,9 +390,20 @@ extension RTree {
             crowd.append((e, i))
         }
         crowd.sort { $0.element < $1.element }
-        let rest = Array(order[..<bestStart]) + Array(order[(bestStart + bestLength)...])
-        for (rank, i) in (rest + crowd.map(\.index)).enumerated() { order[rank] = i }
-        return Swift.max(rest.count, n / 2)
+        // The items after the run move down over it (the crowd's are kept in `crowd`), then
+        // the crowd follows in element order.
+        let rest = n - bestLength
+        for r in bestStart..<rest { order[r] = order[r + bestLength] }
+        for (k, item) in crowd.enumerated() { order[rest + k] = item.index }
+        return Swift.max(rest, n / 2)
+    }
+
+    /// Fills `order` with the indices 0..<order.count sorted by `areInIncreasingOrder`.
+    @inlinable static func sortIndices(into order: UnsafeMutableBufferPointer<Int>,
+                                       by areInIncreasingOrder: (Int, Int) -> Bool) {
+        _ = order.initialize(from: 0..<order.count)
+        var sorting = order  // the same memory: `sort` is declared mutating
+        sorting.sort(by: areInIncreasingOrder)
     }
 
     /// The split of a crowd (items at one point): items in element order, cut in the middle,
@@ -405,9 +414,7 @@ extension RTree {
     @inlinable static func splitByElement(_ keys: [Element], minimum m: Int,
                                           into order: UnsafeMutableBufferPointer<Int>) -> Int {
         let n = keys.count
-        _ = order.initialize(from: 0..<n)
-        var items = order  // the same memory: `sort` is declared mutating
-        items.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        sortIndices(into: order) { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
         let added = n - 1
         if order.last == added { return n - m }
         if order.first == added { return m }

@@ -77,7 +77,8 @@ public struct BenchmarkData: Sendable {
         guard let raw = getenv("GEOCONTACTS_BENCH_MIX") else { return nil }
         let name = String(cString: raw)
         guard let mix = GeoDataMix(rawValue: name) else {
-            fatalError("GEOCONTACTS_BENCH_MIX must be uniform, skewed or hostile, not \(name)")
+            let names = GeoDataMix.allCases.map(\.rawValue).joined(separator: ", ")
+            fatalError("GEOCONTACTS_BENCH_MIX must be one of \(names), not \(name)")
         }
         return mix
     }
