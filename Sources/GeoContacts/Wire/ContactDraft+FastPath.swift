@@ -158,8 +158,14 @@ struct DraftFastReader {
     /// A key (a string without escapes, then `:`) that is one of `keys`: its index.
     private mutating func key(among keys: [[UInt8]]) -> Int? {
         guard case .string(let r, _)? = scalar(), consume(UInt8(ascii: ":")) else { return nil }
-        let name = UnsafeBufferPointer(rebasing: bytes[r])
-        return keys.firstIndex { $0.elementsEqual(name) }
+        // Lengths first, then bytes: `firstIndex` with `elementsEqual` went through the generic
+        // `Sequence` algorithm, a sixth of decoding a body.
+        candidates: for k in keys.indices where keys[k].count == r.count {
+            let key = keys[k]
+            for i in key.indices where key[i] != bytes[r.lowerBound + i] { continue candidates }
+            return k
+        }
+        return nil
     }
 
     private mutating func scalar() -> Scalar? {
@@ -168,8 +174,26 @@ struct DraftFastReader {
         switch bytes[index] {
         case UInt8(ascii: "\""):
             let start = index + 1
-            var ascii = true
             var j = start
+            // Eight bytes at a time, up to the first quote, backslash or control character,
+            // which the loop below then reads (as it reads a last word shorter than eight).
+            var high: UInt64 = 0
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while bytes.count - j >= 8 {
+                    let word = UInt64(littleEndian: (base + j).loadUnaligned(as: UInt64.self))
+                    let stops = Self.stops(word)
+                    guard stops != 0 else {
+                        high |= word
+                        j += 8
+                        continue
+                    }
+                    let offset = stops.trailingZeroBitCount / 8
+                    high |= word & (1 << UInt64(offset * 8) &- 1)
+                    j += offset
+                    break
+                }
+            }
+            var ascii = high & Self.highBits == 0
             while j < bytes.count {
                 let b = bytes[j]
                 if b == UInt8(ascii: "\"") {
@@ -191,6 +215,17 @@ struct DraftFastReader {
         default:
             return nil
         }
+    }
+
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+
+    /// The high bits of the bytes of `word` (the first byte lowest) that may be a quote, a
+    /// backslash or below 0x20; the lowest bit set is exact: a byte below c gets its high bit
+    /// in (x - c·lowBits) & ~x, and a borrow only runs on above a byte that was below c.
+    private static func stops(_ word: UInt64) -> UInt64 {
+        func below(_ x: UInt64, _ c: UInt64) -> UInt64 { (x &- c &* lowBits) & ~x & highBits }
+        return below(word ^ (0x22 &* lowBits), 1) | below(word ^ (0x5C &* lowBits), 1) | below(word, 0x20)
     }
 
     /// A number by RFC 8259's grammar (``JSONParser``'s scan): its bytes.
