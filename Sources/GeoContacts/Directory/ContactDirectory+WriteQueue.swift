@@ -89,12 +89,7 @@ extension ContactDirectory {
         async throws(ContactProblem) -> R
     {
         let tenant = tenant(customer)
-        if items <= Self.inPlaceLimit, let immediate = immediateJournal,
-           let result = applyAlone(body, to: tenant, recordingIn: immediate)
-        {
-            ContactDirectory.versionReceipt?.record(0)
-            return try result.get()
-        }
+        if items <= Self.inPlaceLimit, let result = applyAlone(body, to: tenant) { return try result.get() }
         let outcome = WriteOutcome<R>()
         let write = QueuedWrite(
             items: items, divisible: divisible,
@@ -145,8 +140,20 @@ extension ContactDirectory {
 
     /// A small write over an ``ImmediateJournal`` when no other write of `tenant` is queued or
     /// being applied: applied in place and recorded at once, as ``lead(_:)`` would apply it,
-    /// without queueing it (no outcome box, no queued write, no entry). `nil` when the queue
-    /// was busy: the write must queue.
+    /// without queueing it (no outcome box, no queued write, no entry, and `body` need not
+    /// escape). `nil` when the journal is not immediate or the queue was busy: the write must
+    /// queue (``submit(_:items:divisible:_:)``).
+    func applyAlone<R: Sendable>(
+        _ body: (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R),
+        to tenant: Tenant
+    ) -> Result<R, ContactProblem>? {
+        guard let immediate = immediateJournal, let result = applyAlone(body, to: tenant, recordingIn: immediate) else {
+            return nil
+        }
+        ContactDirectory.versionReceipt?.record(0)
+        return result
+    }
+
     private func applyAlone<R: Sendable>(
         _ body: (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R),
         to tenant: Tenant, recordingIn journal: any ImmediateJournal

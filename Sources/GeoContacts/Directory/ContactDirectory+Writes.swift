@@ -11,7 +11,7 @@ extension ContactDirectory {
         let policy = policy(of: caller.customer)
         await prepareCRS(CollectionOfOne(draft.location?.crs), default: policy.defaultCRS)
         let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
-        return try await write(caller.customer) { snapshot throws(ContactProblem) in
+        @Sendable func plan(_ snapshot: CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: ContactID) {
             var prepared = prepared
             if snapshot.policy.defaultCRS != policy.defaultCRS {  // policy changed meanwhile
                 prepared = ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: self.normalizer)
@@ -20,6 +20,9 @@ extension ContactDirectory {
             let contact = try ContactValidator(snapshot: snapshot).validate(prepared, onto: nil, id: id)
             return ([.created(contact)], id)
         }
+        // Not queued when nothing waits: see writeAlone.
+        if let done = writeAlone(caller.customer, plan) { return try done.get() }
+        return try await write(caller.customer, plan)
     }
 
     /// Creates many contacts in one write: validated in order (each against the contacts
@@ -121,7 +124,7 @@ extension ContactDirectory {
         let policy = policy(of: caller.customer)
         if case .value(let location) = patch.location { await prepareCRS(CollectionOfOne(location.crs), default: policy.defaultCRS) }
         let prepared = ContactValidator.prepare(patch, isCreate: false, policy: policy, normalizer: normalizer)
-        try await write(caller.customer) { snapshot throws(ContactProblem) in
+        @Sendable func plan(_ snapshot: CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: Void) {
             let old = try snapshot.contact(id)
             var prepared = prepared
             if snapshot.policy.defaultCRS != policy.defaultCRS {
@@ -130,6 +133,9 @@ extension ContactDirectory {
             let new = try ContactValidator(snapshot: snapshot).validate(prepared, onto: old, id: id)
             return (new == old ? [] : [.updated(old: old, new: new)], ())
         }
+        // Not queued when nothing waits: see writeAlone.
+        if let done = writeAlone(caller.customer, plan) { return try done.get() }
+        try await write(caller.customer, plan)
     }
 
     /// Removes a contact.
