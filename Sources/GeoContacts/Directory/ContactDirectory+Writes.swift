@@ -17,7 +17,7 @@ extension ContactDirectory {
                 prepared = ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: self.normalizer)
             }
             let id = try snapshot.idForNewContact(nil, problems: &prepared.problems)
-            let contact = try ContactValidator(snapshot: snapshot).validate(prepared, onto: nil, id: id)
+            let contact = try ContactValidator.validate(prepared, onto: nil, id: id, in: snapshot)
             return ([.created(contact)], id)
         }
         // Not queued when nothing waits: see writeAlone.
@@ -93,7 +93,7 @@ extension ContactDirectory {
                 }
                 do throws(ContactProblem) {
                     let id = try working.idForNewContact(named, problems: &item.problems)
-                    let contact = try ContactValidator(snapshot: working).validate(item, onto: nil, id: id)
+                    let contact = try ContactValidator.validate(item, onto: nil, id: id, in: working)
                     try working.create(contact, pending: &pending)
                     changes.append(.created(contact))
                     results.append(.success(id))
@@ -130,7 +130,7 @@ extension ContactDirectory {
             if snapshot.policy.defaultCRS != policy.defaultCRS {
                 prepared = ContactValidator.prepare(patch, isCreate: false, policy: snapshot.policy, normalizer: self.normalizer)
             }
-            let new = try ContactValidator(snapshot: snapshot).validate(prepared, onto: old, id: id)
+            let new = try ContactValidator.validate(prepared, onto: old, id: id, in: snapshot)
             return (new == old ? [] : [.updated(old: old, new: new)], ())
         }
         // Not queued when nothing waits: see writeAlone.

@@ -4,8 +4,9 @@ import HashTreeCollections
 /// Validates a create or a patch against one snapshot and builds the resulting contact,
 /// collecting *every* failure before throwing one `validation-failed`.
 ///
-/// Runs in two phases: ``Prepared`` (no lock: PROJ normalization) and ``validate(_:)``
-/// (under the customer's writer lock: everything that depends on the stored data).
+/// Runs in two phases: ``Prepared`` (no lock: PROJ normalization) and
+/// ``validate(_:onto:id:in:)`` (under the customer's writer lock: everything that depends on
+/// the stored data).
 struct ContactValidator {
     /// What can be checked without the stored data.
     struct Prepared: Sendable {
@@ -31,10 +32,11 @@ struct ContactValidator {
         return Prepared(patch: patch, isCreate: isCreate, location: location, problems: problems)
     }
 
-    let snapshot: CustomerSnapshot
-
-    /// The contact that results from applying `prepared` to `base` (nil for a create) as `id`.
-    func validate(_ prepared: Prepared, onto base: Contact?, id: ContactID) throws(ContactProblem) -> Contact {
+    /// The contact that results from applying `prepared` to `base` (nil for a create) as `id`
+    /// in `snapshot`. The snapshot is borrowed, not stored: a validator holding one copied it,
+    /// retaining and releasing each of its dozen indexes, on every write.
+    static func validate(_ prepared: Prepared, onto base: Contact?, id: ContactID,
+                         in snapshot: CustomerSnapshot) throws(ContactProblem) -> Contact {
         var problems = prepared.problems
         let patch = prepared.patch
         let policy = snapshot.policy
