@@ -7,7 +7,7 @@ import HashTreeCollections
 /// Runs in two phases: ``Prepared`` (no lock: PROJ normalization) and
 /// ``validate(_:onto:id:in:)`` (under the customer's writer lock: everything that depends on
 /// the stored data).
-struct ContactValidator {
+enum ContactValidator {
     /// What can be checked without the stored data.
     struct Prepared: Sendable {
         var patch: ContactPatch
