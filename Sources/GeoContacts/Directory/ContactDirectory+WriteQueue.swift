@@ -147,17 +147,7 @@ extension ContactDirectory {
         _ body: (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R),
         to tenant: Tenant
     ) -> Result<R, ContactProblem>? {
-        guard let immediate = immediateJournal, let result = applyAlone(body, to: tenant, recordingIn: immediate) else {
-            return nil
-        }
-        ContactDirectory.versionReceipt?.record(0)
-        return result
-    }
-
-    private func applyAlone<R: Sendable>(
-        _ body: (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R),
-        to tenant: Tenant, recordingIn journal: any ImmediateJournal
-    ) -> Result<R, ContactProblem>? {
+        guard let journal = immediateJournal else { return nil }
         let leads = tenant.queue.withLock { queue in
             guard !queue.leading else { return false }
             queue.leading = true
@@ -174,6 +164,7 @@ extension ContactDirectory {
             }
         }
         handOn(tenant, answering: [])
+        ContactDirectory.versionReceipt?.record(0)
         return result
     }
 
