@@ -4,7 +4,10 @@ public import Geodesy
 /// the CRS assumed for a location that names none, and how much one removal may change.
 public struct ContactPolicy: Hashable, Sendable {
     /// Maximum lengths in Unicode scalars (code points), by property name.
-    public var maximumLengths: [String: Int]
+    public var maximumLengths: [String: Int] { didSet { limits = TextLimits(maximumLengths) } }
+    /// ``maximumLengths`` by field, as every create and update reads them (without hashing a
+    /// property name per text field).
+    private(set) var limits: TextLimits
     /// Maximum length of a custom-field value.
     public var maximumCustomFieldLength: Int
     /// Whether a `reference` must be unique within the customer (violations are
@@ -22,6 +25,7 @@ public struct ContactPolicy: Hashable, Sendable {
                 requiresUniqueReferences: Bool = false, defaultCRS: CoordinateReferenceSystem = .wgs84,
                 maximumRemovalSize: Int = 100_000) {
         self.maximumLengths = maximumLengths
+        self.limits = TextLimits(maximumLengths)
         self.maximumCustomFieldLength = maximumCustomFieldLength
         self.requiresUniqueReferences = requiresUniqueReferences
         self.defaultCRS = defaultCRS
@@ -37,6 +41,21 @@ public struct ContactPolicy: Hashable, Sendable {
 
     /// The contract's defaults.
     public static let `default` = ContactPolicy()
+}
+
+/// A policy's ``ContactPolicy/maximumLengths`` of the contact's text fields.
+struct TextLimits: Hashable, Sendable {
+    var name, reference, extraInformation, street, town, postalCode, country: Int?
+
+    init(_ lengths: [String: Int]) {
+        name = lengths["name"]
+        reference = lengths["reference"]
+        extraInformation = lengths["extraInformation"]
+        street = lengths["street"]
+        town = lengths["town"]
+        postalCode = lengths["postalCode"]
+        country = lengths["country"]
+    }
 }
 
 /// What happens to the children of a removed contact.

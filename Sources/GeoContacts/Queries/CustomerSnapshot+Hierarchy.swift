@@ -13,7 +13,7 @@ extension CustomerSnapshot {
     /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(c) for c children.
     public func children(of id: ContactID) throws(ContactProblem) -> [Contact] {
-        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        guard contacts.contains(id) else { throw .contactNotFound(id) }
         return sortedChildren(of: id).map { contacts[$0]! }
     }
 
@@ -88,7 +88,7 @@ extension CustomerSnapshot {
     /// - Throws: `contact-not-found` for an unknown contact.
     /// - Complexity: O(subtree), iterative.
     public func subtreeSize(of id: ContactID) throws(ContactProblem) -> Int {
-        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        guard contacts.contains(id) else { throw .contactNotFound(id) }
         var size = 0
         var stack = [id]
         while let next = stack.popLast() {
@@ -133,7 +133,7 @@ extension CustomerSnapshot {
     public func descendants(of id: ContactID, order: TraversalOrder = .breadthFirst, page: PageRequest)
         throws(ContactProblem) -> Page<Contact>
     {
-        guard contacts[id] != nil else { throw .contactNotFound(id) }
+        guard contacts.contains(id) else { throw .contactNotFound(id) }
         guard let offset = page.offset else { return Page(items: [], request: page) }
         var skipped = 0
         var items: [Contact] = []

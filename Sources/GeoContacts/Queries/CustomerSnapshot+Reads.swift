@@ -40,7 +40,7 @@ extension CustomerSnapshot {
         -> Page<Contact>
     {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
-        if let parent = filter.parentId, contacts[parent] == nil { throw .contactNotFound(parent) }
+        if let parent = filter.parentId, !contacts.contains(parent) { throw .contactNotFound(parent) }
         let ids: [ContactID]
         if let reference = filter.reference {
             let holders = byReference.ids(of: reference, in: contacts)

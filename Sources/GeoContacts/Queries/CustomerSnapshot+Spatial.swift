@@ -182,7 +182,7 @@ extension CustomerSnapshot {
     ///   each candidate walks up its parents, memoized.
     func candidatePlan(for filter: SpatialFilter) throws(ContactProblem) -> CandidatePlan {
         if let group = filter.groupId, groupsByID[group] == nil { throw .groupNotFound(group) }
-        if let ancestor = filter.ancestorId, contacts[ancestor] == nil { throw .contactNotFound(ancestor) }
+        if let ancestor = filter.ancestorId, !contacts.contains(ancestor) { throw .contactNotFound(ancestor) }
         if let field = filter.customField, definitionsByID[field.definitionId] == nil {
             throw .definitionNotFound(field.definitionId)
         }

@@ -333,14 +333,14 @@ extension CustomerSnapshot {
     func problem(applying change: ContactChange) -> String? {
         func fits(_ c: Contact) -> String? {
             if groupsByID[c.groupId] == nil { return "contact \(c.id) in unknown group \(c.groupId)" }
-            if let p = c.parentId, contacts[p] == nil || p == c.id { return "contact \(c.id) has unknown parent \(p)" }
+            if let p = c.parentId, !contacts.contains(p) || p == c.id { return "contact \(c.id) has unknown parent \(p)" }
             if !c.location.isValid { return "contact \(c.id) has invalid location" }
             for f in c.customFields where definitionsByID[f.definitionId] == nil { return "unknown custom field \(f.definitionId)" }
             return nil
         }
         switch change {
         case .created(let c):
-            return contacts[c.id] != nil ? "contact \(c.id) exists" : fits(c)
+            return contacts.contains(c.id) ? "contact \(c.id) exists" : fits(c)
         case .updated(let old, let new):
             if old.id != new.id || contacts[old.id] != old { return "stale update of \(old.id)" }
             if let p = new.parentId, p != old.parentId, isInSubtree(p, of: new.id) { return "cycle through \(new.id)" }

@@ -33,7 +33,7 @@ extension CustomerSnapshot {
             guard groupsByID[contact.groupId] != nil else { throw fail("contact \(id) in unknown group \(contact.groupId)") }
             guard members[contact.groupId]?.contains(id) == true else { throw fail("contact \(id) missing from group index") }
             if let parent = contact.parentId {
-                guard contacts[parent] != nil else { throw fail("contact \(id) has missing parent \(parent)") }
+                guard contacts.contains(parent) else { throw fail("contact \(id) has missing parent \(parent)") }
                 guard childrenByParent[parent]?.contains(id) == true else { throw fail("contact \(id) missing from children of \(parent)") }
                 guard !rootIDs.contains(id) else { throw fail("contact \(id) with parent listed as root") }
             } else {
@@ -60,7 +60,7 @@ extension CustomerSnapshot {
         guard childTotal + rootIDs.count == contacts.count else { throw fail("hierarchy index holds \(childTotal + rootIDs.count)") }
         guard byReference.count == withReference else { throw fail("reference index holds \(byReference.count), expected \(withReference)") }
         guard fieldTotal == fieldValues else { throw fail("field index holds \(fieldTotal), expected \(fieldValues)") }
-        for (parent, _) in childrenByParent where contacts[parent] == nil { throw fail("children of missing \(parent)") }
+        for (parent, _) in childrenByParent where !contacts.contains(parent) { throw fail("children of missing \(parent)") }
 
         // The parent links form a forest: every chain reaches a root. Iterative, O(n).
         var state: [ContactID: Bool] = [:]  // false: on the current path, true: reaches a root

@@ -72,7 +72,7 @@ public struct CustomerSnapshot: Sendable {
     public var count: Int { contacts.count }
 
     /// Whether `id` names a contact of this customer.
-    public func contains(_ id: ContactID) -> Bool { contacts[id] != nil }
+    public func contains(_ id: ContactID) -> Bool { contacts.contains(id) }
 
     /// The R-tree holding `group`'s contacts (empty for a group without any), and the
     /// contacts in it that are not the group's (the dominant group's outsiders; none for a

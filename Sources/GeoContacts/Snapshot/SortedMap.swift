@@ -108,14 +108,24 @@ struct SortedMap<Key: Comparable & Sendable, Value: Sendable>: Sendable {
     /// The value stored for `key`; setting `nil` removes it.
     subscript(key: Key) -> Value? {
         get {
-            guard var node = root else { return nil }
-            while !node.isLeaf { node = node.children[node.route(key)] }
-            let (found, index) = node.search(key)
-            return found ? node.values[index] : nil
+            guard let (leaf, index) = position(of: key) else { return nil }
+            return leaf.values[index]
         }
         set {
             if let newValue { updateValue(newValue, forKey: key) } else { removeValue(forKey: key) }
         }
+    }
+
+    /// Whether `key` is stored: a lookup that copies no value out (a contact is ~170 bytes
+    /// whose strings a copy retains and releases).
+    func contains(_ key: Key) -> Bool { position(of: key) != nil }
+
+    /// The leaf holding `key` and its index there, if `key` is stored.
+    private func position(of key: Key) -> (leaf: Node, index: Int)? {
+        guard var node = root else { return nil }
+        while !node.isLeaf { node = node.children[node.route(key)] }
+        let (found, index) = node.search(key)
+        return found ? (node, index) : nil
     }
 
     /// Stores `value` for `key`; returns the value it replaced, if any.

@@ -42,7 +42,7 @@ enum ContactValidator {
         let policy = snapshot.policy
         let isCreate = base == nil
 
-        func text(_ name: String, _ value: Patch<String>, current: String?, nullable: Bool) -> String? {
+        func text(_ name: String, _ value: Patch<String>, current: String?, limit: Int?, nullable: Bool) -> String? {
             switch value {
             case .absent:
                 if isCreate && !nullable { problems.add(name, "is required") }
@@ -51,19 +51,21 @@ enum ContactValidator {
                 if !nullable { problems.add(name, "must not be null") }
                 return nil
             case .value(let s):
-                if let message = TextRules.problem(with: s, limit: policy.maximumLengths[name]) { problems.add(name, message) }
+                if let message = TextRules.problem(with: s, limit: limit) { problems.add(name, message) }
                 return s
             }
         }
 
-        let name = text("name", patch.name, current: base?.name, nullable: false)
+        let limits = policy.limits
+        let name = text("name", patch.name, current: base?.name, limit: limits.name, nullable: false)
         if case .value(let s) = patch.name, TextRules.isBlank(s) { problems.add("name", "must not be empty") }
-        let reference = text("reference", patch.reference, current: base?.reference, nullable: true)
-        let extraInformation = text("extraInformation", patch.extraInformation, current: base?.extraInformation, nullable: true)
-        let street = text("street", patch.street, current: base?.street, nullable: true)
-        let town = text("town", patch.town, current: base?.town, nullable: true)
-        let postalCode = text("postalCode", patch.postalCode, current: base?.postalCode, nullable: true)
-        let country = text("country", patch.country, current: base?.country, nullable: true)
+        let reference = text("reference", patch.reference, current: base?.reference, limit: limits.reference, nullable: true)
+        let extraInformation = text("extraInformation", patch.extraInformation, current: base?.extraInformation,
+                                    limit: limits.extraInformation, nullable: true)
+        let street = text("street", patch.street, current: base?.street, limit: limits.street, nullable: true)
+        let town = text("town", patch.town, current: base?.town, limit: limits.town, nullable: true)
+        let postalCode = text("postalCode", patch.postalCode, current: base?.postalCode, limit: limits.postalCode, nullable: true)
+        let country = text("country", patch.country, current: base?.country, limit: limits.country, nullable: true)
 
         if policy.requiresUniqueReferences, case .value(let r) = patch.reference,
            snapshot.byReference.ids(of: r, in: snapshot.contacts).contains(where: { $0 != id })
@@ -84,7 +86,7 @@ enum ContactValidator {
         case .absent: break
         case .null: parentId = nil
         case .value(let p):
-            if snapshot.contacts[p] == nil {
+            if !snapshot.contacts.contains(p) {
                 problems.add("parentId", "no contact \(p) exists")
             } else if p == id {
                 problems.add("parentId", "a contact cannot be its own parent")

@@ -10,7 +10,10 @@ package enum TextRules {
     ///
     /// - Complexity: O(n) in the string's UTF-8 length.
     package static func problem(with text: String, limit: Int?) -> String? {
-        if text.utf8.contains(0) { return "must not contain the NUL character (U+0000)" }
+        // In the string's bytes where it has them at hand (native strings: a loop over memory),
+        // not through the view's generic iteration.
+        let hasNUL = text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+        if hasNUL { return "must not contain the NUL character (U+0000)" }
         // A scalar takes at least one UTF-8 byte: no need to count scalars within the limit in bytes.
         if let limit, text.utf8.count > limit, text.unicodeScalars.count > limit { return "must be at most \(limit) characters" }
         return nil
