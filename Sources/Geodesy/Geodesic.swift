@@ -43,6 +43,33 @@ public struct Geodesic: Sendable {
         return Inverse(distance: distance, initialAzimuth: azimuth1, finalAzimuth: azimuth2)
     }
 
+    /// The inverse problem with how the distance varies near the second point
+    /// (`geod_geninverse`).
+    public struct Variation: Hashable, Sendable {
+        /// Length of the geodesic in metres.
+        public var distance: Double
+        /// Forward azimuth at the second point, degrees clockwise from north: the direction in
+        /// which the distance from the first point grows fastest there.
+        public var finalAzimuth: Double
+        /// The reduced length m12 in metres.
+        public var reducedLength: Double
+        /// The geodesic scale M21 of the first point relative to the second (dimensionless).
+        /// M21 / m12 is the curvature of the distance from the first point across the geodesic
+        /// at the second (along it, the distance is linear).
+        public var scale21: Double
+    }
+
+    /// Solves the inverse problem with ``Variation``'s quantities (`geod_geninverse`). Both
+    /// points must be valid coordinates.
+    public func variation(from start: Coordinate, to end: Coordinate) -> Variation {
+        var distance = 0.0, azimuth2 = 0.0, m12 = 0.0, scale21 = 0.0
+        withUnsafePointer(to: raw) { g in
+            _ = geod_geninverse(g, start.latitude, start.longitude, end.latitude, end.longitude,
+                                &distance, nil, &azimuth2, &m12, nil, &scale21, nil)
+        }
+        return Variation(distance: distance, finalAzimuth: azimuth2, reducedLength: m12, scale21: scale21)
+    }
+
     /// The geodesic distance in metres between two valid coordinates (`geod_inverse`).
     @inlinable
     public func distance(from start: Coordinate, to end: Coordinate) -> Double {

@@ -271,6 +271,10 @@ extension RTree {
     /// Exact geodesics computed so far: many tell a query far from a dense cluster, whose
     /// nodes are then bounded through a pivot (``pivotKey(_:bound:)``).
     @usableFromInline var geodesics = 0
+    /// The distance expanded around the last pivot far from the query: it bounds, without
+    /// geodesics of their own, the nodes and entries within its reach (``pivotKey(_:bound:)``,
+    /// ``scanNear(_:_:)``).
+    @usableFromInline var expansion: _Expansion?
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
                     region: _PolygonRegion? = nil, inOrder: Bool = false) {
@@ -304,6 +308,11 @@ extension RTree {
     @inlinable mutating func scan(_ leaf: _Node<Element>) {
         if leaf.entries.count >= Self.crowd, Self.holdsOnePoint(leaf) {
             scanCrowd(leaf)
+            return
+        }
+        // Set once pivots are in use (far from the query, see `pivotKey`).
+        if let expansion {
+            scanNear(leaf, expansion)
             return
         }
         let unmanaged = Unmanaged.passUnretained(leaf)
@@ -340,6 +349,39 @@ extension RTree {
         }
     }
 
+    /// ``scan(_:)`` far from the query with an ``expansion`` at hand: an entry within its reach
+    /// is queued refined by the expansion's bounds (centimetres wide where the chord bounds are
+    /// kilometres wide), so that only entries that may rank get a geodesic; the others are
+    /// queued as ``scan(_:)`` queues them. Out of line, as ``scanCrowd(_:)``: the usual scan's
+    /// loop stays as it was.
+    @inlinable @inline(never) mutating func scanNear(_ leaf: _Node<Element>, _ expansion: _Expansion) {
+        let unmanaged = Unmanaged.passUnretained(leaf)
+        for index in 0..<leaf.entries.count {
+            let d2 = leaf.entries[index].floatDistanceSquared(qf)
+            guard d2 <= reachSquared else { continue }
+            let entry = leaf.entries[index]
+            if let filter, !filter(entry.element) { continue }
+            if let region, !region.contains(entry.location) { continue }
+            // As in `scan`: an entry at the query is an answer now (the expansion does not
+            // reach it: it keeps a hundredth of its distance from the query).
+            if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location) {
+                ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: 0))
+                updateReach()
+                continue
+            }
+            if let bounds = expansion.bounds(_Geometry.ecef(entry.location)) {
+                let key = _Geometry.chordBound(forDistance: bounds.lower)
+                guard key <= threshold else { continue }
+                if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
+                candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
+                continue
+            }
+            candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
+                                             leaf: unmanaged, index: index, refined: false))
+            if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
+        }
+    }
+
     /// How many candidates refined in vain (their exact chord put them out of reach) make
     /// ``scan(_:)`` refine new ones at once: so many means entries that the Float bounds
     /// cannot tell apart. On both benchmark mixes (1M points, 80,000 nearest queries) a
@@ -350,9 +392,14 @@ extension RTree {
     /// ranking), or `nil` when that chord puts it out of reach.
     @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>) -> Double? {
         let location = entry.location
-        let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
-        let bounds = _Geometry.isSamePoint(point, location)
-            ? (lower: 0, upper: 0) : self.bounds(unitChord: unitChord, to: location)
+        let bounds: (lower: Double, upper: Double)
+        if _Geometry.isSamePoint(point, location) {
+            bounds = (0, 0)
+        } else if let expansion, let near = expansion.bounds(_Geometry.ecef(location)) {
+            bounds = near  // far from the query: centimetres wide where the chords' are kilometres
+        } else {
+            bounds = self.bounds(unitChord: entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot(), to: location)
+        }
         let key = _Geometry.chordBound(forDistance: bounds.lower)
         guard key <= threshold else { return nil }
         if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
@@ -444,7 +491,11 @@ extension RTree {
     /// the centre of the node's box) and an upper bound r on the geodesic from p to anything in
     /// the box, every entry lies at least d − r away (geodesic distance is a metric): a node
     /// behind the ranking's k-th answer by more than half its size is dropped with one
-    /// geodesic, not one per entry.
+    /// geodesic, not one per entry. The pivot's geodesic comes with the first-order expansion of
+    /// the distance around it (``_Expansion``), which then bounds the pivots of the nodes within
+    /// its reach (2 km at most) without a geodesic of their own, and the entries of their
+    /// leaves to a few centimetres (``scanNear(_:_:)``, ``refinedKey(_:)``): most nodes of a
+    /// cluster near the query's ranking cost no geodesic, and only entries that may rank get one.
     @inlinable mutating func pivotKey(_ node: _Node<Element>, bound: Double) -> Double? {
         let box = node.computedBox
         guard !box.isEmpty else { return nil }
@@ -465,7 +516,19 @@ extension RTree {
         let near = bound * _Geometry.polarRadius
         let rho = _Geometry.minimumCurvatureRadius
         guard near * near * near / (24 * rho * rho) > radius else { return nil }
-        let lower = geodesic(to: pivot) - radius
+        // Within the reach of the expansion at hand, its lower bound at the pivot serves
+        // without a geodesic; otherwise the pivot's geodesic, with the expansion around it.
+        let pivotDistance: Double
+        if let bounds = expansion?.bounds(_Geometry.ecef(pivot)) {
+            pivotDistance = bounds.lower
+        } else if let fresh = _Expansion.around(pivot, from: point) {
+            expansion = fresh
+            geodesics &+= 1
+            pivotDistance = fresh.distance
+        } else {
+            pivotDistance = geodesic(to: pivot)
+        }
+        let lower = pivotDistance - radius
         guard lower > 0 else { return nil }
         return _Geometry.chordBound(forDistance: lower)
     }
@@ -699,7 +762,9 @@ extension RTree {
             let nodeBound = Swift.min(queuedBound, nextBound)
             let candidateBound = candidates.min?.bound ?? .infinity
             if Swift.min(nodeBound, candidateBound) > threshold { break }
-            if candidateBound <= nodeBound {
+            // A candidate first when one is queued at or below every node's key (both keys may
+            // be +∞ beyond π·b, the far side of the Earth: then the nodes are expanded).
+            if candidateBound <= nodeBound, !candidates.isEmpty {
                 guard var c = candidates.popMin() else { break }
                 let entry = c.leaf._withUnsafeGuaranteedRef { $0.entries[Int(c.index)] }
                 let location = entry.location
@@ -714,6 +779,18 @@ extension RTree {
                     // Still first in best-first order: settled now, without a push and a pop.
                     guard key <= Swift.min(nodeBound, candidates.min?.bound ?? .infinity) else {
                         candidates.insert(c)
+                        continue
+                    }
+                } else if let expansion, !c.exact, let bounds = expansion.bounds(_Geometry.ecef(location)) {
+                    // Refined by its chords before the expansion was at hand (its upper bound was
+                    // noted then, and is not noted twice): the tighter key may put it behind
+                    // others, or out of reach.
+                    let key = _Geometry.chordBound(forDistance: bounds.lower)
+                    if key > c.bound {
+                        if key <= threshold {
+                            c.bound = key
+                            candidates.insert(c)
+                        }
                         continue
                     }
                 }
