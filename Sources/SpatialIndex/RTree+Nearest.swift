@@ -273,7 +273,7 @@ extension RTree {
     @usableFromInline var geodesics = 0
     /// The distance expanded around the last pivot far from the query: it bounds, without
     /// geodesics of their own, the nodes and entries within its reach (``pivotKey(_:bound:)``,
-    /// ``scanNear(_:_:)``).
+    /// ``refinedKey(_:)``).
     @usableFromInline var expansion: _Expansion?
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,
@@ -310,11 +310,6 @@ extension RTree {
             scanCrowd(leaf)
             return
         }
-        // Set once pivots are in use (far from the query, see `pivotKey`).
-        if let expansion {
-            scanNear(leaf, expansion)
-            return
-        }
         let unmanaged = Unmanaged.passUnretained(leaf)
         // Subscripts on the node's array, not a buffer-pointer closure: the closure would
         // retain and release the array on every leaf.
@@ -337,43 +332,12 @@ extension RTree {
             // of reach, without a push and a pop, and queued refined otherwise. Not before: in
             // a usual query, entries that a later, lower threshold drops unrefined would each
             // cost a refinement (nearest-10 ids only ~20% slower, refining from the start).
-            if refinedInVain >= Self.crowded, ranking.tight.isFull {
+            // Far from the query, once pivots carry an expansion (see `pivotKey`), the entries
+            // near them are refined as scanned too: their bounds are then centimetres apart.
+            if refinedInVain >= Self.crowded && ranking.tight.isFull || expansion != nil {
                 if let key = refinedKey(entry) {
                     candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
                 }
-                continue
-            }
-            candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
-                                             leaf: unmanaged, index: index, refined: false))
-            if ranking.noteCandidate(upperChord: _Geometry.upperChord(floatSquared: d2)) { updateReach() }
-        }
-    }
-
-    /// ``scan(_:)`` far from the query with an ``expansion`` at hand: an entry within its reach
-    /// is queued refined by the expansion's bounds (centimetres wide where the chord bounds are
-    /// kilometres wide), so that only entries that may rank get a geodesic; the others are
-    /// queued as ``scan(_:)`` queues them. Out of line, as ``scanCrowd(_:)``: the usual scan's
-    /// loop stays as it was.
-    @inlinable @inline(never) mutating func scanNear(_ leaf: _Node<Element>, _ expansion: _Expansion) {
-        let unmanaged = Unmanaged.passUnretained(leaf)
-        for index in 0..<leaf.entries.count {
-            let d2 = leaf.entries[index].floatDistanceSquared(qf)
-            guard d2 <= reachSquared else { continue }
-            let entry = leaf.entries[index]
-            if let filter, !filter(entry.element) { continue }
-            if let region, !region.contains(entry.location) { continue }
-            // As in `scan`: an entry at the query is an answer now (the expansion does not
-            // reach it: it keeps a hundredth of its distance from the query).
-            if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location) {
-                ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: 0))
-                updateReach()
-                continue
-            }
-            if let bounds = expansion.bounds(_Geometry.ecef(entry.location)) {
-                let key = _Geometry.chordBound(forDistance: bounds.lower)
-                guard key <= threshold else { continue }
-                if ranking.noteRefined(upperBound: bounds.upper) { updateReach() }
-                candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
                 continue
             }
             candidates.insert(_CandidateItem(bound: _Geometry.lowerChord(floatSquared: d2),
@@ -494,7 +458,7 @@ extension RTree {
     /// geodesic, not one per entry. The pivot's geodesic comes with the first-order expansion of
     /// the distance around it (``_Expansion``), which then bounds the pivots of the nodes within
     /// its reach (2 km at most) without a geodesic of their own, and the entries of their
-    /// leaves to a few centimetres (``scanNear(_:_:)``, ``refinedKey(_:)``): most nodes of a
+    /// leaves to a few centimetres (``scan(_:)``, ``refinedKey(_:)``): most nodes of a
     /// cluster near the query's ranking cost no geodesic, and only entries that may rank get one.
     @inlinable mutating func pivotKey(_ node: _Node<Element>, bound: Double) -> Double? {
         let box = node.computedBox
