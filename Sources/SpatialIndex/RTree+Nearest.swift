@@ -359,10 +359,13 @@ extension RTree {
         let bounds: (lower: Double, upper: Double)
         if _Geometry.isSamePoint(point, location) {
             bounds = (0, 0)
-        } else if let expansion, let near = expansion.bounds(_Geometry.ecef(location)) {
-            bounds = near  // far from the query: centimetres wide where the chords' are kilometres
         } else {
-            bounds = self.bounds(unitChord: entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot(), to: location)
+            let position = _Geometry.ecef(location)
+            if let expansion, let near = expansion.bounds(position) {
+                bounds = near  // far from the query: centimetres wide where the chords' are kilometres
+            } else {
+                bounds = self.bounds(unitChord: entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot(), at: position)
+            }
         }
         let key = _Geometry.chordBound(forDistance: bounds.lower)
         guard key <= threshold else { return nil }
@@ -497,11 +500,11 @@ extension RTree {
         return _Geometry.chordBound(forDistance: lower)
     }
 
-    /// Lower and upper bounds in metres on the geodesic to `location`, whose Float unit
-    /// vector is `unitChord` from the query's.
+    /// Lower and upper bounds in metres on the geodesic to the point at ECEF `position`, whose
+    /// Float unit vector is `unitChord` from the query's.
     @inlinable @inline(__always)
-    func bounds(unitChord: Double, to location: Coordinate) -> (lower: Double, upper: Double) {
-        let chord = _Geometry.ecefChord(from: origin, to: location)
+    func bounds(unitChord: Double, at position: (x: Double, y: Double, z: Double)) -> (lower: Double, upper: Double) {
+        let chord = _Geometry.ecefChord(from: origin, to: position)
         // Below a unit chord of 0.25 (~1,600 km) the ECEF bounds are the tighter ones and the
         // geodesic is far shorter than πρ; beyond it, combine them with the unit-vector bounds.
         if unitChord < 0.25 {
@@ -668,7 +671,7 @@ extension RTree {
         let others = Swift.min(nodeBound, candidates.min?.bound ?? .infinity)
         if !c.exact {
             let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
-            let upper = _Geometry.isSamePoint(point, location) ? 0 : bounds(unitChord: unitChord, to: location).upper
+            let upper = _Geometry.isSamePoint(point, location) ? 0 : bounds(unitChord: unitChord, at: _Geometry.ecef(location)).upper
             if upper <= ranking.maxDistance && _Geometry.chordBound(forDistance: upper) < others {
                 return accept(Neighbor(element: entry.element, location: location, distance: upper))
             }
@@ -728,8 +731,7 @@ extension RTree {
             if Swift.min(nodeBound, candidateBound) > threshold { break }
             // A candidate first when one is queued at or below every node's key (both keys may
             // be +∞ beyond π·b, the far side of the Earth: then the nodes are expanded).
-            if candidateBound <= nodeBound, !candidates.isEmpty {
-                guard var c = candidates.popMin() else { break }
+            if candidateBound <= nodeBound, var c = candidates.popMin() {
                 let entry = c.leaf._withUnsafeGuaranteedRef { $0.entries[Int(c.index)] }
                 let location = entry.location
                 if !c.refined {

@@ -148,7 +148,12 @@ public import Geodesy
     /// `location`'s ECEF position: what ``distanceBounds(ecefChord:coarseUpper:)`` takes.
     @inlinable @inline(__always)
     static func ecefChord(from origin: (x: Double, y: Double, z: Double), to location: Coordinate) -> Double {
-        let p = ecef(location)
+        ecefChord(from: origin, to: ecef(location))
+    }
+
+    /// The straight line in metres between two ECEF positions.
+    @inlinable @inline(__always)
+    static func ecefChord(from origin: (x: Double, y: Double, z: Double), to p: (x: Double, y: Double, z: Double)) -> Double {
         let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
         return (dx * dx + dy * dy + dz * dz).squareRoot()
     }

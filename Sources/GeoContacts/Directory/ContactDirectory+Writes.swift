@@ -13,12 +13,14 @@ extension ContactDirectory {
         let prepared = ContactValidator.prepare(ContactPatch(draft), isCreate: true, policy: policy, normalizer: normalizer)
         @Sendable func plan(_ snapshot: CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: ContactID) {
             let id = try snapshot.nextNewContactID()
-            guard snapshot.policy.defaultCRS == policy.defaultCRS else {  // policy changed meanwhile
-                let again = ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: self.normalizer)
-                return ([.created(try ContactValidator.validate(again, onto: nil, id: id, in: snapshot))], id)
-            }
-            // `prepared` as captured, not a mutable copy of it (~300 bytes and a dozen retains).
-            return ([.created(try ContactValidator.validate(prepared, onto: nil, id: id, in: snapshot))], id)
+            // `prepared` as captured (not a mutable copy of it: ~300 bytes and a dozen retains),
+            // unless the policy changed meanwhile.
+            let contact = snapshot.policy.defaultCRS == policy.defaultCRS
+                ? try ContactValidator.validate(prepared, onto: nil, id: id, in: snapshot)
+                : try ContactValidator.validate(
+                    ContactValidator.prepare(prepared.patch, isCreate: true, policy: snapshot.policy, normalizer: self.normalizer),
+                    onto: nil, id: id, in: snapshot)
+            return ([.created(contact)], id)
         }
         // Not queued when nothing waits: see writeAlone.
         if let done = writeAlone(caller.customer, plan) { return try done.get() }
@@ -126,11 +128,12 @@ extension ContactDirectory {
         let prepared = ContactValidator.prepare(patch, isCreate: false, policy: policy, normalizer: normalizer)
         @Sendable func plan(_ snapshot: CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: Void) {
             let old = try snapshot.contact(id)
-            var prepared = prepared
-            if snapshot.policy.defaultCRS != policy.defaultCRS {
-                prepared = ContactValidator.prepare(patch, isCreate: false, policy: snapshot.policy, normalizer: self.normalizer)
-            }
-            let new = try ContactValidator.validate(prepared, onto: old, id: id, in: snapshot)
+            // `prepared` as captured unless the policy changed meanwhile, as in `create`.
+            let new = snapshot.policy.defaultCRS == policy.defaultCRS
+                ? try ContactValidator.validate(prepared, onto: old, id: id, in: snapshot)
+                : try ContactValidator.validate(
+                    ContactValidator.prepare(patch, isCreate: false, policy: snapshot.policy, normalizer: self.normalizer),
+                    onto: old, id: id, in: snapshot)
             return (new == old ? [] : [.updated(old: old, new: new)], ())
         }
         // Not queued when nothing waits: see writeAlone.
