@@ -355,6 +355,11 @@ extension RTree {
     /// The key of `entry` refined by its exact ECEF chord (its upper bound noted in the
     /// ranking), or `nil` when that chord puts it out of reach.
     @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>) -> Double? {
+        // Near the expansion, the entry's Float vector bounds it to about a metre: most entries
+        // out of reach are dropped so, before the trigonometry of their ECEF positions.
+        if let lower = expansion?.lowerBound(entry.box), lower > 0, _Geometry.chordBound(forDistance: lower) > threshold {
+            return nil
+        }
         let location = entry.location
         let bounds: (lower: Double, upper: Double)
         if _Geometry.isSamePoint(point, location) {
@@ -459,13 +464,20 @@ extension RTree {
     /// the box, every entry lies at least d − r away (geodesic distance is a metric): a node
     /// behind the ranking's k-th answer by more than half its size is dropped with one
     /// geodesic, not one per entry. The pivot's geodesic comes with the first-order expansion of
-    /// the distance around it (``_Expansion``), which then bounds the pivots of the nodes within
-    /// its reach (2 km at most) without a geodesic of their own, and the entries of their
-    /// leaves to a few centimetres (``scan(_:)``, ``refinedKey(_:)``): most nodes of a
-    /// cluster near the query's ranking cost no geodesic, and only entries that may rank get one.
+    /// the distance around it (``_Expansion``), which then bounds the nodes within its reach
+    /// (2 km at most) whole from their boxes, without a pivot or a geodesic of their own
+    /// (``_Expansion/lowerBound(_:)``), the entries of their leaves first from their Float
+    /// vectors (about a metre) and then to a few centimetres (``refinedKey(_:)``), and drops
+    /// the candidates queued before it that it puts out of reach (``prune(by:)``): most nodes
+    /// of a cluster near the query's ranking cost no geodesic, and only entries that may rank
+    /// get one.
     @inlinable mutating func pivotKey(_ node: _Node<Element>, bound: Double) -> Double? {
         let box = node.computedBox
         guard !box.isEmpty else { return nil }
+        // A box within the reach of the expansion at hand: bounded by it whole, without a pivot.
+        if let lower = expansion?.lowerBound(box) {
+            return lower > 0 ? _Geometry.chordBound(forDistance: lower) : nil
+        }
         guard let pivot = _Geometry.coordinate(direction: ((Double(box.minX) + Double(box.maxX)) / 2,
                                                           (Double(box.minY) + Double(box.maxY)) / 2,
                                                           (Double(box.minZ) + Double(box.maxZ)) / 2))
@@ -491,6 +503,7 @@ extension RTree {
         } else if let fresh = _Expansion.around(pivot, from: point) {
             expansion = fresh
             geodesics &+= 1
+            prune(by: fresh)
             pivotDistance = fresh.distance
         } else {
             pivotDistance = geodesic(to: pivot)
@@ -498,6 +511,28 @@ extension RTree {
         let lower = pivotDistance - radius
         guard lower > 0 else { return nil }
         return _Geometry.chordBound(forDistance: lower)
+    }
+
+    /// Drops the queued candidates that a new expansion puts out of reach and raises the keys
+    /// of the others within its reach, in one pass: the entries queued before it (by their
+    /// Float chords, kilometres wide far from the query; a leaf's worth a scan) would otherwise
+    /// each cost a pop to be dropped. The threshold only falls: a candidate out of reach now
+    /// stays so.
+    @inlinable mutating func prune(by expansion: _Expansion) {
+        guard candidates.count > 1 else { return }
+        var kept: [_CandidateItem<Element>] = []
+        kept.reserveCapacity(candidates.count)
+        for var c in candidates.unordered {
+            if !c.exact, let lower = expansion.lowerBound(c.leaf._withUnsafeGuaranteedRef({ $0.entries[Int(c.index)].box })),
+               lower > 0
+            {
+                let key = _Geometry.chordBound(forDistance: lower)
+                if key > threshold { continue }
+                c.bound = Swift.max(c.bound, key)
+            }
+            kept.append(c)
+        }
+        candidates = Heap(kept)
     }
 
     /// Lower and upper bounds in metres on the geodesic to the point at ECEF `position`, whose

@@ -39,6 +39,11 @@ public import Darwin
     @usableFromInline let curvature: Double
     /// The largest |P − C| in metres the expansion is used for.
     @usableFromInline let reach: Double
+    /// |C| and C / |C|: the centre's geocentric radius and direction (for boxes of unit vectors).
+    @usableFromInline let centreRadius: Double
+    @usableFromInline let centreDirection: (x: Double, y: Double, z: Double)
+    /// g · C.
+    @usableFromInline let gradientAlongCentre: Double
 
     /// The expansion around `centre` for a query at `query`, or `nil` where it would not be
     /// sound or worth it: C within 100 m of the query, or farther than 0.45·π·b (a quarter of
@@ -68,6 +73,19 @@ public import Darwin
         self.gradient = gradient
         self.curvature = curvature
         self.reach = reach
+        let radius = (centre.x * centre.x + centre.y * centre.y + centre.z * centre.z).squareRoot()
+        centreRadius = radius
+        centreDirection = (centre.x / radius, centre.y / radius, centre.z / radius)
+        gradientAlongCentre = gradient.x * centre.x + gradient.y * centre.y + gradient.z * centre.z
+    }
+
+    /// The remainder's bound for a point at most `length` metres (straight line) from C.
+    @inlinable @inline(__always) func error(within length: Double) -> Double {
+        // |v| = s(C, P): at most the chord times 1 + c²/24ρ² (below 1e-8 within 2 km).
+        let v = length * (1 + 1e-6)
+        let rho = _Geometry.minimumCurvatureRadius
+        return 0.5 * curvature * v * v + v * v * v / (rho * rho)
+            + 1e-6 + 1e-9 * v  // rounding: ECEF positions, the dot product, the geodesic
     }
 
     /// Bounds in metres on the geodesic from the query to the point of the ellipsoid at ECEF
@@ -77,12 +95,46 @@ public import Darwin
         let dx = p.x - centre.x, dy = p.y - centre.y, dz = p.z - centre.z
         let chordSquared = dx * dx + dy * dy + dz * dz
         guard chordSquared <= reach * reach else { return nil }
-        // |v| = s(C, P): at most the chord times 1 + c²/24ρ² (below 1e-8 within 2 km).
-        let length = chordSquared.squareRoot() * (1 + 1e-6)
-        let rho = _Geometry.minimumCurvatureRadius
-        let error = 0.5 * curvature * length * length + length * length * length / (rho * rho)
-            + 1e-6 + 1e-9 * length  // rounding: ECEF positions, the dot product, the geodesic
+        let error = error(within: chordSquared.squareRoot())
         let centre = distance + (gradient.x * dx + gradient.y * dy + gradient.z * dz)
         return (Swift.max(0, centre - error), centre + error)
+    }
+
+    /// A lower bound in metres on the geodesic from the query to every point of the ellipsoid
+    /// whose geocentric unit vector, rounded to Float, lies in `box` (a node's box, or an
+    /// entry's vector), or `nil` when one may lie beyond ``reach``. No trigonometry, and no
+    /// pivot: such a point is P = R(u)·u, R the ellipsoid's geocentric radius in direction u
+    /// (a function of u_z alone), so g · (P − C) = R(u)(g · u) − g · C, and g · u is least at a
+    /// corner of the box. Tighter than a pivot's d − r for any box (g · (P − C) ≥ g · (pivot −
+    /// C) − r), and far tighter for one wide across the gradient (a cluster's edge seen from
+    /// afar); the Float rounding costs `floatSlack` (under a metre).
+    @inlinable @inline(__always) func lowerBound(_ box: _Box) -> Double? {
+        let slack = _Geometry.floatSlack
+        // R over the box's z-range widened by the slack: R falls as u_z² grows.
+        let zLow = Double(box.minZ) - slack, zHigh = Double(box.maxZ) + slack
+        let zSquaredLeast = zLow <= 0 && zHigh >= 0 ? 0 : Swift.min(zLow * zLow, zHigh * zHigh)
+        let zSquaredMost = Swift.min(1, Swift.max(zLow * zLow, zHigh * zHigh))
+        let rMax = Self.radius(zSquared: zSquaredLeast) * (1 + 1e-12)
+        let rMin = Self.radius(zSquared: zSquaredMost) * (1 - 1e-12)
+        // |P − C| ≤ R |u − ĉ| + |R − |C||, and |u − ĉ| is greatest at a corner of the box.
+        let ex = Swift.max(abs(Double(box.minX) - centreDirection.x), abs(Double(box.maxX) - centreDirection.x))
+        let ey = Swift.max(abs(Double(box.minY) - centreDirection.y), abs(Double(box.maxY) - centreDirection.y))
+        let ez = Swift.max(abs(Double(box.minZ) - centreDirection.z), abs(Double(box.maxZ) - centreDirection.z))
+        let corner = (ex * ex + ey * ey + ez * ez).squareRoot() + slack
+        let length = rMax * corner + Swift.max(0, rMax - centreRadius, centreRadius - rMin)
+        guard length <= reach else { return nil }
+        // The least g · u over the box, then over the true vectors (|g| = 1).
+        let along = Swift.min(gradient.x * Double(box.minX), gradient.x * Double(box.maxX))
+            + Swift.min(gradient.y * Double(box.minY), gradient.y * Double(box.maxY))
+            + Swift.min(gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ)) - slack
+        let least = (along >= 0 ? rMin * along : rMax * along) - gradientAlongCentre
+        return distance + least - error(within: length)
+    }
+
+    /// The distance from the centre of the ellipsoid to its surface in a direction whose unit
+    /// vector has `zSquared` as u_z²: 1 / √((1 − u_z²)/a² + u_z²/b²).
+    @inlinable @inline(__always) static func radius(zSquared: Double) -> Double {
+        let a = _Geometry.equatorialRadius, b = _Geometry.polarRadius
+        return 1 / (1 / (a * a) + zSquared * (1 / (b * b) - 1 / (a * a))).squareRoot()
     }
 }

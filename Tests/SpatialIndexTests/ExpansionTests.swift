@@ -42,4 +42,54 @@ struct ExpansionTests {
         }
         #expect(checked > 10_000)
     }
+
+    /// `lowerBound(_:)` bounds a whole box of Float unit vectors (a node's, or one entry's)
+    /// from below, no more than the remainder and the Float rounding below the nearest of its
+    /// points; a box reaching beyond the reach gets none.
+    @Test("a box's lower bound: below every point in it, and tight", arguments: [8 as UInt64, 9])
+    func boxes(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let geodesic = Geodesic.wgs84
+        var checked = 0, outOfReach = 0
+        for trial in 0..<3_000 {
+            let query = trial % 5 == 0
+                ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
+                : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
+            let distance = 100 * pow(100_000, Double.random(in: 0...1, using: &rng))
+            var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
+                                             distance: distance)
+            if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
+            guard let expansion = _Expansion.around(pivot, from: query) else { continue }
+            // A cluster around a point near the pivot, from one point (an entry) to a spread
+            // that may leave the reach.
+            let centre = geodesic.destination(from: pivot, azimuth: Double.random(in: -180...180, using: &rng),
+                                              distance: expansion.reach * Double.random(in: 0...0.9, using: &rng))
+            let spread = trial % 3 == 0 ? 0 : expansion.reach * pow(10, Double.random(in: -4...0, using: &rng))
+            let points = (0..<(spread == 0 ? 1 : 12)).map { _ in
+                geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
+                                     distance: spread * Double.random(in: 0...1, using: &rng))
+            }
+            var box = _Box.empty
+            for p in points { box.formUnion(_Entry(0 as Int32, p).box) }
+            let nearest = points.map { geodesic.distance(from: query, to: $0) }.min() ?? 0
+            guard let lower = expansion.lowerBound(box) else {
+                // Only a box that may reach past the reach has no bound (its corners lie within
+                // the points' distance from the pivot plus its diagonal, and the Float rounding).
+                let farthest = points.map { geodesic.distance(from: pivot, to: $0) }.max() ?? 0
+                #expect(farthest > expansion.reach / 8 || expansion.reach < 20,
+                        "no bound for a box within \(farthest) m of the pivot, reach \(expansion.reach) m")
+                outOfReach += 1
+                continue
+            }
+            #expect(lower <= nearest, "query \(query) pivot \(pivot): \(lower) > \(nearest)")
+            // One entry: below the expansion's own bound at its exact position by the Float
+            // rounding (~0.8 m) at most, and what that adds to the remainder.
+            if points.count == 1, let exact = expansion.bounds(_Geometry.ecef(points[0])) {
+                #expect(lower >= exact.lower - 2, "query \(query) pivot \(pivot): \(lower) ≪ \(exact.lower)")
+            }
+            checked += 1
+        }
+        #expect(checked > 1_000)
+        #expect(outOfReach > 10)
+    }
 }
