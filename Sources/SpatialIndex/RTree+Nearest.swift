@@ -516,26 +516,20 @@ extension RTree {
         return _Geometry.chordBound(forDistance: lower)
     }
 
-    /// Drops the queued candidates that a new expansion puts out of reach and raises the keys
-    /// of the others within its reach, in one pass: the entries queued before it (by their
+    /// Drops the queued candidates that a new expansion puts out of reach, in one pass over the
+    /// heap's storage (then heapified, no allocation): the entries queued before it (by their
     /// Float chords, kilometres wide far from the query; a leaf's worth a scan) would otherwise
     /// each cost a pop to be dropped. The threshold only falls: a candidate out of reach now
-    /// stays so.
+    /// stays so. (Raising the keys of the others too saved nothing measurable.)
     @inlinable mutating func prune(by expansion: _Expansion) {
         guard candidates.count > 1 else { return }
-        var kept: [_CandidateItem<Element>] = []
-        kept.reserveCapacity(candidates.count)
-        for var c in candidates.unordered {
-            if !c.exact, let lower = expansion.lowerBound(c.leaf._withUnsafeGuaranteedRef({ $0.entries[Int(c.index)].box })),
-               lower > 0
-            {
-                let key = _Geometry.chordBound(forDistance: lower)
-                if key > threshold { continue }
-                c.bound = Swift.max(c.bound, key)
-            }
-            kept.append(c)
+        let threshold = self.threshold
+        candidates.removeAll { c in
+            guard !c.exact,
+                  let lower = expansion.lowerBound(c.leaf._withUnsafeGuaranteedRef({ $0.entries[Int(c.index)].box }))
+            else { return false }
+            return lower > 0 && _Geometry.chordBound(forDistance: lower) > threshold
         }
-        candidates = Heap(kept)
     }
 
     /// Lower and upper bounds in metres on the geodesic to the point at ECEF `position`, whose
