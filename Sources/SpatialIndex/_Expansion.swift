@@ -46,13 +46,19 @@ public import Darwin
     @usableFromInline let gradientAlongCentre: Double
 
     /// The expansion around `centre` for a query at `query`, or `nil` where it would not be
-    /// sound or worth it: C within 100 m of the query, or farther than 0.45·π·b (a quarter of
-    /// the way round and more: kept clear of the query's antipodal cut locus, where the
-    /// distance is not smooth), or a reduced length that is not positive.
+    /// sound or worth it: C within 100 m of the query, or farther than 0.9·π·b (kept 2,000 km
+    /// clear of the query's antipodal cut locus, a segment within ~70 km of the antipode,
+    /// where the distance is not smooth), or a reduced length that is not positive.
+    ///
+    /// The reach also keeps H·r ≤ 1/100 (H = |M21/m12|): along the geodesic H changes as
+    /// dH/ds = −K − H² (the Jacobi equations m′ = M, M′ = −K·m, K ≤ 2.5e-14 per m² on WGS84),
+    /// so within the reach it changes by at most K·r + H²·r ≤ 5e-11 + H/100, which the doubled
+    /// H and the 1e-10 cover; beyond a quarter of the way round H grows (0.9·π·b: ~5e-7 per
+    /// metre, 2 km of reach is H·r = 0.001).
     @inlinable static func around(_ centre: Coordinate, from query: Coordinate) -> _Expansion? {
         let v = Geodesic.wgs84.variation(from: query, to: centre)
         let s = v.distance
-        guard s >= 100, s <= 0.45 * .pi * _Geometry.polarRadius, v.reducedLength > 0 else { return nil }
+        guard s >= 100, s <= 0.9 * .pi * _Geometry.polarRadius, v.reducedLength > 0 else { return nil }
         let t = _Trig(centre)
         let alpha = v.finalAzimuth * .pi / 180
         let (sinAlpha, cosAlpha) = (sin(alpha), cos(alpha))
@@ -63,7 +69,7 @@ public import Darwin
                         z: cosAlpha * t.cosPhi)
         return _Expansion(centre: _Geometry.ecef(t), distance: s, gradient: gradient,
                           curvature: 2 * abs(v.scale21 / v.reducedLength) + 1e-10,
-                          reach: Swift.min(2_000, s / 100))
+                          reach: Swift.min(2_000, s / 100, 0.01 * v.reducedLength / Swift.max(abs(v.scale21), 1e-300)))
     }
 
     @inlinable init(centre: (x: Double, y: Double, z: Double), distance: Double,

@@ -69,11 +69,17 @@ public import Geodesy
     }
 
     /// The chord (on the unit sphere) that a geodesic of `metres` cannot be shorter than…
-    /// inverted: any point whose chord exceeds this is farther than `metres`.
+    /// inverted: any point whose chord exceeds this is farther than `metres`. The searches key
+    /// nodes and candidates by it, so it is strictly increasing in `metres` everywhere: from
+    /// π·b on (19,971 km; the far side of the Earth, up to 20,004 km away) no chord can tell
+    /// distances apart, and it goes on past the largest chord it reaches below π·b (~2.009,
+    /// more than any chord) as 2.009… + (θ − π). Keys of such distances (a pivot's, a refined
+    /// candidate's) then still order and prune against the k-th answer's, where +∞ for all of
+    /// them had left a query at a dense cluster's antipode a geodesic per entry.
     @inlinable @inline(__always) static func chordBound(forDistance metres: Double) -> Double {
         guard metres.isFinite else { return .infinity }
         let theta = metres / polarRadius
-        if theta >= .pi { return .infinity }
+        if theta >= .pi { return 2 * sinUpperBound(.pi / 2) + (theta - .pi) }
         return 2 * sinUpperBound(theta / 2)
     }
 

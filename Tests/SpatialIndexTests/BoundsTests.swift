@@ -29,6 +29,38 @@ struct BoundsTests {
             #expect(exact <= upper + 1e-9, "exact \(exact) > upper \(upper) for \(a) → \(b)")
         }
     }
+
+    /// The searches key nodes and candidates by `chordBound(forDistance:)`: it must exceed
+    /// every chord of a geodesic that long (so a key above the k-th answer's rules out
+    /// farther points) and grow strictly with the distance everywhere, past π·b too (the far
+    /// side of the Earth, up to 20,004 km), where chords no longer tell distances apart.
+    @Test("chordBound(forDistance:) is above the chord and strictly increasing, to the antipode",
+          arguments: [4 as UInt64, 44])
+    func chordBound(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for trial in 0..<20_000 {
+            let a = Coordinate(latitude: Double.random(in: -90...90, using: &rng),
+                               longitude: Double.random(in: -180...180, using: &rng))
+            // Half the pairs near a's antipode (within 100 km), where distances pass π·b.
+            let b = trial % 2 == 0
+                ? Geodesic.wgs84.destination(from: Coordinate(latitude: -a.latitude, longitude: a.longitude > 0 ? a.longitude - 180 : a.longitude + 180),
+                                             azimuth: Double.random(in: -180...180, using: &rng),
+                                             distance: 100_000 * Double.random(in: 0...1, using: &rng))
+                : Coordinate(latitude: Double.random(in: -90...90, using: &rng),
+                             longitude: Double.random(in: -180...180, using: &rng))
+            let u = _Geometry.unitVector(a), v = _Geometry.unitVector(b)
+            let chord = ((u.x - v.x) * (u.x - v.x) + (u.y - v.y) * (u.y - v.y) + (u.z - v.z) * (u.z - v.z)).squareRoot()
+            let exact = Geodesic.wgs84.distance(from: a, to: b)
+            #expect(chord <= _Geometry.chordBound(forDistance: exact), "\(a) → \(b): chord \(chord), \(exact) m")
+            let d1 = Double.random(in: 0...20_010_000, using: &rng), d2 = d1 + Double.random(in: 0.001...1_000, using: &rng)
+            #expect(_Geometry.chordBound(forDistance: d1) < _Geometry.chordBound(forDistance: d2), "\(d1) m, \(d2) m")
+        }
+        let half = Double.pi * _Geometry.polarRadius
+        #expect(_Geometry.chordBound(forDistance: half - 1) < _Geometry.chordBound(forDistance: half))
+        #expect(_Geometry.chordBound(forDistance: half) < _Geometry.chordBound(forDistance: half + 1))
+        #expect(_Geometry.chordBound(forDistance: 20_004_000).isFinite)
+        #expect(_Geometry.chordBound(forDistance: .infinity) == .infinity)
+    }
 }
 
 /// The tight bounds the nearest search refines candidates with: from the exact ECEF chord,

@@ -5,7 +5,7 @@ import Geodesy
 import Testing
 
 /// The bounds of ``_Expansion`` (the distance from a query expanded around a pivot) enclose
-/// the exact geodesic for every point within its reach: pivots from 100 m to 0.45·π·b away,
+/// the exact geodesic for every point within its reach: pivots from 100 m to 0.9·π·b away,
 /// at and around both poles and across the antimeridian, points at the edge of the reach.
 @Suite("First-order expansion of the distance around a pivot")
 struct ExpansionTests {
@@ -22,9 +22,9 @@ struct ExpansionTests {
             default: query = Coordinate(latitude: Double.random(in: -90...90, using: &rng),
                                         longitude: Double.random(in: -180...180, using: &rng))
             }
-            // A pivot at a random distance (log-uniform from 100 m to 10,000 km) and azimuth,
-            // or at a pole.
-            let distance = 100 * pow(100_000, Double.random(in: 0...1, using: &rng))
+            // A pivot at a random distance (log-uniform from 100 m to 19,000 km, where the
+            // reach ends at 0.9·π·b) and azimuth, or at a pole.
+            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
             var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
                                              distance: distance)
             if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
@@ -55,7 +55,7 @@ struct ExpansionTests {
             let query = trial % 5 == 0
                 ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
                 : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
-            let distance = 100 * pow(100_000, Double.random(in: 0...1, using: &rng))
+            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
             var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
                                              distance: distance)
             if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }

@@ -123,4 +123,50 @@ struct FarClusterOracleTests {
                                    "seed \(seed) \(label)")
         }
     }
+
+    /// A dense cluster (3,000 points within 150 m, a crowd of duplicates among them) seen from
+    /// 9,000 km to the far side of the Earth: beyond ~640 km of chord its nodes are bounded
+    /// through pivots from the first node popped (before any geodesic: no box key tells them
+    /// apart there), the expansion around a pivot serves up to 0.9·π·b, and beyond π·b (the
+    /// antipode, up to 20,004 km) keys still order and prune. Before, a query 14,000 km away
+    /// took a geodesic per entry, and one at the antipode too (keys were all +∞ there).
+    @Test("nearest agrees with the oracle from thousands of kilometres to the antipode",
+          arguments: [(5 as UInt64, -33.8688, 151.2093), (55, 64.1466, -21.9426), (555, 0.0, 179.9999)])
+    func farSide(seed: UInt64, latitude: Double, longitude: Double) throws {
+        var rng = SeededGenerator(seed: seed)
+        let geodesic = Geodesic.wgs84
+        let centre = Coordinate(latitude: latitude, longitude: longitude)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        var ids = Array(Int64(0)..<3_300)
+        ids.shuffle(using: &rng)
+        for (n, id) in ids.enumerated() {
+            let p: Coordinate
+            switch n % 11 {
+            case 0: p = centre  // a crowd of exact duplicates at the centre
+            case 1: p = Coordinate(latitude: Double.random(in: -90...90, using: &rng),
+                                   longitude: Double.random(in: -180...180, using: &rng))
+            default: p = geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
+                                              distance: 150 * Double.random(in: 0...1, using: &rng).squareRoot())
+            }
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        let antipode = Coordinate(latitude: -latitude, longitude: longitude > 0 ? longitude - 180 : longitude + 180)
+        var queries = [antipode]
+        for metres in [9_000_000.0, 14_000_000, 18_000_000, 19_500_000] {
+            queries.append(geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
+                                                distance: metres))
+        }
+        for metres in [30.0, 5_000, 60_000] {
+            queries.append(geodesic.destination(from: antipode, azimuth: Double.random(in: -180...180, using: &rng),
+                                                distance: metres))
+        }
+        let bulk = RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) })
+        for (label, tree) in [("inserted", tree), ("bulk-loaded", bulk)] {
+            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [19_990_000],
+                                   "seed \(seed) \(label)")
+        }
+    }
 }

@@ -137,6 +137,31 @@ enum Fixtures {
     nonisolated(unsafe) static var farPeers: [Peer.Kind: Peer] = [:]
     static func farPeer(_ kind: Peer.Kind) -> Peer { peer(kind, of: farEntries, cachedIn: &farPeers) }
 
+    /// A dense cluster seen from the far side of the Earth: 100,000 points within 200 m of a
+    /// Sydney address (a tenant whose sites are all in one city), queried from 1,000 points
+    /// 9,000–17,500 km away at random azimuths. There no box key tells the cluster's nodes
+    /// apart (the chord bounds are hundreds of kilometres loose), so the search bounds them
+    /// through pivots from the first node or settles every entry by its geodesic.
+    static let farSideEntries: [(Int32, Coordinate)] = {
+        var generator = SeededGenerator(seed: BenchmarkData.seed &+ 19)
+        let sydney = Coordinate(latitude: -33.8688, longitude: 151.2093)
+        return (0..<Int32(100_000)).map { id in
+            (id, Geodesic.wgs84.destination(from: sydney, azimuth: Double.random(in: -180...180, using: &generator),
+                                            distance: 200 * Double.random(in: 0...1, using: &generator).squareRoot()))
+        }
+    }()
+    static let farSideQueries: [Coordinate] = {
+        var generator = SeededGenerator(seed: BenchmarkData.seed &+ 23)
+        let sydney = Coordinate(latitude: -33.8688, longitude: 151.2093)
+        return (0..<1_000).map { _ in
+            Geodesic.wgs84.destination(from: sydney, azimuth: Double.random(in: -180...180, using: &generator),
+                                       distance: Double.random(in: 9_000_000...17_500_000, using: &generator))
+        }
+    }()
+    nonisolated(unsafe) static var farSideTree = insertedTree(farSideEntries)
+    nonisolated(unsafe) static var farSidePeers: [Peer.Kind: Peer] = [:]
+    static func farSidePeer(_ kind: Peer.Kind) -> Peer { peer(kind, of: farSideEntries, cachedIn: &farSidePeers) }
+
     static func currentLocations(_ name: String) -> [Coordinate] {
         locations[name] ?? data.points
     }

@@ -309,17 +309,23 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // MARK: Far from a dense cluster (`Fixtures.farEntries`)
+    // MARK: Far from a dense cluster (`Fixtures.farEntries`, `Fixtures.farSideEntries`)
 
-    // Nearest-1 and -10 from 900–2,450 km away, the answers all in a cluster 111 m across:
+    // Nearest-1 and -10 from 900–2,450 km away, the answers all in a cluster 111 m across
+    // (`Far`), and from 9,000–17,500 km away, all in a cluster 200 m across (`FarSide`):
     // with exact distances, in exact order without them (RTreeIDs), and the peers' ids on a
     // sphere.
-    for (k, label) in [(1, "FarNearest1"), (10, "FarNearest10")] {
+    let farFixtures: [(prefix: String, tree: () -> RTree<Int32>, queries: () -> [Coordinate], peer: (Peer.Kind) -> Peer)] = [
+        ("Far", { Fixtures.farTree }, { Fixtures.farQueries }, Fixtures.farPeer),
+        ("FarSide", { Fixtures.farSideTree }, { Fixtures.farSideQueries }, Fixtures.farSidePeer),
+    ]
+    for fixture in farFixtures {
+    for (k, label) in [(1, "\(fixture.prefix)Nearest1"), (10, "\(fixture.prefix)Nearest10")] {
         for (variant, idsOnly) in [("RTree", false), ("RTreeIDs", true)] {
             let name = "\(label).\(variant)"
             Benchmark(name, configuration: perOperation) { benchmark in
-                let tree = Fixtures.farTree
-                let queries = Fixtures.farQueries
+                let tree = fixture.tree()
+                let queries = fixture.queries()
                 let start = Fixtures.advance(name, by: benchmark.scaledIterations.count, modulo: queries.count)
                 benchmark.startMeasurement()
                 for j in benchmark.scaledIterations {
@@ -335,8 +341,8 @@ let benchmarks: @Sendable () -> Void = {
         for kind in Peer.Kind.allCases {
             let name = "\(label).\(kind.name)"
             Benchmark(name, configuration: perOperation) { benchmark in
-                let peer = Fixtures.farPeer(kind)
-                let queries = Fixtures.farQueries
+                let peer = fixture.peer(kind)
+                let queries = fixture.queries()
                 let start = Fixtures.advance(name, by: benchmark.scaledIterations.count, modulo: queries.count)
                 benchmark.startMeasurement()
                 for j in benchmark.scaledIterations {
@@ -345,6 +351,7 @@ let benchmarks: @Sendable () -> Void = {
                 }
             }
         }
+    }
     }
 
     // Writes into the crowd: the whole fixture built one by one (200,000 inserts, half of
