@@ -459,8 +459,8 @@ extension RTree {
     /// however few geodesics the search has computed: a dense cluster thousands of kilometres
     /// away has all its node keys below its entries' (their gaps are below the chords'
     /// looseness there), so a search expands every node of it before its first candidate and
-    /// would never reach ``pivotAfter``. 100,000 entries within 200 m: 130 ms → 33 µs a
-    /// nearest-1 from 14,000 km, 124 → 1.2 ms from the antipode (a harness). Nearer, the chord
+    /// would never reach ``pivotAfter``. 100,000 entries within 200 m: 130 ms → 30 µs a
+    /// nearest-1 from 14,000 km, 124 → 1.1 ms from the antipode (a harness). Nearer, the chord
     /// bounds' gap is too small for a pivot to beat them (the size check rules a node out
     /// before any trigonometry); the hostile mix's queries (half uniform over the sphere) cost
     /// 0.4% (k = 1) and 1.3% (k = 10) more instructions (callgrind, 200,000 points; 0.05:
@@ -779,8 +779,8 @@ extension RTree {
             let nodeBound = Swift.min(queuedBound, nextBound)
             let candidateBound = candidates.min?.bound ?? .infinity
             if Swift.min(nodeBound, candidateBound) > threshold { break }
-            // A candidate first when one is queued at or below every node's key (both keys may
-            // be +∞ beyond π·b, the far side of the Earth: then the nodes are expanded).
+            // A candidate first when one is queued at or below every node's key (an empty
+            // queue's key is +∞: with no candidate queued, the nodes are expanded).
             if candidateBound <= nodeBound, var c = candidates.popMin() {
                 let entry = c.leaf._withUnsafeGuaranteedRef { $0.entries[Int(c.index)] }
                 let location = entry.location
