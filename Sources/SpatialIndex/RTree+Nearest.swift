@@ -357,7 +357,7 @@ extension RTree {
     @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>) -> Double? {
         // Near the expansion, the entry's Float vector bounds it to about a metre: most entries
         // out of reach are dropped so, before the trigonometry of their ECEF positions.
-        if let lower = expansion?.lowerBound(entry.box), lower > 0, _Geometry.chordBound(forDistance: lower) > threshold {
+        if let lower = expansion?.bounds(entry.box)?.lower, lower > 0, _Geometry.chordBound(forDistance: lower) > threshold {
             return nil
         }
         let location = entry.location
@@ -481,7 +481,7 @@ extension RTree {
     /// geodesic, not one per entry. The pivot's geodesic comes with the first-order expansion of
     /// the distance around it (``_Expansion``), which then bounds the nodes within its reach
     /// (2 km at most) whole from their boxes, without a pivot or a geodesic of their own
-    /// (``_Expansion/lowerBound(_:)``), the entries of their leaves first from their Float
+    /// (``_Expansion/bounds(_:)``), the entries of their leaves first from their Float
     /// vectors (about a metre) and then to a few centimetres (``refinedKey(_:)``), and drops
     /// the candidates queued before it that it puts out of reach (``prune(by:)``): most nodes
     /// of a cluster near the query's ranking cost no geodesic, and only entries that may rank
@@ -490,7 +490,7 @@ extension RTree {
         let box = node.computedBox
         guard !box.isEmpty else { return nil }
         // A box within the reach of the expansion at hand: bounded by it whole, without a pivot.
-        if let lower = expansion?.lowerBound(box) {
+        if let lower = expansion?.bounds(box)?.lower {
             return lower > 0 ? _Geometry.chordBound(forDistance: lower) : nil
         }
         // Worth it only where the chord bounds' gap (about c³/24ρ² at c ≈ bound·b) exceeds the
@@ -544,7 +544,7 @@ extension RTree {
         let threshold = self.threshold
         candidates.removeAll { c in
             guard !c.exact,
-                  let lower = expansion.lowerBound(c.leaf._withUnsafeGuaranteedRef({ $0.entries[Int(c.index)].box }))
+                  let lower = expansion.bounds(c.leaf._withUnsafeGuaranteedRef({ $0.entries[Int(c.index)].box }))?.lower
             else { return false }
             return lower > 0 && _Geometry.chordBound(forDistance: lower) > threshold
         }

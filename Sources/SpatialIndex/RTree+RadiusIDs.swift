@@ -32,19 +32,34 @@ extension RTree {
         return count
     }
 
-    /// Whether `location`, in the band between its unit-chord bounds (0.34% of the radius
-    /// wide), is within `radius` of `point` (whose ECEF position is `origin`; `upper` bounds the
+    /// Whether `entry`, in the band between its unit-chord bounds (0.34% of the radius wide),
+    /// is within `radius` of `point` (whose ECEF position is `origin`; `upper` bounds the
     /// geodesic). The exact ECEF chord's bounds, about c³/24ρ² apart (0.13 m at 50 km), settle
-    /// most such entries; the rest pay a geodesic. Out of line: inlined into the walk's loop it
-    /// slowed the skewed mix's radius counts, whose entries are mostly settled before the band.
+    /// most such entries; the rest pay a geodesic. Beyond ~100 km (bounds more than a metre
+    /// apart) that band can hold a whole city: such an entry also leaves behind the distance's
+    /// expansion around it (``_Expansion``), which settles the entries within its reach (2 km)
+    /// to centimetres, first from their Float vectors: only those that close to the radius pay
+    /// a geodesic of their own. Out of line: inlined into the walk's loop it slowed the skewed
+    /// mix's radius counts, whose entries are mostly settled before the band.
     @inlinable @inline(never) static func _withinInBand(
-        _ location: Coordinate, radius: Double, of point: Coordinate,
-        origin: (x: Double, y: Double, z: Double), upper: Double
+        _ entry: _Entry<Element>, radius: Double, of point: Coordinate,
+        origin: (x: Double, y: Double, z: Double), upper: Double, expansion: inout _Expansion?
     ) -> Bool {
-        let chord = _Geometry.ecefChord(from: origin, to: location)
-        let fine = _Geometry.distanceBounds(ecefChord: chord, coarseUpper: upper)
+        if let near = expansion?.bounds(entry.box) {
+            if near.upper <= radius { return true }
+            if near.lower > radius { return false }
+        }
+        let location = entry.location
+        let position = _Geometry.ecef(location)
+        let fine = _Geometry.distanceBounds(ecefChord: _Geometry.ecefChord(from: origin, to: position), coarseUpper: upper)
         if fine.upper <= radius { return true }
         if fine.lower > radius { return false }
+        if let near = expansion?.bounds(position) {
+            if near.upper <= radius { return true }
+            if near.lower > radius { return false }
+        } else if fine.upper - fine.lower > 1 {
+            expansion = _Expansion.around(location, from: point)
+        }
         return _Geometry.distance(from: point, to: location) <= radius
     }
 
@@ -58,6 +73,7 @@ extension RTree {
         let q = _Geometry.floatVector(vectors.unit)
         let origin = vectors.ecef
         let reach = _Geometry.floatReachSquared(threshold: _Geometry.chordBound(forDistance: radius))
+        var expansion: _Expansion?
         var stack: [_Node<Element>] = [root]
         while let node = stack.popLast() {
             if node.isLeaf {
@@ -72,7 +88,7 @@ extension RTree {
                     }
                     let lower = _Geometry.distanceLowerBound(chord: _Geometry.lowerChord(floatSquared: d2))
                     if lower > radius { continue }
-                    if Self._withinInBand(e.location, radius: radius, of: point, origin: origin, upper: upper) {
+                    if Self._withinInBand(e, radius: radius, of: point, origin: origin, upper: upper, expansion: &expansion) {
                         body(e.element)
                     }
                 }

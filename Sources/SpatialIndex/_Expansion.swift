@@ -106,15 +106,15 @@ public import Darwin
         return (Swift.max(0, centre - error), centre + error)
     }
 
-    /// A lower bound in metres on the geodesic from the query to every point of the ellipsoid
-    /// whose geocentric unit vector, rounded to Float, lies in `box` (a node's box, or an
-    /// entry's vector), or `nil` when one may lie beyond ``reach``. No trigonometry, and no
-    /// pivot: such a point is P = R(u)·u, R the ellipsoid's geocentric radius in direction u
-    /// (a function of u_z alone), so g · (P − C) = R(u)(g · u) − g · C, and g · u is least at a
-    /// corner of the box. Tighter than a pivot's d − r for any box (g · (P − C) ≥ g · (pivot −
-    /// C) − r), and far tighter for one wide across the gradient (a cluster's edge seen from
-    /// afar); the Float rounding costs `floatSlack` (under a metre).
-    @inlinable @inline(__always) func lowerBound(_ box: _Box) -> Double? {
+    /// Bounds in metres on the geodesic from the query to every point of the ellipsoid whose
+    /// geocentric unit vector, rounded to Float, lies in `box` (a node's box, or an entry's
+    /// vector), or `nil` when one may lie beyond ``reach``. No trigonometry, and no pivot: such
+    /// a point is P = R(u)·u, R the ellipsoid's geocentric radius in direction u (a function of
+    /// u_z alone), so g · (P − C) = R(u)(g · u) − g · C, and g · u is least and greatest at
+    /// corners of the box. The lower bound is tighter than a pivot's d − r for any box (g · (P −
+    /// C) ≥ g · (pivot − C) − r), and far tighter for one wide across the gradient (a cluster's
+    /// edge seen from afar); the Float rounding costs `floatSlack` (under a metre) each way.
+    @inlinable @inline(__always) func bounds(_ box: _Box) -> (lower: Double, upper: Double)? {
         let slack = _Geometry.floatSlack
         // R over the box's z-range widened by the slack: R falls as u_z² grows.
         let zLow = Double(box.minZ) - slack, zHigh = Double(box.maxZ) + slack
@@ -129,12 +129,16 @@ public import Darwin
         let corner = (ex * ex + ey * ey + ez * ez).squareRoot() + slack
         let length = rMax * corner + Swift.max(0, rMax - centreRadius, centreRadius - rMin)
         guard length <= reach else { return nil }
-        // The least g · u over the box, then over the true vectors (|g| = 1).
-        let along = Swift.min(gradient.x * Double(box.minX), gradient.x * Double(box.maxX))
-            + Swift.min(gradient.y * Double(box.minY), gradient.y * Double(box.maxY))
-            + Swift.min(gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ)) - slack
-        let least = (along >= 0 ? rMin * along : rMax * along) - gradientAlongCentre
-        return distance + least - error(within: length)
+        // The least and greatest g · u over the box, then over the true vectors (|g| = 1).
+        let (x0, x1) = (gradient.x * Double(box.minX), gradient.x * Double(box.maxX))
+        let (y0, y1) = (gradient.y * Double(box.minY), gradient.y * Double(box.maxY))
+        let (z0, z1) = (gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ))
+        let least = Swift.min(x0, x1) + Swift.min(y0, y1) + Swift.min(z0, z1) - slack
+        let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
+        let error = error(within: length)
+        let lower = distance + (least >= 0 ? rMin * least : rMax * least) - gradientAlongCentre - error
+        let upper = distance + (most >= 0 ? rMax * most : rMin * most) - gradientAlongCentre + error
+        return (lower, upper)
     }
 
     /// The distance from the centre of the ellipsoid to its surface in a direction whose unit

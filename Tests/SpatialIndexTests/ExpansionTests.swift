@@ -43,10 +43,10 @@ struct ExpansionTests {
         #expect(checked > 10_000)
     }
 
-    /// `lowerBound(_:)` bounds a whole box of Float unit vectors (a node's, or one entry's)
-    /// from below, no more than the remainder and the Float rounding below the nearest of its
-    /// points; a box reaching beyond the reach gets none.
-    @Test("a box's lower bound: below every point in it, and tight", arguments: [8 as UInt64, 9])
+    /// `bounds(_:)` of a box bounds a whole box of Float unit vectors (a node's, or one
+    /// entry's) from below and above, no further than the remainder and the Float rounding from
+    /// the nearest and farthest of its points; a box reaching beyond the reach gets none.
+    @Test("a box's bounds: below and above every point in it, and tight", arguments: [8 as UInt64, 9])
     func boxes(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let geodesic = Geodesic.wgs84
@@ -71,21 +71,24 @@ struct ExpansionTests {
             }
             var box = _Box.empty
             for p in points { box.formUnion(_Entry(0 as Int32, p).box) }
-            let nearest = points.map { geodesic.distance(from: query, to: $0) }.min() ?? 0
-            guard let lower = expansion.lowerBound(box) else {
+            let distances = points.map { geodesic.distance(from: query, to: $0) }
+            let nearest = distances.min() ?? 0, farthest = distances.max() ?? 0
+            guard let (lower, upper) = expansion.bounds(box) else {
                 // Only a box that may reach past the reach has no bound (its corners lie within
                 // the points' distance from the pivot plus its diagonal, and the Float rounding).
-                let farthest = points.map { geodesic.distance(from: pivot, to: $0) }.max() ?? 0
-                #expect(farthest > expansion.reach / 8 || expansion.reach < 20,
-                        "no bound for a box within \(farthest) m of the pivot, reach \(expansion.reach) m")
+                let fromPivot = points.map { geodesic.distance(from: pivot, to: $0) }.max() ?? 0
+                #expect(fromPivot > expansion.reach / 8 || expansion.reach < 20,
+                        "no bound for a box within \(fromPivot) m of the pivot, reach \(expansion.reach) m")
                 outOfReach += 1
                 continue
             }
             #expect(lower <= nearest, "query \(query) pivot \(pivot): \(lower) > \(nearest)")
-            // One entry: below the expansion's own bound at its exact position by the Float
+            #expect(upper >= farthest, "query \(query) pivot \(pivot): \(upper) < \(farthest)")
+            // One entry: beyond the expansion's own bounds at its exact position by the Float
             // rounding (~0.8 m) at most, and what that adds to the remainder.
             if points.count == 1, let exact = expansion.bounds(_Geometry.ecef(points[0])) {
                 #expect(lower >= exact.lower - 2, "query \(query) pivot \(pivot): \(lower) ≪ \(exact.lower)")
+                #expect(upper <= exact.upper + 2, "query \(query) pivot \(pivot): \(upper) ≫ \(exact.upper)")
             }
             checked += 1
         }

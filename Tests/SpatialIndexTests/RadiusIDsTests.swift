@@ -51,4 +51,43 @@ struct RadiusIDsTests {
             }
         }
     }
+
+    /// A radius whose edge crosses a dense cluster far away (100 to 12,000 km): there the
+    /// chords' band is wider than the cluster, so its entries are settled through expansions
+    /// around entries met in the band (``_Expansion``), to centimetres. Points 1 mm either side
+    /// of the edge among them.
+    @Test("ids and counts agree with the oracle when the edge crosses a dense cluster far away",
+          arguments: [(UInt64(21), 100_000.0), (22, 1_000_000), (23, 5_000_000), (24, 12_000_000)])
+    func farEdge(seed: UInt64, radius: Double) throws {
+        var rng = SeededGenerator(seed: seed)
+        let geodesic = Geodesic.wgs84
+        let city = Coordinate(latitude: 48.8566, longitude: 2.3522)
+        let centre = geodesic.destination(from: city, azimuth: Double.random(in: -180...180, using: &rng), distance: radius)
+        var points: [Coordinate] = (0..<3_000).map { _ in
+            geodesic.destination(from: city, azimuth: Double.random(in: -180...180, using: &rng),
+                                 distance: 3_000 * Double.random(in: 0...1, using: &rng).squareRoot())
+        }
+        // On the edge, 1 mm either side, where it crosses the cluster.
+        for _ in 0..<40 {
+            let p = points[Int.random(in: 0..<points.count, using: &rng)]
+            let line = geodesic.inverse(from: centre, to: p)
+            for delta in [-1e-3, 1e-3] {
+                points.append(geodesic.destination(from: centre, azimuth: line.initialAzimuth, distance: radius + delta))
+            }
+        }
+        var oracle = Oracle()
+        for (i, p) in points.enumerated() { oracle.points[Int64(i)] = p }
+        let entries = points.enumerated().map { (Int64($0.offset), $0.element) }
+        var dynamic = RTree<Int64>()
+        for (id, p) in entries { dynamic.insert(id, at: p) }
+        let bulk = RTree(bulkLoading: entries)
+        let expected = oracle.within(radius, of: centre).map(\.id).sorted()
+        try #require(expected.count > 100 && expected.count < points.count - 100, "the edge must cross the cluster")
+        for (label, tree) in [("inserted", dynamic), ("bulk-loaded", bulk)] {
+            #expect(tree.elements(within: radius, of: centre) == expected, "seed \(seed) \(label)")
+            #expect(tree.count(within: radius, of: centre) == expected.count, "seed \(seed) \(label)")
+            #expect(tree.elements(within: radius, of: centre, where: { $0 % 2 == 1 }) == expected.filter { $0 % 2 == 1 },
+                    "seed \(seed) \(label) filter")
+        }
+    }
 }
