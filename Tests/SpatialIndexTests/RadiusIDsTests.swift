@@ -29,14 +29,7 @@ struct RadiusIDsTests {
             }
             points.append(c)
         }
-        var oracle = Oracle()
-        for (i, p) in points.enumerated() { oracle.points[Int64(i)] = p }
-        let entries = points.enumerated().map { (Int64($0.offset), $0.element) }
-        var dynamic = RTree<Int64>()
-        for (id, p) in entries { dynamic.insert(id, at: p) }
-        let bulk = RTree(bulkLoading: entries)
-        try dynamic.checkInvariants()
-        try bulk.checkInvariants()
+        let (oracle, dynamic, bulk) = try Self.indexed(points)
         let odd: (Int64) -> Bool = { $0 % 2 == 1 }
         for (ci, c) in centres.enumerated() {
             for r in [radii[ci % radii.count], radii[(ci + 3) % radii.count]] {
@@ -75,12 +68,7 @@ struct RadiusIDsTests {
                 points.append(geodesic.destination(from: centre, azimuth: line.initialAzimuth, distance: radius + delta))
             }
         }
-        var oracle = Oracle()
-        for (i, p) in points.enumerated() { oracle.points[Int64(i)] = p }
-        let entries = points.enumerated().map { (Int64($0.offset), $0.element) }
-        var dynamic = RTree<Int64>()
-        for (id, p) in entries { dynamic.insert(id, at: p) }
-        let bulk = RTree(bulkLoading: entries)
+        let (oracle, dynamic, bulk) = try Self.indexed(points)
         let expected = oracle.within(radius, of: centre).map(\.id).sorted()
         try #require(expected.count > 100 && expected.count < points.count - 100, "the edge must cross the cluster")
         for (label, tree) in [("inserted", dynamic), ("bulk-loaded", bulk)] {
@@ -89,5 +77,19 @@ struct RadiusIDsTests {
             #expect(tree.elements(within: radius, of: centre, where: { $0 % 2 == 1 }) == expected.filter { $0 % 2 == 1 },
                     "seed \(seed) \(label) filter")
         }
+    }
+
+    /// `points` (ids in order) in the oracle, in a tree built one by one and in a bulk-loaded
+    /// one, both checked.
+    static func indexed(_ points: [Coordinate]) throws -> (Oracle, RTree<Int64>, RTree<Int64>) {
+        var oracle = Oracle()
+        for (i, p) in points.enumerated() { oracle.points[Int64(i)] = p }
+        let entries = points.enumerated().map { (Int64($0.offset), $0.element) }
+        var dynamic = RTree<Int64>()
+        for (id, p) in entries { dynamic.insert(id, at: p) }
+        let bulk = RTree(bulkLoading: entries)
+        try dynamic.checkInvariants()
+        try bulk.checkInvariants()
+        return (oracle, dynamic, bulk)
     }
 }
