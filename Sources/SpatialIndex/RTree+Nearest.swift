@@ -273,7 +273,8 @@ extension RTree {
     @usableFromInline var geodesics = 0
     /// The distance expanded around the last pivot far from the query: it bounds, without
     /// geodesics of their own, the nodes and entries within its reach (``pivotKey(_:bound:)``,
-    /// ``refinedKey(_:)``).
+    /// ``scan(_:)``, ``refinedKey(_:)``), and drops the candidates it puts out of reach when it
+    /// is made (``prune(by:)``).
     @usableFromInline var expansion: _Expansion?
 
     @inlinable init(point: Coordinate, count: Int, maxDistance: Double, filter: ((Element) -> Bool)?,

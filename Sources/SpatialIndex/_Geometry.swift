@@ -150,14 +150,8 @@ public import Geodesy
         ecef(_Trig(c))
     }
 
-    /// The straight line in metres from `origin` (an ``ecef(_:)`` position, a query's) to
-    /// `location`'s ECEF position: what ``distanceBounds(ecefChord:coarseUpper:)`` takes.
-    @inlinable @inline(__always)
-    static func ecefChord(from origin: (x: Double, y: Double, z: Double), to location: Coordinate) -> Double {
-        ecefChord(from: origin, to: ecef(location))
-    }
-
-    /// The straight line in metres between two ECEF positions.
+    /// The straight line in metres between two ECEF positions (``ecef(_:)``; from a query's,
+    /// what ``distanceBounds(ecefChord:coarseUpper:)`` takes).
     @inlinable @inline(__always)
     static func ecefChord(from origin: (x: Double, y: Double, z: Double), to p: (x: Double, y: Double, z: Double)) -> Double {
         let dx = p.x - origin.x, dy = p.y - origin.y, dz = p.z - origin.z
