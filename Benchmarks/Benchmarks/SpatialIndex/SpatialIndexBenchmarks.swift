@@ -108,7 +108,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Move.RTree", configuration: guarded(perOperation)) { benchmark in
         let data = Fixtures.data
         _ = Fixtures.tree(bulk: false)
-        var at = Fixtures.currentLocations("RTree")
+        var at = Fixtures.takeLocations("RTree")
         let n = benchmark.scaledIterations.count
         let start = Fixtures.advance("Move.RTree", by: n, modulo: data.count)
         benchmark.startMeasurement()
@@ -126,7 +126,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Move.\(kind.name)", configuration: perOperation) { benchmark in
             let data = Fixtures.data
             let peer = Fixtures.peer(kind)
-            var at = Fixtures.currentLocations(kind.name)
+            var at = Fixtures.takeLocations(kind.name)
             let n = benchmark.scaledIterations.count
             let start = Fixtures.advance("Move.\(kind.name)", by: n, modulo: data.count)
             benchmark.startMeasurement()
