@@ -320,9 +320,16 @@ extension RTree {
             let entry = leaf.entries[index]
             if let filter, !filter(entry.element) { continue }
             if let region, !region.contains(entry.location) { continue }
-            // A point coincident with the query is exactly 0 m away (both poles and the
-            // antimeridian included): an answer now, without the queues. Common at a pole.
-            if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location) {
+            // A point 0 m away is an answer now, without the queues: the query's own point
+            // (both poles and the antimeridian included; common at a pole), or one that
+            // `geod_inverse` rounds onto it (``_Geometry/mayBeNoDistanceApart(_:_:)``). Every
+            // such point passes here, so an in-order search ranks them all among themselves by
+            // element before it accepts anything farther (their leaves' keys are 0: nothing is
+            // accepted before they are scanned); queued, a point with a smaller element came
+            // after the query's own (found by the `index` fuzzer).
+            if d2 < 1e-12, _Geometry.isSamePoint(point, entry.location)
+                || _Geometry.mayBeNoDistanceApart(point, entry.location) && geodesic(to: entry.location) == 0
+            {
                 ranking.offer(Neighbor(element: entry.element, location: entry.location, distance: 0))
                 updateReach()
                 continue

@@ -171,6 +171,16 @@ public import Geodesy
             || (abs(a.longitude) == 180 && abs(b.longitude) == 180)
     }
 
+    /// Whether `geod_inverse` may put two valid coordinates that are not one point
+    /// (``isSamePoint(_:_:)``) 0 m apart. It rounds angles below 1/16° to multiples of 2⁻⁵⁷°
+    /// (0.7 pm on the Earth, its `AngRound`), the latitudes and the longitudes' difference: so one
+    /// ulp of latitude near the equator, or of longitude near the prime meridian, is no distance.
+    /// Never for coordinates further apart than 10⁻¹² degrees on either axis (a wide margin
+    /// over 2⁻⁵⁷°); checking the geodesic itself is the caller's.
+    @inlinable @inline(__always) static func mayBeNoDistanceApart(_ a: Coordinate, _ b: Coordinate) -> Bool {
+        abs(a.latitude - b.latitude) <= 1e-12 && abs(a.longitude - b.longitude) <= 1e-12
+    }
+
     /// The exact WGS84 geodesic distance in metres (`geod_inverse`); 0 without calling PROJ
     /// when the two name one point (what `geod_inverse` returns there too).
     @inlinable @inline(__always) static func distance(from a: Coordinate, to b: Coordinate) -> Double {

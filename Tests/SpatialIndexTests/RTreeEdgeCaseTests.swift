@@ -73,6 +73,32 @@ struct RTreeEdgeCaseTests {
         #expect(tree.elements(in: GeoBox(south: -1, west: -180, north: 1, east: -179)).map(\.element) == [2, 4, 5])
     }
 
+    @Test("points 0 m away by geod_inverse but not the query's own: ties by element in both searches",
+          arguments: [
+              // PROJ rounds angles below 1/16° to multiples of 2⁻⁵⁷°: one ulp of latitude near the
+              // equator, or of longitude near the prime meridian, is no distance; subnormal
+              // coordinates are none either (the `index` fuzzer's case).
+              (Coordinate(latitude: 0.01, longitude: 5), Coordinate(latitude: 0.01.nextUp, longitude: 5)),
+              (Coordinate(latitude: 50, longitude: 0.001), Coordinate(latitude: 50, longitude: 0.001.nextUp)),
+              (Coordinate(latitude: 0, longitude: 0), Coordinate(latitude: 3.56e-322, longitude: 3.56e-322)),
+          ])
+    func zeroDistanceTies(query: Coordinate, other: Coordinate) throws {
+        try #require(query != other && Geodesic.wgs84.distance(from: query, to: other) == 0)
+        var tree = RTree<Int64>()
+        // The query's own point holds the larger elements; the other point, 0 m away too, the
+        // smaller ones; a few metres away, the smallest.
+        for id in Int64(20)..<30 { tree.insert(id, at: query) }
+        for id in Int64(10)..<20 { tree.insert(id, at: other) }
+        let near = Geodesic.wgs84.destination(from: query, azimuth: 45, distance: 3)
+        for id in Int64(0)..<10 { tree.insert(id, at: near) }
+        try tree.checkInvariants()
+        for k in [1, 5, 15, 25] {
+            let expected = Array(Int64(10)..<30).prefix(k) + Array(Int64(0)..<10).prefix(Swift.max(0, k - 20))
+            #expect(tree.nearest(to: query, count: k).map(\.element) == Array(expected), "k = \(k)")
+            #expect(tree.nearestElements(to: query, count: k) == Array(expected), "k = \(k), ids only")
+        }
+    }
+
     @Test("empty trees, k = 0, negative radius and invalid query points answer nothing")
     func degenerate() {
         var tree = RTree<Int64>()
