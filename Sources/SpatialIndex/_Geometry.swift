@@ -175,10 +175,14 @@ public import Geodesy
     /// (``isSamePoint(_:_:)``) 0 m apart. It rounds angles below 1/16° to multiples of 2⁻⁵⁷°
     /// (0.7 pm on the Earth, its `AngRound`), the latitudes and the longitudes' difference: so one
     /// ulp of latitude near the equator, or of longitude near the prime meridian, is no distance.
-    /// Never for coordinates further apart than 10⁻¹² degrees on either axis (a wide margin
-    /// over 2⁻⁵⁷°); checking the geodesic itself is the caller's.
+    /// Never for coordinates further apart than 10⁻¹² degrees in latitude, or in longitude
+    /// (across the antimeridian too) away from the poles: a wide margin over 2⁻⁵⁷°. Checking
+    /// the geodesic itself is the caller's.
     @inlinable @inline(__always) static func mayBeNoDistanceApart(_ a: Coordinate, _ b: Coordinate) -> Bool {
-        abs(a.latitude - b.latitude) <= 1e-12 && abs(a.longitude - b.longitude) <= 1e-12
+        guard abs(a.latitude - b.latitude) <= 1e-12 else { return false }
+        if abs(a.latitude) >= 90 - 1e-12 { return true }  // at a pole longitudes hardly part points
+        let apart = abs(a.longitude - b.longitude)
+        return apart <= 1e-12 || apart >= 360 - 1e-12
     }
 
     /// The exact WGS84 geodesic distance in metres (`geod_inverse`); 0 without calling PROJ

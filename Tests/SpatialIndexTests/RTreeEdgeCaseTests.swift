@@ -77,10 +77,12 @@ struct RTreeEdgeCaseTests {
           arguments: [
               // PROJ rounds angles below 1/16° to multiples of 2⁻⁵⁷°: one ulp of latitude near the
               // equator, or of longitude near the prime meridian, is no distance; subnormal
-              // coordinates are none either (the `index` fuzzer's case).
+              // coordinates are none either (the `index` fuzzer's cases).
               (Coordinate(latitude: 0.01, longitude: 5), Coordinate(latitude: 0.01.nextUp, longitude: 5)),
               (Coordinate(latitude: 50, longitude: 0.001), Coordinate(latitude: 50, longitude: 0.001.nextUp)),
               (Coordinate(latitude: 0, longitude: 0), Coordinate(latitude: 3.56e-322, longitude: 3.56e-322)),
+              // Across the antimeridian.
+              (Coordinate(latitude: 1.5e-323, longitude: 180), Coordinate(latitude: 0, longitude: -180)),
           ])
     func zeroDistanceTies(query: Coordinate, other: Coordinate) throws {
         try #require(query != other && Geodesic.wgs84.distance(from: query, to: other) == 0)
