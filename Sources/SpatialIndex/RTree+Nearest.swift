@@ -717,10 +717,11 @@ extension RTree {
     }
 
     /// Settles candidate `c` (refined, and first by its key) of an in-order search. It is the
-    /// next answer if its upper bound, or failing that its geodesic, lies strictly before every
-    /// other key. Otherwise it is requeued, keyed by its geodesic, behind the candidates not
-    /// yet exact that share its key; once only exact candidates share it, the nearest of them
-    /// (ties by element) is the next answer. A node that ties leaves the search `undecided`.
+    /// next answer if its upper bound, or failing that its geodesic, lies before every other
+    /// key by more than ``_Geometry/keyMargin``. Otherwise it is requeued, keyed by its
+    /// geodesic, behind the candidates not yet exact that share its key; once it comes back
+    /// exact, the nearest of it and every candidate keyed within the margin of it (ties by
+    /// element) is the next answer. A node within the margin leaves the search `undecided`.
     /// Returns whether the search goes on.
     @inlinable mutating func settleInOrder(_ c: _CandidateItem<Element>, _ entry: _Entry<Element>,
                                            nodeBound: Double) -> Bool {
@@ -730,7 +731,7 @@ extension RTree {
         if !c.exact {
             let unitChord = entry.distanceSquared(x: q.x, y: q.y, z: q.z).squareRoot()
             let upper = _Geometry.isSamePoint(point, location) ? 0 : bounds(unitChord: unitChord, at: _Geometry.ecef(location)).upper
-            if upper <= ranking.maxDistance && _Geometry.chordBound(forDistance: upper) < others {
+            if upper <= ranking.maxDistance && _Geometry.chordBound(forDistance: upper) + _Geometry.keyMargin < others {
                 return accept(Neighbor(element: entry.element, location: location, distance: upper))
             }
         }
@@ -738,8 +739,9 @@ extension RTree {
         geodesics &+= 1
         guard d <= ranking.maxDistance else { return true }
         let key = _Geometry.chordBound(forDistance: d)
-        if key < others { return accept(Neighbor(element: entry.element, location: location, distance: d)) }
-        if nodeBound <= key {
+        let tied = key + _Geometry.keyMargin
+        if tied < others { return accept(Neighbor(element: entry.element, location: location, distance: d)) }
+        if nodeBound <= tied {
             undecided = true
             return false
         }
@@ -749,11 +751,12 @@ extension RTree {
             candidates.insert(c)
             return true
         }
-        // Every other candidate with this key is exact (those that are not pop first): the
-        // nearest of them all, ties by element, is next; the rest go back.
+        // Back exact: the nearest of it and every candidate keyed within the margin (their
+        // geodesics compared, ties by element) is next; the rest go back. Anything keyed beyond
+        // the margin is farther than `d`.
         var best = (distance: d, element: entry.element, location: location, item: c)
         var rest: [_CandidateItem<Element>] = []
-        while let rival = candidates.min, rival.bound == key {
+        while let rival = candidates.min, rival.bound <= tied {
             _ = candidates.popMin()
             let other = rival.leaf._withUnsafeGuaranteedRef { $0.entries[Int(rival.index)] }
             let otherLocation = other.location

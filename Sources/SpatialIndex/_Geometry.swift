@@ -83,6 +83,13 @@ public import Geodesy
         return 2 * sinUpperBound(theta / 2)
     }
 
+    /// How far apart two keys must be for their order to tell that of their distances.
+    /// ``chordBound(forDistance:)`` increases with the distance, but its rounding (a few ulps
+    /// of ``sinUpperBound(_:)``, ~2e-15) can put two distances a few ulps apart in the other
+    /// order: an in-order search took the farther of two sites 7 nm apart and 19,100 km away
+    /// first (found by the `index` fuzzer). Keys within this margin are compared by geodesic.
+    @inlinable static var keyMargin: Double { 1e-14 }
+
     // The search converts between metres and chords many times a query; these bounds
     // replace libm's sin and asin there (a call each cost more than the box tests of a node).
 

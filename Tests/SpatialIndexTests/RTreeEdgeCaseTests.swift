@@ -101,6 +101,25 @@ struct RTreeEdgeCaseTests {
         }
     }
 
+    @Test("two sites 7 nm apart and 19,100 km away come in the order of their geodesics")
+    func farNearTie() throws {
+        // Keys a few ulps apart may come in the other order than their distances (rounding):
+        // the in-order search compares such keys by geodesic (the `index` fuzzer's case).
+        let query = Coordinate(latitude: 1.1, longitude: -179.23)
+        let lagos = Coordinate(latitude: 6.5244, longitude: 3.3792)
+        let moved = Coordinate(latitude: 6.524400000000056, longitude: 3.379200000000028)
+        let (far, near) = (Geodesic.wgs84.distance(from: query, to: lagos), Geodesic.wgs84.distance(from: query, to: moved))
+        try #require(near < far)
+        for (ids, label) in [((16, 27), "larger id nearer"), ((27, 16), "smaller id nearer")] {
+            var tree = RTree<Int64>()
+            for _ in 0..<4 { tree.insert(Int64(ids.0), at: lagos) }
+            tree.insert(Int64(ids.1), at: moved)
+            let expected = [Int64(ids.1)] + Array(repeating: Int64(ids.0), count: 4)
+            #expect(tree.nearest(to: query, count: 5).map(\.element) == expected, "\(label)")
+            #expect(tree.nearestElements(to: query, count: 5) == expected, "\(label), ids only")
+        }
+    }
+
     @Test("empty trees, k = 0, negative radius and invalid query points answer nothing")
     func degenerate() {
         var tree = RTree<Int64>()
