@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # libFuzzer over the parsers that take input (Fuzz/FuzzTarget.swift): the strict JSON reader,
 # create and update bodies, bulk bodies (JSON array and NDJSON), the CSV, GeoJSON and NDJSON
-# import readers, and the import chunker.
+# import readers, the import chunker, polygon bodies (queried on a small tree), and the spatial
+# index itself (`index`: inserts, removals, moves and every query at hard places, each answer
+# checked against a scan of every point).
 #
 #   Scripts/fuzz.sh [SECONDS]       # every fuzzer for SECONDS each (default 30)
 #   Scripts/fuzz.sh --list          # the fuzzers' names
@@ -16,7 +18,7 @@
 # and turn it into a regression test beside the parser's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ALL="json draft patch batch ndjson-batch csv geojson ndjson chunker"
+ALL="json draft patch batch ndjson-batch csv geojson ndjson chunker index polygon"
 if [ "${1:-}" = --list ]; then echo "$ALL" | tr ' ' '\n'; exit 0; fi
 SECONDS_EACH=${1:-30}
 FUZZERS=${FUZZERS:-$ALL}
