@@ -227,11 +227,22 @@ let polygonFixture: (tree: RTree<Int64>, points: [Coordinate]) = {
     return (tree, points)
 }()
 
+/// `elements(inside:)`, and the five nearest inside from a few hard places, against a scan.
 func checkPolygon(_ polygon: GeoPolygon) {
-    let expected = polygonFixture.points.indices.filter { polygon.contains(polygonFixture.points[$0]) }.map(Int64.init)
+    let points = polygonFixture.points
+    let expected = points.indices.filter { polygon.contains(points[$0]) }.map(Int64.init)
     let got = polygonFixture.tree.elements(inside: polygon).map(\.element)
     if got != expected {
         fputs("elements(inside:) \(got) != brute force \(expected)\n", stderr)
         abort()
+    }
+    for query in FuzzBytes.palette.prefix(4) + [Coordinate(latitude: 48.8566, longitude: 2.3522)] {
+        let ranked = expected.map { (id: $0, distance: _Geometry.distance(from: query, to: points[Int($0)])) }
+            .sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id < $1.id }
+        let nearest = polygonFixture.tree.nearest(to: query, count: 5, inside: polygon)
+        if nearest.map(\.element) != ranked.prefix(5).map(\.id) {
+            fputs("nearest(inside:) from \(query): \(nearest.map(\.element)) != brute force \(ranked.prefix(5).map(\.id))\n", stderr)
+            abort()
+        }
     }
 }
