@@ -33,8 +33,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         // The one-pass reader of the usual body answers only what the strict decoder answers.
         let strict = try? ContactDraft(strictJSON: bytes)
         if let fast = bytes.withUnsafeBufferPointer(DraftFastReader.read), fast != strict {
-            fputs("DraftFastReader and the strict decoder differ\n", stderr)
-            abort()
+            disagree("DraftFastReader and the strict decoder differ")
         }
     case .patch: _ = try? ContactPatch(json: bytes)
     case .batch: _ = try? ContactDraft.batch(bytes, ndjson: false, maximumCount: 1_000)
@@ -124,18 +123,10 @@ func fuzzSpatialIndex(_ input: [UInt8]) {
     var tree = RTree<Int64>()
     var model: [(id: Int64, location: Coordinate)] = []
     var next: Int64 = 1
-    func fail(_ what: String) -> Never {
-        fputs("spatial index disagrees with brute force: \(what)\n", stderr)
-        abort()
-    }
-    func distance(_ a: Coordinate, _ b: Coordinate) -> Double { _Geometry.distance(from: a, to: b) }
+    func fail(_ what: String) -> Never { disagree("spatial index disagrees with brute force: \(what)") }
     func checkTree() {
         do { try tree.checkInvariants() } catch { fail("invariants: \(error)") }
         if tree.count != model.count { fail("count \(tree.count) != \(model.count)") }
-    }
-    func ranked(from point: Coordinate, within limit: Double) -> [(id: Int64, distance: Double)] {
-        model.map { ($0.id, distance(point, $0.location)) }.filter { $0.1 <= limit }
-            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
     }
     while let op = reader.byte() {
         switch op % 12 {
@@ -162,7 +153,7 @@ func fuzzSpatialIndex(_ input: [UInt8]) {
             guard let q = reader.coordinate(), let k = reader.byte(), let cap = reader.byte() else { return }
             let count = Int(k % 40) + 1
             let maxDistance = cap < 128 ? Double.infinity : Double(cap) * Double(cap) * 40
-            let expected = ranked(from: q, within: maxDistance).prefix(count)
+            let expected = ranked(model, from: q, within: maxDistance).prefix(count)
             let answers = tree.nearest(to: q, count: count, maxDistance: maxDistance)
             if answers.map(\.element) != expected.map(\.id) || answers.map(\.distance) != expected.map(\.distance) {
                 fail("nearest \(count) to \(q) within \(maxDistance): \(answers.map(\.element)) != \(expected.map(\.id))")
@@ -172,7 +163,7 @@ func fuzzSpatialIndex(_ input: [UInt8]) {
         case 7:  // radius: neighbours, elements and count
             guard let q = reader.coordinate(), let r = reader.byte() else { return }
             let radius = Double(r) * Double(r) * Double(r) * 1.2  // up to ~20,000 km
-            let expected = ranked(from: q, within: radius)
+            let expected = ranked(model, from: q, within: radius)
             let answers = tree.neighbors(within: radius, of: q)
             if answers.map(\.element) != expected.map(\.id) { fail("neighbors within \(radius) of \(q)") }
             if tree.elements(within: radius, of: q) != expected.map(\.id).sorted() { fail("elements within \(radius) of \(q)") }
@@ -191,7 +182,7 @@ func fuzzSpatialIndex(_ input: [UInt8]) {
             guard let q = reader.coordinate(), let k = reader.byte() else { return }
             let dropped = Int64(k % 3)
             let keep = { (id: Int64) in id % 3 != dropped }
-            let expected = ranked(from: q, within: .infinity).filter { keep($0.id) }
+            let expected = ranked(model, from: q).filter { keep($0.id) }
             let count = Int(k % 20) + 1
             if tree.nearest(to: q, count: count, where: keep).map(\.element) != expected.prefix(count).map(\.id)
                 || tree.nearestElements(to: q, count: count, where: keep) != expected.prefix(count).map(\.id)
@@ -233,16 +224,26 @@ func checkPolygon(_ polygon: GeoPolygon) {
     let expected = points.indices.filter { polygon.contains(points[$0]) }.map(Int64.init)
     let got = polygonFixture.tree.elements(inside: polygon).map(\.element)
     if got != expected {
-        fputs("elements(inside:) \(got) != brute force \(expected)\n", stderr)
-        abort()
+        disagree("elements(inside:) \(got) != brute force \(expected)")
     }
-    for query in FuzzBytes.palette.prefix(4) + [Coordinate(latitude: 48.8566, longitude: 2.3522)] {
-        let ranked = expected.map { (id: $0, distance: _Geometry.distance(from: query, to: points[Int($0)])) }
-            .sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id < $1.id }
-        let nearest = polygonFixture.tree.nearest(to: query, count: 5, inside: polygon)
-        if nearest.map(\.element) != ranked.prefix(5).map(\.id) {
-            fputs("nearest(inside:) from \(query): \(nearest.map(\.element)) != brute force \(ranked.prefix(5).map(\.id))\n", stderr)
-            abort()
-        }
+    let inside = expected.map { (id: $0, location: points[Int($0)]) }
+    for query in FuzzBytes.palette.prefix(4) + [FuzzBytes.palette[9]] {  // and Paris
+        let nearest = polygonFixture.tree.nearest(to: query, count: 5, inside: polygon).map(\.element)
+        let first = ranked(inside, from: query).prefix(5).map(\.id)
+        if nearest != first { disagree("nearest(inside:) from \(query): \(nearest) != brute force \(first)") }
     }
+}
+
+/// `points` within `limit` of `query`, as the searches rank them: by geodesic (the index's own
+/// `_Geometry.distance`), ties by id.
+func ranked(_ points: [(id: Int64, location: Coordinate)], from query: Coordinate,
+            within limit: Double = .infinity) -> [(id: Int64, distance: Double)] {
+    points.map { ($0.id, _Geometry.distance(from: query, to: $0.location)) }.filter { $0.1 <= limit }
+        .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+}
+
+/// Reports a wrong answer and stops: libFuzzer saves the input as a reproducer.
+func disagree(_ message: String) -> Never {
+    fputs(message + "\n", stderr)
+    abort()
 }
