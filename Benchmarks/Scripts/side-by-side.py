@@ -15,7 +15,7 @@ import sys
 UNITS = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 SCALE = {"": 1, "K": 1e3, "M": 1e6, "G": 1e9}
 BUILDS = {"Insert", "BulkLoad"}
-ORDER = ["Insert", "BulkLoad", "Remove", "Move", "Nearest1", "Nearest10", "Radius", "Box", "CrowdAt", "CrowdNear", "FarNearest1", "FarNearest10", "CrowdInsert", "CrowdAppend", "CrowdRemove", "Memory"]
+ORDER = ["Insert", "BulkLoad", "Remove", "Move", "Nearest1", "Nearest10", "Radius", "Box", "CrowdAt", "CrowdNear", "FarNearest1", "FarNearest10", "FarSideNearest1", "FarSideNearest10", "CrowdInsert", "CrowdAppend", "CrowdRemove", "Memory"]
 OURS = {"RTree", "RTreeBulk"}
 
 

@@ -312,6 +312,8 @@ extension RTree {
             return
         }
         let unmanaged = Unmanaged.passUnretained(leaf)
+        // Far from the query, the expansion's region of the leaf's box, once for its entries.
+        let nearby = expansion == nil ? nil : region(of: leaf)
         // Subscripts on the node's array, not a buffer-pointer closure: the closure would
         // retain and release the array on every leaf.
         for index in 0..<leaf.entries.count {
@@ -343,7 +345,7 @@ extension RTree {
             // Far from the query, once pivots carry an expansion (see `pivotKey`), the entries
             // near them are refined as scanned too: their bounds are then centimetres apart.
             if refinedInVain >= Self.crowded && ranking.tight.isFull || expansion != nil {
-                if let key = refinedKey(entry) {
+                if let key = refinedKey(entry, in: nearby) {
                     candidates.insert(_CandidateItem(bound: key, leaf: unmanaged, index: index, refined: true))
                 }
                 continue
@@ -361,11 +363,14 @@ extension RTree {
     @inlinable static var crowded: Int { 64 }
 
     /// The key of `entry` refined by its exact ECEF chord (its upper bound noted in the
-    /// ranking), or `nil` when that chord puts it out of reach.
-    @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>) -> Double? {
+    /// ranking), or `nil` when that chord puts it out of reach. `nearby`: the expansion's
+    /// region of the entry's leaf, when the scan has it.
+    @inlinable @inline(__always) mutating func refinedKey(_ entry: _Entry<Element>, in nearby: _Expansion.Region? = nil) -> Double? {
         // Near the expansion, the entry's Float vector bounds it to about a metre: most entries
         // out of reach are dropped so, before the trigonometry of their ECEF positions.
-        if let lower = expansion?.bounds(entry.box)?.lower, lower > 0, _Geometry.chordBound(forDistance: lower) > threshold {
+        if let expansion, let lower = (nearby.map { expansion.bounds(entry.box, in: $0) } ?? expansion.bounds(entry.box))?.lower,
+           lower > 0, _Geometry.chordBound(forDistance: lower) > threshold
+        {
             return nil
         }
         let location = entry.location
@@ -598,6 +603,31 @@ extension RTree {
         return !ranking.admits(distance: crowdGeodesic(to: location), element: range.lowerBound)
     }
 
+    /// The expansion's region of `node`'s box (see ``_Expansion/region(_:)``), if the node lies
+    /// within its reach: computed once for all its children or entries. Out of line, as
+    /// ``tightened(_:box:in:)``.
+    @inlinable @inline(never) func region(of node: _Node<Element>) -> _Expansion.Region? {
+        expansion?.region(node.computedBox)
+    }
+
+    /// The key `bound` (by its Float chord) of a child whose box is `box`, tightened by
+    /// the expansion at hand where the box is within its reach, or `nil` when that puts
+    /// the child out of reach. Far from the query the expansion is centimetres wide where the
+    /// Float chord is kilometres wide: keyed by their chords, every node of a cluster seen
+    /// from afar was queued, popped, its box computed again, keyed by ``pivotKey(_:bound:)``
+    /// and requeued. `nearby`: the expansion's region of the parent's box, when within its
+    /// reach (computed once for all the children). Out of line: ordinary queries have no
+    /// expansion and never call it.
+    @inlinable @inline(never)
+    mutating func tightened(_ bound: Double, box: _Box, in nearby: _Expansion.Region?) -> Double? {
+        guard let expansion else { return bound }
+        let near = nearby.map { expansion.bounds(box, in: $0) } ?? expansion.bounds(box)
+        guard let lower = near?.lower, lower > 0 else { return bound }
+        let key = _Geometry.chordBound(forDistance: lower)
+        guard key > bound else { return bound }
+        return key <= threshold ? key : nil
+    }
+
     /// Each child within reach enters the queue, keyed by the lower bound of its box; the
     /// nearest of them is held in `next` instead (and the one held before is queued). Children
     /// that ``holdsNoAnswer(_:box:after:full:)`` do not.
@@ -608,6 +638,7 @@ extension RTree {
             next = nil
         }
         let (full, lastAtZero) = pruning
+        let nearby = expansion == nil ? nil : region(of: node)
         for chunk in 0..<node.boxes.chunkCount {
             // Most chunks have no child within reach.
             var (lanes, d2) = node.boxes.lanes(chunk: chunk, within: reachSquared, of: qf)
@@ -619,8 +650,12 @@ extension RTree {
                 if holdsNoAnswer(node.children[first + lane], box: node.boxes[first + lane], after: lastAtZero, full: full) {
                     continue
                 }
-                let item = _NodeItem(bound: _Geometry.lowerChord(floatSquared: d2[lane]),
-                                     node: Unmanaged.passUnretained(node.children[first + lane]))
+                var bound = _Geometry.lowerChord(floatSquared: d2[lane])
+                if expansion != nil {
+                    guard let key = tightened(bound, box: node.boxes[first + lane], in: nearby) else { continue }
+                    bound = key
+                }
+                let item = _NodeItem(bound: bound, node: Unmanaged.passUnretained(node.children[first + lane]))
                 _Node.prefetch(item.node, lines: _Node<Element>.usualLines(level: node.level - 1))
                 if let best = next {
                     if item.bound < best.bound {
@@ -651,6 +686,7 @@ extension RTree {
                 var recorded = true
                 var node = Unmanaged.passUnretained(root)
                 var level = 0
+                var leafSquared: Float = 0  // the seed leaf's squared Float chord
                 while node._withUnsafeGuaranteedRef({ !$0.isLeaf }) {
                     node = node._withUnsafeGuaranteedRef { node in
                         let count = node.boxes.count
@@ -673,6 +709,7 @@ extension RTree {
                         }
                         // Of the boxes holding the query (overlaps in dense areas), the smallest.
                         if holding != 0 { best = node.boxes.smallest(of: holding) }
+                        leafSquared = holding != 0 ? 0 : bestDistance
                         if fits {
                             path[level] = Unmanaged.passUnretained(node)
                             level += 1
@@ -685,6 +722,15 @@ extension RTree {
                     }
                 }
                 let leaf = node.takeUnretainedValue()
+                // Far from the query (see ``pivotChord``), a pivot at the seed leaf brings the
+                // expansion before the scan: the leaf's entries and the siblings below are then
+                // keyed by it, not by chords kilometres wide (each sibling was popped only to be
+                // keyed again and requeued: ~50 a query from the far side of the Earth).
+                if level > 0, recorded, case let leafBound = _Geometry.lowerChord(floatSquared: leafSquared),
+                   leafBound >= Self.pivotChord
+                {
+                    _ = pivotKey(leaf, bound: leafBound)
+                }
                 scan(leaf)
                 guard recorded else {
                     nodes.insert(_NodeItem(bound: 0, node: Unmanaged.passUnretained(root)))
@@ -697,6 +743,7 @@ extension RTree {
                 for l in 0..<level {
                     let taken = l + 1 < level ? path[l + 1] : node
                     path[l]._withUnsafeGuaranteedRef { parent in
+                        let nearby = expansion == nil ? nil : region(of: parent)
                         for i in 0..<parent.children.count {
                             let d2 = bounds[l * chunks + i / _Boxes.width][i % _Boxes.width]
                             guard d2 <= reachSquared else { continue }
@@ -706,8 +753,13 @@ extension RTree {
                             if holdsNoAnswer(parent.children[i], box: parent.boxes[i], after: lastAtZero, full: full) {
                                 continue
                             }
+                            var bound = _Geometry.lowerChord(floatSquared: d2)
+                            if expansion != nil {
+                                guard let key = tightened(bound, box: parent.boxes[i], in: nearby) else { continue }
+                                bound = key
+                            }
                             _Node.prefetch(child)
-                            nodes.insert(_NodeItem(bound: _Geometry.lowerChord(floatSquared: d2), node: child))
+                            nodes.insert(_NodeItem(bound: bound, node: child))
                         }
                     }
                 }
@@ -838,10 +890,14 @@ extension RTree {
                 item = popped
             }
             if geodesics >= pivotAfter || item.bound >= Self.pivotChord,
-               let key = item.node._withUnsafeGuaranteedRef({ pivotKey($0, bound: item.bound) }), key > item.bound
+               let key = item.node._withUnsafeGuaranteedRef({ pivotKey($0, bound: item.bound) }), key > item.bound + 1e-9
             {
                 // Requeued behind what may come first now (a pivot found again gives the same
                 // key, not a greater one: then the node is expanded); dropped if out of reach.
+                // Not for a gain of 1e-9 or less (~6 mm): a child queued with the expansion's
+                // key through its parent's region is keyed here through its own box, a hair
+                // tighter, and was requeued for nothing (expanding a node early costs work, never
+                // an answer).
                 if key <= threshold { nodes.insert(_NodeItem(bound: key, node: item.node)) }
                 continue
             }

@@ -115,6 +115,23 @@ public import Darwin
     /// C) ≥ g · (pivot − C) − r), and far tighter for one wide across the gradient (a cluster's
     /// edge seen from afar); the Float rounding costs `floatSlack` (under a metre) each way.
     @inlinable @inline(__always) func bounds(_ box: _Box) -> (lower: Double, upper: Double)? {
+        region(box).map { bounds(box, in: $0) }
+    }
+
+    /// What ``bounds(_:)`` needs of the box around a point set, computed once for every box
+    /// inside it (a node's children, a leaf's entries): the least and greatest geocentric
+    /// radius over its z-range, and the remainder's bound at its farthest corner.
+    @usableFromInline struct Region {
+        @usableFromInline let rMin: Double, rMax: Double, error: Double
+        @inlinable init(rMin: Double, rMax: Double, error: Double) {
+            self.rMin = rMin
+            self.rMax = rMax
+            self.error = error
+        }
+    }
+
+    /// The region of `box`, or `nil` when a point of it may lie beyond ``reach``.
+    @inlinable @inline(__always) func region(_ box: _Box) -> Region? {
         let slack = _Geometry.floatSlack
         // R over the box's z-range widened by the slack: R falls as u_z² grows.
         let zLow = Double(box.minZ) - slack, zHigh = Double(box.maxZ) + slack
@@ -129,15 +146,23 @@ public import Darwin
         let corner = (ex * ex + ey * ey + ez * ez).squareRoot() + slack
         let length = rMax * corner + Swift.max(0, rMax - centreRadius, centreRadius - rMin)
         guard length <= reach else { return nil }
+        return Region(rMin: rMin, rMax: rMax, error: error(within: length))
+    }
+
+    /// ``bounds(_:)`` of `box`, which lies in the box whose region is `region`: its radii hold
+    /// for every point of `box`, and so does its remainder (every such point is at most as far
+    /// from C as that box's farthest corner). A little wider than the box's own bounds, for no
+    /// square root or division.
+    @inlinable @inline(__always) func bounds(_ box: _Box, in region: Region) -> (lower: Double, upper: Double) {
+        let slack = _Geometry.floatSlack
         // The least and greatest g · u over the box, then over the true vectors (|g| = 1).
         let (x0, x1) = (gradient.x * Double(box.minX), gradient.x * Double(box.maxX))
         let (y0, y1) = (gradient.y * Double(box.minY), gradient.y * Double(box.maxY))
         let (z0, z1) = (gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ))
         let least = Swift.min(x0, x1) + Swift.min(y0, y1) + Swift.min(z0, z1) - slack
         let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
-        let error = error(within: length)
-        let lower = distance + (least >= 0 ? rMin * least : rMax * least) - gradientAlongCentre - error
-        let upper = distance + (most >= 0 ? rMax * most : rMin * most) - gradientAlongCentre + error
+        let lower = distance + (least >= 0 ? region.rMin * least : region.rMax * least) - gradientAlongCentre - region.error
+        let upper = distance + (most >= 0 ? region.rMax * most : region.rMin * most) - gradientAlongCentre + region.error
         return (lower, upper)
     }
 

@@ -95,4 +95,49 @@ struct ExpansionTests {
         #expect(checked > 1_000)
         #expect(outOfReach > 10)
     }
+
+    /// `bounds(_:in:)` bounds a box inside another (a child in its parent's box, an entry in its
+    /// leaf's) through the outer box's region, computed once: below and above every point of
+    /// the inner box, and never tighter than the inner box's own bounds (the outer radii and
+    /// remainder cover it, no more).
+    @Test("an inner box's bounds through its outer box's region", arguments: [10 as UInt64, 11])
+    func innerBoxes(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let geodesic = Geodesic.wgs84
+        var checked = 0
+        for trial in 0..<3_000 {
+            let query = trial % 5 == 0
+                ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
+                : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
+            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
+            var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
+                                             distance: distance)
+            if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
+            guard let expansion = _Expansion.around(pivot, from: query) else { continue }
+            // An outer box of 24 points around a point near the pivot; the inner box holds a
+            // few of them (one: an entry).
+            let centre = geodesic.destination(from: pivot, azimuth: Double.random(in: -180...180, using: &rng),
+                                              distance: expansion.reach * Double.random(in: 0...0.6, using: &rng))
+            let spread = expansion.reach * pow(10, Double.random(in: -4 ... -0.5, using: &rng))
+            let points = (0..<24).map { _ in
+                geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
+                                     distance: spread * Double.random(in: 0...1, using: &rng))
+            }
+            var outer = _Box.empty
+            for p in points { outer.formUnion(_Entry(0 as Int32, p).box) }
+            guard let region = expansion.region(outer) else { continue }
+            let inner = Array(points.prefix(trial % 2 == 0 ? 1 : 6))
+            var box = _Box.empty
+            for p in inner { box.formUnion(_Entry(0 as Int32, p).box) }
+            let (lower, upper) = expansion.bounds(box, in: region)
+            let distances = inner.map { geodesic.distance(from: query, to: $0) }
+            #expect(lower <= distances.min() ?? 0, "query \(query) pivot \(pivot): \(lower) > \(distances.min() ?? 0)")
+            #expect(upper >= distances.max() ?? 0, "query \(query) pivot \(pivot): \(upper) < \(distances.max() ?? 0)")
+            if let own = expansion.bounds(box) {
+                #expect(lower <= own.lower && upper >= own.upper, "tighter through the outer region: \(lower)...\(upper) within \(own.lower)...\(own.upper)")
+            }
+            checked += 1
+        }
+        #expect(checked > 1_000)
+    }
 }
