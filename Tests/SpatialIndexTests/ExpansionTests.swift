@@ -5,7 +5,7 @@ import Geodesy
 import Testing
 
 /// The bounds of ``_Expansion`` (the distance from a query expanded around a pivot) enclose
-/// the exact geodesic for every point within its reach: pivots from 100 m to 0.9·π·b away,
+/// the exact geodesic for every point within its reach: pivots from 100 m to 0.99·π·b away,
 /// at and around both poles and across the antimeridian, points at the edge of the reach.
 @Suite("First-order expansion of the distance around a pivot")
 struct ExpansionTests {
@@ -13,7 +13,7 @@ struct ExpansionTests {
     func enclose(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let geodesic = Geodesic.wgs84
-        var checked = 0
+        var checked = 0, nearAntipode = 0
         for trial in 0..<4_000 {
             let query: Coordinate
             switch trial % 4 {
@@ -23,12 +23,15 @@ struct ExpansionTests {
                                         longitude: Double.random(in: -180...180, using: &rng))
             }
             // A pivot at a random distance (log-uniform from 100 m to 19,000 km, where the
-            // reach ends at 0.9·π·b) and azimuth, or at a pole.
-            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
+            // reach ends at 0.99·π·b) and azimuth, or at a pole.
+            // A fifth of them 17,000–19,950 km away, where the reach ends nearer the antipode.
+            let distance = trial % 5 == 3 ? Double.random(in: 17_000_000...19_950_000, using: &rng)
+                : 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
             var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
                                              distance: distance)
             if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
             guard let expansion = _Expansion.around(pivot, from: query) else { continue }
+            if expansion.distance > 0.9 * .pi * _Geometry.polarRadius { nearAntipode += 1 }
             for _ in 0..<8 {
                 // Within the reach, often at its edge.
                 let r = expansion.reach * (Bool.random(using: &rng) ? 0.999 : Double.random(in: 0...1, using: &rng))
@@ -41,6 +44,7 @@ struct ExpansionTests {
             }
         }
         #expect(checked > 10_000)
+        #expect(nearAntipode > 200)
     }
 
     /// `bounds(_:)` of a box bounds a whole box of Float unit vectors (a node's, or one
