@@ -45,24 +45,28 @@ public import Darwin
     /// g · C.
     @usableFromInline let gradientAlongCentre: Double
 
+    /// The farthest pivot an expansion is made around: 19,880 km. The distance is smooth
+    /// everywhere but at the query and on its antipodal cut locus, a segment of the antipode's
+    /// parallel within f·π·a·cos²φ (≤ 67.3 km) of the antipode; every antipode is at least
+    /// 20,003.9 km away (half a meridian), so every point of the cut locus at least 19,936 km,
+    /// and a reach (2 km at most) around a pivot this far stays 54 km clear of it. Up to
+    /// 0.9·π·b (17,974 km) until run AG: from farther a query had only pivots' triangle
+    /// inequality, ~0.9 ms a nearest-1 from within 2,000 km of a dense city's antipode.
+    @inlinable static var farthest: Double { 19_880_000 }
+
     /// The expansion around `centre` for a query at `query`, or `nil` where it would not be
-    /// sound or worth it: C within 100 m of the query, or farther than 0.99·π·b (19,771 km: its
-    /// reach, 2 km at most, stays more than 100 km clear of the query's antipodal cut locus,
-    /// where the distance is not smooth, a segment within ~70 km of the antipode: every point
-    /// within 100 km of the antipode is at least 19,904 km from the query, by geographiclib at
-    /// latitudes 0–89.9°), or a reduced length that is not positive.
+    /// sound or worth it: C within 100 m of the query, or farther than ``farthest``, or a
+    /// reduced length that is not positive.
     ///
     /// The reach also keeps H·r ≤ 1/100 (H = |M21/m12|): along the geodesic H changes as
     /// dH/ds = −K − H² (the Jacobi equations m′ = M, M′ = −K·m, K ≤ 2.5e-14 per m² on WGS84),
     /// so within the reach it changes by at most K·r + H²·r ≤ 5e-11 + H/100, which the doubled
     /// H and the 1e-10 cover; beyond a quarter of the way round H grows (0.9·π·b: ~4.8e-7 per
-    /// metre; 0.99·π·b: m12 ≈ 200 km, H ≈ 5e-6 per metre, so the reach is at most 2 km there).
-    /// Up to 0.9·π·b until run AG: from 17,974 km a query had only pivots' triangle
-    /// inequality, ~0.9 ms a nearest-1 from within 2,000 km of a dense city's antipode.
+    /// metre; at ``farthest`` m12 is 90–125 km, H up to 1.1e-5 per metre, the reach 0.9–1.2 km).
     @inlinable static func around(_ centre: Coordinate, from query: Coordinate) -> _Expansion? {
         let v = Geodesic.wgs84.variation(from: query, to: centre)
         let s = v.distance
-        guard s >= 100, s <= 0.99 * .pi * _Geometry.polarRadius, v.reducedLength > 0 else { return nil }
+        guard s >= 100, s <= Self.farthest, v.reducedLength > 0 else { return nil }
         let t = _Trig(centre)
         let alpha = v.finalAzimuth * .pi / 180
         let (sinAlpha, cosAlpha) = (sin(alpha), cos(alpha))

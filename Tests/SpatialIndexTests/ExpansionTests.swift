@@ -5,7 +5,7 @@ import Geodesy
 import Testing
 
 /// The bounds of ``_Expansion`` (the distance from a query expanded around a pivot) enclose
-/// the exact geodesic for every point within its reach: pivots from 100 m to 0.99·π·b away,
+/// the exact geodesic for every point within its reach: pivots from 100 m to 19,880 km away,
 /// at and around both poles and across the antimeridian, points at the edge of the reach.
 @Suite("First-order expansion of the distance around a pivot")
 struct ExpansionTests {
@@ -23,7 +23,7 @@ struct ExpansionTests {
                                         longitude: Double.random(in: -180...180, using: &rng))
             }
             // A pivot at a random distance (log-uniform from 100 m to 19,000 km, where the
-            // reach ends at 0.99·π·b) and azimuth, or at a pole.
+            // reach ends at 19,880 km) and azimuth, or at a pole.
             // A fifth of them 17,000–19,950 km away, where the reach ends nearer the antipode.
             let distance = trial % 5 == 3 ? Double.random(in: 17_000_000...19_950_000, using: &rng)
                 : 100 * pow(190_000, Double.random(in: 0...1, using: &rng))

@@ -127,7 +127,7 @@ struct FarClusterOracleTests {
     /// A dense cluster (3,000 points within 150 m, a crowd of duplicates among them) seen from
     /// 9,000 km to the far side of the Earth: beyond ~640 km of chord its nodes are bounded
     /// through pivots from the first node popped (before any geodesic: no box key tells them
-    /// apart there), the expansion around a pivot serves up to 0.99·π·b, and beyond π·b (the
+    /// apart there), the expansion around a pivot serves up to 19,880 km, and beyond π·b (the
     /// antipode, up to 20,004 km) keys still order and prune. Before, a query 14,000 km away
     /// took a geodesic per entry, and one at the antipode too (keys were all +∞ there).
     @Test("nearest agrees with the oracle from thousands of kilometres to the antipode",
@@ -155,7 +155,7 @@ struct FarClusterOracleTests {
         try tree.checkInvariants()
         let antipode = Coordinate(latitude: -latitude, longitude: longitude > 0 ? longitude - 180 : longitude + 180)
         var queries = [antipode]
-        for metres in [9_000_000.0, 14_000_000, 18_000_000, 18_700_000, 19_300_000, 19_500_000] {
+        for metres in [9_000_000.0, 14_000_000, 18_000_000, 18_700_000, 19_300_000, 19_500_000, 19_850_000] {
             queries.append(geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
                                                 distance: metres))
         }
