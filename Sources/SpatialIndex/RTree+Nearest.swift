@@ -261,6 +261,9 @@ extension RTree {
     @usableFromInline var undecided = false
     /// Candidates popped, refined and dropped (see ``crowded``).
     @usableFromInline var refinedInVain = 0
+    /// ``threshold`` as a distance (``_Geometry/distanceBeyond(chord:)``), and the threshold it
+    /// was computed for: kept for the far path (``isBeyondReach(_:)``), computed when it runs.
+    @usableFromInline var thresholdInMetres: (chord: Double, metres: Double) = (-1, 0)
     /// The last location whose geodesic ``geodesic(to:)`` computed, and that geodesic: for
     /// runs of exact duplicates popped in turn, and (the second pair) for leaves at one point,
     /// whose crowd may be spread over leaves scanned between others' candidates.
@@ -369,7 +372,7 @@ extension RTree {
         // Near the expansion, the entry's Float vector bounds it to about a metre: most entries
         // out of reach are dropped so, before the trigonometry of their ECEF positions.
         if let expansion, let lower = (nearby.map { expansion.bounds(entry.box, in: $0) } ?? expansion.bounds(entry.box))?.lower,
-           lower > 0, _Geometry.chordBound(forDistance: lower) > threshold
+           lower > 0, isBeyondReach(lower) || _Geometry.chordBound(forDistance: lower) > threshold
         {
             return nil
         }
@@ -603,6 +606,16 @@ extension RTree {
         return !ranking.admits(distance: crowdGeodesic(to: location), element: range.lowerBound)
     }
 
+    /// Whether a point at least `lower` metres away keys beyond the ``threshold``: compared in
+    /// metres, without ``_Geometry/chordBound(forDistance:)`` (a division and a polynomial),
+    /// against the threshold converted once (then until it changes). `false` says nothing.
+    @inlinable @inline(__always) mutating func isBeyondReach(_ lower: Double) -> Bool {
+        if thresholdInMetres.chord != threshold {
+            thresholdInMetres = (threshold, _Geometry.distanceBeyond(chord: threshold))
+        }
+        return lower > thresholdInMetres.metres
+    }
+
     /// The expansion's region of `node`'s box (see ``_Expansion/region(_:)``), if the node lies
     /// within its reach: computed once for all its children or entries. Out of line, as
     /// ``tightened(_:box:in:)``.
@@ -623,6 +636,7 @@ extension RTree {
         guard let expansion else { return bound }
         let near = nearby.map { expansion.bounds(box, in: $0) } ?? expansion.bounds(box)
         guard let lower = near?.lower, lower > 0 else { return bound }
+        if isBeyondReach(lower) { return nil }
         let key = _Geometry.chordBound(forDistance: lower)
         guard key > bound else { return bound }
         return key <= threshold ? key : nil

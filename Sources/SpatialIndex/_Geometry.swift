@@ -83,6 +83,16 @@ public import Geodesy
         return 2 * sinUpperBound(theta / 2)
     }
 
+    /// A distance in metres beyond which ``chordBound(forDistance:)`` exceeds `chord`: the arc
+    /// of that chord on a sphere of radius b (where `chordBound` is at least 2 sin(θ/2)),
+    /// widened by 1e-12 and a micrometre; +∞ from a chord of 1.9 on (about 16,000 km), where
+    /// the sine flattens and that widening would no longer cover `chordBound`'s rounding. Lets
+    /// a far search drop a child or an entry by its bound in metres, without converting it.
+    @inlinable static func distanceBeyond(chord: Double) -> Double {
+        guard chord >= 0, chord <= 1.9 else { return chord < 0 ? 0 : .infinity }
+        return 2 * polarRadius * asin(chord / 2) * (1 + 1e-12) + 1e-6
+    }
+
     /// How far apart two keys must be for their order to tell that of their distances.
     /// ``chordBound(forDistance:)`` increases with the distance, but its rounding (a few ulps
     /// of ``sinUpperBound(_:)``, ~2e-15) can put two distances a few ulps apart in the other

@@ -61,6 +61,26 @@ struct BoundsTests {
         #expect(_Geometry.chordBound(forDistance: 20_004_000).isFinite)
         #expect(_Geometry.chordBound(forDistance: .infinity) == .infinity)
     }
+
+    /// Every distance beyond `distanceBeyond(chord:)` keys beyond that chord: the far search
+    /// drops children and entries by it without converting their bounds. Checked just past it
+    /// (a few ulps, where the margin is thinnest) and anywhere beyond, for chords up to 1.9.
+    @Test("distanceBeyond(chord:): chordBound of anything farther is above the chord", arguments: [6 as UInt64, 66])
+    func distanceBeyond(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for trial in 0..<50_000 {
+            let chord = trial % 10 == 0 ? Double.random(in: 1.85...1.9, using: &rng)
+                : trial % 10 == 1 ? Double.random(in: 0...1e-6, using: &rng) : Double.random(in: 0...1.9, using: &rng)
+            let beyond = _Geometry.distanceBeyond(chord: chord)
+            #expect(beyond.isFinite)
+            var past = beyond
+            for _ in 0..<(trial % 4) { past = past.nextUp }
+            if trial % 5 == 4 { past += Double.random(in: 0...25_000_000, using: &rng) }
+            #expect(_Geometry.chordBound(forDistance: past.nextUp) > chord, "chord \(chord): \(past.nextUp) m")
+        }
+        #expect(_Geometry.distanceBeyond(chord: 1.95) == .infinity)
+        #expect(_Geometry.distanceBeyond(chord: .infinity) == .infinity)
+    }
 }
 
 /// The tight bounds the nearest search refines candidates with: from the exact ECEF chord,
