@@ -56,23 +56,13 @@ struct ExpansionTests {
         let geodesic = Geodesic.wgs84
         var checked = 0, outOfReach = 0
         for trial in 0..<3_000 {
-            let query = trial % 5 == 0
-                ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
-                : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
-            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
-            var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
-                                             distance: distance)
-            if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
-            guard let expansion = _Expansion.around(pivot, from: query) else { continue }
+            guard let (query, pivot, expansion) = Self.expansion(trial: trial, using: &rng) else { continue }
             // A cluster around a point near the pivot, from one point (an entry) to a spread
             // that may leave the reach.
             let centre = geodesic.destination(from: pivot, azimuth: Double.random(in: -180...180, using: &rng),
                                               distance: expansion.reach * Double.random(in: 0...0.9, using: &rng))
             let spread = trial % 3 == 0 ? 0 : expansion.reach * pow(10, Double.random(in: -4...0, using: &rng))
-            let points = (0..<(spread == 0 ? 1 : 12)).map { _ in
-                geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
-                                     distance: spread * Double.random(in: 0...1, using: &rng))
-            }
+            let points = Self.points(spread == 0 ? 1 : 12, within: spread, of: centre, using: &rng)
             var box = _Box.empty
             for p in points { box.formUnion(_Entry(0 as Int32, p).box) }
             let distances = points.map { geodesic.distance(from: query, to: $0) }
@@ -110,23 +100,13 @@ struct ExpansionTests {
         let geodesic = Geodesic.wgs84
         var checked = 0
         for trial in 0..<3_000 {
-            let query = trial % 5 == 0
-                ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
-                : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
-            let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
-            var pivot = geodesic.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
-                                             distance: distance)
-            if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
-            guard let expansion = _Expansion.around(pivot, from: query) else { continue }
+            guard let (query, pivot, expansion) = Self.expansion(trial: trial, using: &rng) else { continue }
             // An outer box of 24 points around a point near the pivot; the inner box holds a
             // few of them (one: an entry).
             let centre = geodesic.destination(from: pivot, azimuth: Double.random(in: -180...180, using: &rng),
                                               distance: expansion.reach * Double.random(in: 0...0.6, using: &rng))
             let spread = expansion.reach * pow(10, Double.random(in: -4 ... -0.5, using: &rng))
-            let points = (0..<24).map { _ in
-                geodesic.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
-                                     distance: spread * Double.random(in: 0...1, using: &rng))
-            }
+            let points = Self.points(24, within: spread, of: centre, using: &rng)
             var outer = _Box.empty
             for p in points { outer.formUnion(_Entry(0 as Int32, p).box) }
             guard let region = expansion.region(outer) else { continue }
@@ -143,5 +123,27 @@ struct ExpansionTests {
             checked += 1
         }
         #expect(checked > 1_000)
+    }
+
+    /// A query (at a pole every fifth trial) and a pivot log-uniformly 100 m to 19,000 km from
+    /// it (at a pole every seventh), with the expansion around it, if there is one.
+    static func expansion(trial: Int, using rng: inout SeededGenerator) -> (Coordinate, Coordinate, _Expansion)? {
+        let query = trial % 5 == 0
+            ? Coordinate(latitude: trial % 10 == 0 ? 90 : -90, longitude: Double.random(in: -180...180, using: &rng))
+            : Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
+        let distance = 100 * pow(190_000, Double.random(in: 0...1, using: &rng))
+        var pivot = Geodesic.wgs84.destination(from: query, azimuth: Double.random(in: -180...180, using: &rng),
+                                               distance: distance)
+        if trial % 7 == 0 { pivot = Coordinate(latitude: trial % 14 == 0 ? 90 : -90, longitude: pivot.longitude) }
+        return _Expansion.around(pivot, from: query).map { (query, pivot, $0) }
+    }
+
+    /// `count` points within `spread` metres of `centre`, at uniform azimuths and distances.
+    static func points(_ count: Int, within spread: Double, of centre: Coordinate,
+                       using rng: inout SeededGenerator) -> [Coordinate] {
+        (0..<count).map { _ in
+            Geodesic.wgs84.destination(from: centre, azimuth: Double.random(in: -180...180, using: &rng),
+                                       distance: spread * Double.random(in: 0...1, using: &rng))
+        }
     }
 }
