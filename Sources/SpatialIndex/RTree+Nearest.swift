@@ -725,7 +725,7 @@ extension RTree {
                         }
                         // Of the boxes holding the query (overlaps in dense areas), the smallest.
                         if holding != 0 { best = node.boxes.smallest(of: holding) }
-                        leafSquared = holding != 0 ? 0 : bestDistance
+                        leafSquared = bestDistance  // 0 when a box holds the query
                         if fits {
                             path[level] = Unmanaged.passUnretained(node)
                             level += 1
