@@ -237,6 +237,23 @@ struct ReplicationTests {
         await b.close()
     }
 
+    /// Replaces the database's contents with other rows and versions starting again under a
+    /// new epoch, as a restore from another backup would leave them; then another replica
+    /// writes group 7 and one contact to it.
+    static func replace(_ url: String) async throws -> (other: PostgresContactStorage, newcomer: ContactID) {
+        try await PG.withClient(url) { client in
+            for table in ["contact", "contact_custom_field", "contact_group", "custom_field_definition",
+                          "contact_sequence", "customer_versions", "contact_changes"] {
+                try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: PG.logger)
+            }
+            try await client.query("UPDATE database_epoch SET epoch = gen_random_uuid()", logger: PG.logger)
+        }
+        let other = try await replica(url)
+        try await other.directory.defineGroup(ContactGroup(id: GroupID(7), name: "New"), as: PG.caller1)
+        let newcomer = try await other.directory.create(PG.draft("new", group: 7, lat: 2, lon: 2), as: PG.caller1)
+        return (other, newcomer)
+    }
+
     // A database dropped and created again (DROP DATABASE … WITH (FORCE)) is detected the same
     // way once the replica's pool reconnects, but in some runs its pool did not reconnect
     // within minutes and the test hung (postgres-nio's pool after its connections were
@@ -249,19 +266,7 @@ struct ReplicationTests {
         try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
         for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
         let oldEpoch = b.epoch
-        // Other rows and versions starting again under a new epoch, as a restore from another
-        // backup would leave them.
-        try await PG.withClient(url) { client in
-            for table in ["contact", "contact_custom_field", "contact_group", "custom_field_definition",
-                          "contact_sequence", "customer_versions", "contact_changes"] {
-                try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: PG.logger)
-            }
-            try await client.query("UPDATE database_epoch SET epoch = gen_random_uuid()", logger: PG.logger)
-        }
-        // Another replica writes to the replaced database.
-        let other = try await Self.replica(url)
-        try await other.directory.defineGroup(ContactGroup(id: GroupID(7), name: "New"), as: c)
-        let newcomer = try await other.directory.create(PG.draft("new", group: 7, lat: 2, lon: 2), as: c)
+        let (other, newcomer) = try await Self.replace(url)
         // B's own version (6) is above the new database's (2): only the epoch tells it apart.
         #expect(b.directory.snapshot(of: CustomerID(1)).version > other.directory.snapshot(of: CustomerID(1)).version)
         try await b.synchronize()
@@ -269,6 +274,33 @@ struct ReplicationTests {
         #expect(PG.state(b.directory, 1) == PG.state(other.directory, 1))
         #expect(b.epoch != oldEpoch)
         #expect(b.epoch == other.epoch)
+        await other.close()
+        await b.close()
+    }
+
+    @Test("a rebuild that fails stays asked for: the next write rebuilds first and is validated against the new state")
+    func failedRebuildIsAskedForAgain() async throws {
+        let url = try await PG.freshDatabase()
+        let b = try await Self.replica(url)
+        let c = PG.caller1
+        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
+        let (other, newcomer) = try await Self.replace(url)
+        // The rebuild's load fails: a table it reads is missing meanwhile.
+        try await PG.withClient(url) { try await $0.query("ALTER TABLE contact_group RENAME TO contact_group_away", logger: PG.logger) }
+        await #expect(throws: (any Error).self, "the rebuild should have failed") { try await b.synchronize() }
+        try await PG.withClient(url) { try await $0.query("ALTER TABLE contact_group_away RENAME TO contact_group", logger: PG.logger) }
+        // Contact 5 exists only in B's stale state: validated against it, this write would
+        // name a parent that the database does not have.
+        var refused: ContactProblem?
+        do {
+            _ = try await b.directory.create(PG.draft("late", group: 7, parent: ContactID(5), lat: 3, lon: 3), as: c)
+        } catch {
+            refused = error
+        }
+        #expect(refused?.errors?["parentId"] != nil, "\(String(describing: refused))")
+        #expect(PG.state(b.directory, 1).keys.sorted() == [newcomer])
+        #expect(PG.state(b.directory, 1) == PG.state(other.directory, 1))
         await other.close()
         await b.close()
     }

@@ -20,9 +20,13 @@ extension ContactDirectory {
             for entry in batch { entry.write.fail(problem) }
         }
         if tenant.catchUpRequested.exchange(false, ordering: .acquiringAndReleasing) {
+            let rebuilding = tenant.rebuildRequested.exchange(false, ordering: .acquiringAndReleasing)
             do {
-                try await catchUp(tenant, from: journal)
+                try await catchUp(tenant, from: journal, rebuilding: rebuilding)
             } catch {
+                // Asked for again (a rebuild stays a rebuild): the next leader tries once more.
+                if rebuilding { tenant.rebuildRequested.store(true, ordering: .releasing) }
+                tenant.catchUpRequested.store(true, ordering: .releasing)
                 failAll(ContactProblem(.storageFailed, detail: "The customer's data could not be read from the store; nothing was changed."))
                 return
             }
@@ -74,11 +78,11 @@ extension ContactDirectory {
 
     /// Brings `tenant`'s published snapshot up to the store's version: applies what changed
     /// since (``CustomerSnapshot/applying(_:)-delta``), or loads the customer whole when it
-    /// has no version yet, when a rebuild was asked for (a replaced database), or when the
-    /// changes do not fit the snapshot. Called by the write queue's leader only.
-    private func catchUp(_ tenant: Tenant, from journal: any SharedJournal) async throws {
+    /// has no version yet, when `rebuilding` (a replaced database), or when the changes do
+    /// not fit the snapshot. Called by the write queue's leader only.
+    private func catchUp(_ tenant: Tenant, from journal: any SharedJournal, rebuilding: Bool) async throws {
         let current = tenant.snapshot
-        if !tenant.rebuildRequested.exchange(false, ordering: .acquiringAndReleasing), current.version > 0 {
+        if !rebuilding, current.version > 0 {
             let delta = try await journal.changes(of: current.customer, since: current.version)
             if (try? publish(delta, to: tenant)) != nil { return }
         }
