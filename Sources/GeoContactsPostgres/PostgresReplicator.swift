@@ -47,18 +47,16 @@ final class PostgresReplicator: Sendable {
                     // Named, so that operators (and tests) can tell it apart in pg_stat_activity.
                     try await connection.query("SET application_name = 'geocontacts-replicator'", logger: logger)
                     try await connection.listen(on: Self.channel) { notifications in
-                        try await self.synchronize()
+                        // A failed synchronization is reported and the next poll tries again,
+                        // listening meanwhile: only a lost connection ends the lease (a live one
+                        // must not go back to the pool under the replicator's name, by which
+                        // operators, and tests, terminate its connections).
+                        await self.synchronizeOrReport("replication")
                         try await withThrowingTaskGroup(of: Void.self) { group in
-                            // A failed poll is reported and the next one tried: hints keep
-                            // coming on this connection meanwhile.
                             group.addTask {
                                 while true {
                                     try await Task.sleep(for: self.pollInterval)
-                                    do {
-                                        try await self.synchronize()
-                                    } catch {
-                                        self.journal.failed(PostgresStorageError(.readFailed, "replication poll: \(String(reflecting: error))"))
-                                    }
+                                    await self.synchronizeOrReport("replication poll")
                                 }
                             }
                             for try await notification in notifications {
@@ -73,6 +71,15 @@ final class PostgresReplicator: Sendable {
                 journal.failed(PostgresStorageError(.readFailed, "replication: \(String(reflecting: error))"))
             }
             try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// ``synchronize()``; a failure is logged and shown in the journal's health.
+    private func synchronizeOrReport(_ context: String) async {
+        do {
+            try await synchronize()
+        } catch {
+            journal.failed(PostgresStorageError(.readFailed, "\(context): \(String(reflecting: error))"))
         }
     }
 
