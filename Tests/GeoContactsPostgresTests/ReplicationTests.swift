@@ -237,6 +237,14 @@ struct ReplicationTests {
         await b.close()
     }
 
+    /// A replica of customer 1 with group 1 and five contacts (ids 1–5).
+    static func replicaWithOldContacts(_ url: String) async throws -> PostgresContactStorage {
+        let b = try await replica(url)
+        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: PG.caller1)
+        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: PG.caller1) }
+        return b
+    }
+
     /// Replaces the database's contents with other rows and versions starting again under a
     /// new epoch, as a restore from another backup would leave them; then another replica
     /// writes group 7 and one contact to it.
@@ -261,10 +269,8 @@ struct ReplicationTests {
     @Test("a replaced database (another epoch) makes the replica rebuild instead of keeping stale data")
     func replacedDatabase() async throws {
         let url = try await PG.freshDatabase()
-        let b = try await Self.replica(url)
+        let b = try await Self.replicaWithOldContacts(url)
         let c = PG.caller1
-        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
-        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
         let oldEpoch = b.epoch
         let (other, newcomer) = try await Self.replace(url)
         // B's own version (6) is above the new database's (2): only the epoch tells it apart.
@@ -281,10 +287,8 @@ struct ReplicationTests {
     @Test("a rebuild that fails stays asked for: the next write rebuilds first and is validated against the new state")
     func failedRebuildIsAskedForAgain() async throws {
         let url = try await PG.freshDatabase()
-        let b = try await Self.replica(url)
+        let b = try await Self.replicaWithOldContacts(url)
         let c = PG.caller1
-        try await b.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
-        for i in 0..<5 { _ = try await b.directory.create(PG.draft("old\(i)", lat: 1, lon: Double(i)), as: c) }
         let (other, newcomer) = try await Self.replace(url)
         // The rebuild's load fails: a table it reads is missing meanwhile.
         try await PG.withClient(url) { try await $0.query("ALTER TABLE contact_group RENAME TO contact_group_away", logger: PG.logger) }
