@@ -164,6 +164,35 @@ struct ReplicationTests {
         }
     }
 
+    @Test("a write sent with a version its replica has not reached catches up first (no 404 for a contact created elsewhere)")
+    func writeCatchesUpToMinimumVersion() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        // B follows only customer 2: no hint or poll moves customer 1 on once B has it.
+        let b = try await PostgresContactStorage.open(url: url, pollInterval: .seconds(3600), customers: [CustomerID(2)],
+                                                      logger: PG.logger)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        _ = try await b.directory.create(PG.draft("on B", lat: 1, lon: 1), as: c)  // B loads customer 1
+        let (x, version) = try await ContactDirectory.recordingVersion {
+            try await a.directory.create(PG.draft("on A", lat: 2, lon: 2), as: c)
+        }
+        var patch = ContactPatch()
+        patch.name = .value("renamed on B")
+        // Validated against B's own state, which does not have x yet.
+        var stale: ContactProblem?
+        do { try await b.directory.update(x, with: patch, as: c) } catch { stale = error }
+        #expect(stale?.code == .contactNotFound)
+        // A reader may not ask for it; a writer may.
+        let reader = Caller(customer: CustomerID(1), scopes: [.read])
+        await #expect(throws: ContactProblem.self) { try await b.directory.catchUp(to: version, as: reader) }
+        try await b.directory.catchUp(to: version, as: c)
+        try await b.directory.update(x, with: patch, as: c)
+        #expect(PG.state(b.directory, 1)[x]?.name == "renamed on B")
+        await a.close()
+        await b.close()
+    }
+
     @Test("B's listening connection is killed while A writes: B reconnects and converges to A's state")
     func listenerKilled() async throws {
         let url = try await PG.freshDatabase()

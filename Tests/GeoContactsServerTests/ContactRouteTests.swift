@@ -143,4 +143,27 @@ import Testing
             #expect(try await c.call(.get, "/v1/contacts?parentId=77").status == 404)
         }
     }
+
+    /// Without versions (no shared store), a write that asks for a version above 0 is refused
+    /// 503 `version-unavailable` before anything changes; version 0 is always reached.
+    @Test func writesHonourTheMinimumVersion() async throws {
+        let h = try await Harness()
+        let before = h.state(1)
+        try await h.withClient { c in
+            let minimum = HTTPField.Name("GeoContacts-Min-Version")!
+            let writes: [(HTTPRequest.Method, String, String?)] = [
+                (.patch, "/v1/contacts/3", #"{"name":"X"}"#), (.delete, "/v1/contacts/3?children=cascade", nil),
+                (.post, "/v1/contacts", #"{"name":"N","groupId":1,"location":{"latitude":1,"longitude":2}}"#),
+                (.post, "/v1/contactBatches", #"[{"name":"N","groupId":1,"location":{"latitude":1,"longitude":2}}]"#),
+                (.post, "/v1/contactGroups", #"{"name":"G2"}"#)]
+            for (method, uri, body) in writes {
+                let r = try await c.call(method, uri, body: body, headers: [minimum: "5"])
+                #expect(r.status == 503, "\(method) \(uri): \(r.status) \(r.body.prefix(200))")
+                #expect(r.body.contains("version-unavailable"), "\(method) \(uri)")
+            }
+            #expect(h.state(1) == before)
+            let r = try await c.call(.patch, "/v1/contacts/3", body: #"{"name":"X"}"#, headers: [minimum: "0"])
+            #expect(r.status == 204, "\(r.body.prefix(200))")
+        }
+    }
 }

@@ -9,7 +9,8 @@ import Testing
 @Suite("Malformed headers on every route") struct MalformedHeaderTests {
     static let values = ["", ";", ";;", " ", ",", "\u{00e9}\u{00e8}", String(repeating: "x", count: 8192), "a;b=;c", "=",
                          "Bearer", "Bearer ", "bearer ;", "-1", "9223372036854775808", "0x1", "1 1"]
-    static let headers: [HTTPField.Name] = [.contentType, .authorization, HTTPField.Name("Customer-Id")!, .contentLength, .accept]
+    static let headers: [HTTPField.Name] = [.contentType, .authorization, HTTPField.Name("Customer-Id")!, .contentLength, .accept,
+                                            HTTPField.Name("GeoContacts-Min-Version")!]
 
     @Test(arguments: headers.indices)
     func eachHeaderMalformed(_ index: Int) async throws {

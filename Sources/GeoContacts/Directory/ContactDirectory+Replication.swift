@@ -118,7 +118,30 @@ extension ContactDirectory {
     public func snapshot(as caller: Caller, minimumVersion: Int64?, wait: Duration = .seconds(5))
         async throws(ContactProblem) -> CustomerSnapshot
     {
-        let current = try snapshot(as: caller)
+        try caller.require(.read)
+        return try await reach(minimumVersion, of: caller.customer, wait: wait)
+    }
+
+    /// Before a write of `caller` (scope `contacts:write` or `contacts:admin`): has this
+    /// replica reach the customer's `minimumVersion`, catching up for at most `wait`, so that
+    /// the write is validated against at least the state the client saw on another replica
+    /// (it would otherwise be refused, e.g. 404 for a contact created there a moment ago).
+    /// Nothing to do without a minimum or once it is reached.
+    ///
+    /// - Throws: `missing-scope` without either scope; `version-unavailable` when the version
+    ///   was not reached within `wait` (or the store keeps no versions); `storage-failed`.
+    public func catchUp(to minimumVersion: Int64?, as caller: Caller, wait: Duration = .seconds(5))
+        async throws(ContactProblem)
+    {
+        if !caller.scopes.contains(.write) { try caller.require(.admin) }
+        _ = try await reach(minimumVersion, of: caller.customer, wait: wait)
+    }
+
+    /// `customer`'s state at `minimumVersion` or later, catching up for at most `wait`.
+    private func reach(_ minimumVersion: Int64?, of customer: CustomerID, wait: Duration)
+        async throws(ContactProblem) -> CustomerSnapshot
+    {
+        let current = snapshot(of: customer)
         guard let minimum = minimumVersion, current.version < minimum else {
             Self.versionReceipt?.record(current.version)
             return current
@@ -127,9 +150,9 @@ extension ContactDirectory {
         let deadline = clock.now.advanced(by: wait)
         var reached = current.version
         while isReplicated {
-            reached = try await catchUp(caller.customer)
+            reached = try await catchUp(customer)
             if reached >= minimum {
-                let caughtUp = snapshot(of: caller.customer)
+                let caughtUp = snapshot(of: customer)
                 Self.versionReceipt?.record(caughtUp.version)
                 return caughtUp
             }

@@ -17,6 +17,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             try caller.require(.admin)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
+            try await catchUp(as: caller, request)
             let id = try await directory.createGroup(named: GroupDraft(json: body).name, as: caller)
             return try JSONCoding.response(["id": id.rawValue], status: .created)
         }
@@ -32,6 +33,7 @@ extension GeoContactsService {
             let caller = try await authenticator.caller(for: request)
             try caller.require(.admin)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
+            try await catchUp(as: caller, request)
             let id = try await directory.createCustomField(DefinitionDraft(json: body), as: caller)
             return try JSONCoding.response(["id": id.rawValue], status: .created)
         }
@@ -41,6 +43,7 @@ extension GeoContactsService {
             let input = RequestInput(request, context: context)
             let id = GroupID(try input.positiveID(of: "contact group"))
             let target = try input.positiveInt64("moveContactsTo").map { GroupID($0) }
+            try await catchUp(as: caller, request)
             try await directory.removeGroup(id, moveContactsTo: target, as: caller)
             return Response(status: .noContent)
         }
@@ -50,6 +53,7 @@ extension GeoContactsService {
             let input = RequestInput(request, context: context)
             let id = DefinitionID(try input.positiveID(of: "custom field definition"))
             let clearing = try input.bool("clearValues") ?? false
+            try await catchUp(as: caller, request)
             try await directory.removeCustomField(id, clearingValues: clearing, as: caller)
             return Response(status: .noContent)
         }

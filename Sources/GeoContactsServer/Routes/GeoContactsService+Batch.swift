@@ -25,6 +25,7 @@ extension GeoContactsService {
                 let aborted = ContactProblem(.batchAborted, detail: "Not created: another item of this all-or-nothing batch was refused.")
                 created = Array(repeating: .failure(aborted), count: drafts.count)
             } else {
+                try await catchUp(as: caller, request)
                 created = try await directory.create(contentsOf: drafts, atomically: atomic, as: caller)
             }
             var results: [Result<ContactID, ContactProblem>] = []

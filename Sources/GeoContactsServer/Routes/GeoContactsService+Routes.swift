@@ -41,6 +41,7 @@ extension GeoContactsService {
             try caller.require(.write)
             let body = try await RequestInput(request, context: context).jsonBody(limit: limit)
             let draft = try ContactDraft(json: body)
+            try await catchUp(as: caller, request)
             let id = try await directory.create(draft, as: caller)
             recordCount(of: caller.customer)
             // `{"id":<id>}`, as JSONCoding would encode CreatedResource, without a JSONEncoder.
@@ -75,6 +76,7 @@ extension GeoContactsService {
             let id = try input.contactID()
             let body = try await input.jsonBody(limit: limit)
             let patch = try ContactPatch(json: body)
+            try await catchUp(as: caller, request)
             try await directory.update(id, with: patch, as: caller)
             return Response(status: .noContent)
         }
@@ -91,6 +93,7 @@ extension GeoContactsService {
             case let other?:
                 throw HTTPProblem.invalidParameter("children", "must be reject, reparent or cascade, not \"\(other.prefix(40))\"")
             }
+            try await catchUp(as: caller, request)
             try await directory.remove(id, children: policy, as: caller)
             recordCount(of: caller.customer)
             return Response(status: .noContent)
