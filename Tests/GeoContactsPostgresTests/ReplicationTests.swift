@@ -177,18 +177,78 @@ struct ReplicationTests {
         let (x, version) = try await ContactDirectory.recordingVersion {
             try await a.directory.create(PG.draft("on A", lat: 2, lon: 2), as: c)
         }
-        var patch = ContactPatch()
-        patch.name = .value("renamed on B")
-        // Validated against B's own state, which does not have x yet.
-        var stale: ContactProblem?
-        do { try await b.directory.update(x, with: patch, as: c) } catch { stale = error }
-        #expect(stale?.code == .contactNotFound)
+        #expect(b.directory.snapshot(of: CustomerID(1)).version < version)
         // A reader may not ask for it; a writer may.
         let reader = Caller(customer: CustomerID(1), scopes: [.read])
         await #expect(throws: ContactProblem.self) { try await b.directory.catchUp(to: version, as: reader) }
+        #expect(b.directory.snapshot(of: CustomerID(1)).version < version)
         try await b.directory.catchUp(to: version, as: c)
+        #expect(b.directory.snapshot(of: CustomerID(1)).version >= version)
+        #expect(PG.state(b.directory, 1)[x]?.name == "on A")
+        var patch = ContactPatch()
+        patch.name = .value("renamed on B")
         try await b.directory.update(x, with: patch, as: c)
         #expect(PG.state(b.directory, 1)[x]?.name == "renamed on B")
+        await a.close()
+        await b.close()
+    }
+
+    @Test("a refusal that rests on a replica's state is checked against the store first: writes on B about contacts A just created are accepted")
+    func staleRefusalsAreCheckedAgainstTheStore() async throws {
+        let url = try await PG.freshDatabase()
+        let a = try await Self.replica(url)
+        // B follows only customer 2: no hint or poll moves customer 1 on once B has it.
+        let b = try await PostgresContactStorage.open(url: url, pollInterval: .seconds(3600), customers: [CustomerID(2)],
+                                                      logger: PG.logger)
+        let c = PG.caller1
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: c)
+        _ = try await b.directory.create(PG.draft("on B", lat: 1, lon: 1), as: c)  // B loads customer 1
+        let behind = b.directory.snapshot(of: CustomerID(1)).version
+
+        // An update of a contact B has not seen: no 404.
+        let x = try await a.directory.create(PG.draft("x on A", lat: 2, lon: 2), as: c)
+        var patch = ContactPatch()
+        patch.name = .value("renamed on B")
+        try await b.directory.update(x, with: patch, as: c)
+        #expect(b.directory.snapshot(of: CustomerID(1)).version > behind + 1)
+
+        // A create naming a parent and a group B has not seen: no 422.
+        try await a.directory.defineGroup(ContactGroup(id: GroupID(2), name: "H"), as: c)
+        let y = try await a.directory.create(PG.draft("y on A", lat: 3, lon: 3), as: c)
+        let child = try await b.directory.create(PG.draft("child on B", group: 2, parent: y, lat: 3, lon: 4), as: c)
+
+        // A bulk create: the item naming a new parent is created, the one naming a missing one
+        // refused as it would be on A.
+        let z = try await a.directory.create(PG.draft("z on A", lat: 4, lon: 4), as: c)
+        let results = try await b.directory.create(contentsOf: [
+            PG.draft("under z", parent: z, lat: 4, lon: 5),
+            PG.draft("under nobody", parent: ContactID(9_999), lat: 4, lon: 6),
+        ], as: c)
+        let underZ = try results[0].get()
+        guard case .failure(let refusedItem) = results[1] else {
+            Issue.record("the item naming a missing parent was created: \(results[1])")
+            return
+        }
+        #expect(refusedItem.errors?["parentId"] != nil, "\(refusedItem)")
+
+        // What is refused on the store's state too stays refused, and changes nothing.
+        let before = PG.state(b.directory, 1)
+        var missing: ContactProblem?
+        do { try await b.directory.update(ContactID(9_999), with: patch, as: c) } catch { missing = error }
+        #expect(missing?.code == .contactNotFound)
+        var badParent: ContactProblem?
+        do { _ = try await b.directory.create(PG.draft("orphan", parent: ContactID(9_999), lat: 5, lon: 5), as: c) } catch { badParent = error }
+        #expect(badParent?.errors?["parentId"] != nil, "\(String(describing: badParent))")
+        #expect(PG.state(b.directory, 1) == before)
+
+        let stored = try await a.directory.catchUp(CustomerID(1))
+        #expect(b.directory.snapshot(of: CustomerID(1)).version == stored)
+        let state = PG.state(b.directory, 1)
+        #expect(state == PG.state(a.directory, 1))
+        #expect(state[x]?.name == "renamed on B")
+        #expect(state[child]?.parentId == y && state[child]?.groupId == GroupID(2))
+        #expect(state[underZ]?.parentId == z)
+        try b.directory.snapshot(of: CustomerID(1)).checkInvariants()
         await a.close()
         await b.close()
     }

@@ -11,6 +11,13 @@ extension ContactDirectory {
     /// version. When another replica committed first, validates it again under the
     /// customer's lock in the store, after catching up, and commits it then. Publishes the
     /// batch with the version it became; a refused write changes nothing anywhere.
+    ///
+    /// A refusal that the customer's state decided (a contact not found, a parent that does
+    /// not exist: ``ContactProblem/dependsOnState``) is not answered from a state that may be
+    /// behind the store: unless the batch began by catching up, the leader reads what changed
+    /// since (one round trip, only for batches with such a refusal) and, when something did,
+    /// validates the batch again on the caught-up state. A write sent to one replica for a
+    /// contact just created on another is then accepted without `GeoContacts-Min-Version`.
     func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant, sharing journal: any SharedJournal) async {
         defer {
             let version = tenant.snapshot.version
@@ -19,7 +26,8 @@ extension ContactDirectory {
         func failAll(_ problem: ContactProblem) {
             for entry in batch { entry.write.fail(problem) }
         }
-        if tenant.catchUpRequested.exchange(false, ordering: .acquiringAndReleasing) {
+        let caughtUp = tenant.catchUpRequested.exchange(false, ordering: .acquiringAndReleasing)
+        if caughtUp {
             let rebuilding = tenant.rebuildRequested.exchange(false, ordering: .acquiringAndReleasing)
             do {
                 try await catchUp(tenant, from: journal, rebuilding: rebuilding)
@@ -31,7 +39,23 @@ extension ContactDirectory {
                 return
             }
         }
-        let validated = validate(batch, on: tenant)
+        var validated = validate(batch, on: tenant)
+        if validated.refusedOnState, !caughtUp {
+            let current = tenant.snapshot.version
+            do {
+                let delta = try await journal.changes(of: tenant.snapshot.customer, since: current)
+                if delta.version > current {
+                    try publish(delta, to: tenant)
+                    validated = validate(batch, on: tenant)
+                }
+            } catch {
+                // The refusals stand as validated (the commit below still checks the version
+                // of what is accepted); the next leader catches up, whole when the rows did
+                // not fit.
+                if error is ContactProblem { tenant.rebuildRequested.store(true, ordering: .releasing) }
+                tenant.catchUpRequested.store(true, ordering: .releasing)
+            }
+        }
         guard !validated.changes.isEmpty else {
             publish(validated, to: tenant)
             return

@@ -32,8 +32,10 @@ struct WriteQueue {
 /// A write in a ``WriteQueue``: its plan, and where its outcome goes.
 final class QueuedWrite: Sendable {
     /// Validates against `working` and applies the write in place, all of it or nothing;
-    /// returns the changes to journal (none when refused).
-    let run: @Sendable (inout CustomerSnapshot) -> [ContactChange]
+    /// returns the changes to journal (none when refused), and whether the write (or an item
+    /// of it) was refused for something the customer's state decides
+    /// (``ContactProblem/dependsOnState``).
+    let run: @Sendable (inout CustomerSnapshot) -> (changes: [ContactChange], refusedOnState: Bool)
     /// Turns the outcome of a write that was not refused into `problem`: its batch could not
     /// be made durable (or, over a ``SharedJournal``, the customer could not be caught up).
     let fail: @Sendable (ContactProblem) -> Void
@@ -45,7 +47,8 @@ final class QueuedWrite: Sendable {
     /// The customer's version once the write's batch was published (0 without a ``SharedJournal``).
     let version = Atomic<Int64>(0)
 
-    init(items: Int, divisible: Bool, run: @escaping @Sendable (inout CustomerSnapshot) -> [ContactChange],
+    init(items: Int, divisible: Bool,
+         run: @escaping @Sendable (inout CustomerSnapshot) -> (changes: [ContactChange], refusedOnState: Bool),
          fail: @escaping @Sendable (ContactProblem) -> Void) {
         self.items = items
         self.divisible = divisible
@@ -60,6 +63,9 @@ struct ValidatedBatch {
     var policy: ContactPolicy
     var changes: [ContactChange] = []
     var changed: [(write: QueuedWrite, range: Range<Int>)] = []
+    /// Whether a write (or an item of one) was refused for something the customer's state
+    /// decides (``ContactProblem/dependsOnState``).
+    var refusedOnState = false
 
     init(customer: CustomerID, policy: ContactPolicy) {
         self.customer = customer
@@ -83,8 +89,11 @@ extension ContactDirectory {
     /// `body` runs on the working state, which includes every earlier write of the customer;
     /// it must leave the state unchanged when it throws, and return the changes it applied.
     /// `items` is how many items the write holds (see ``inPlaceLimit``); `divisible`, whether
-    /// its changes are independent writes (a non-atomic bulk create).
+    /// its changes are independent writes (a non-atomic bulk create); `refusesOnState`,
+    /// whether a result that `body` returned holds a refusal that the customer's state decided
+    /// (a bulk create's refused items).
     func submit<R: Sendable>(_ customer: CustomerID, items: Int = 1, divisible: Bool = false,
+                             refusesOnState: @escaping @Sendable (R) -> Bool = { _ in false },
                              _ body: @escaping @Sendable (inout CustomerSnapshot) throws(ContactProblem) -> (changes: [ContactChange], result: R))
         async throws(ContactProblem) -> R
     {
@@ -97,10 +106,10 @@ extension ContactDirectory {
                 do throws(ContactProblem) {
                     let (changes, result) = try body(&working)
                     outcome.value.withLock { $0 = .success(result) }
-                    return changes
+                    return (changes, refusesOnState(result))
                 } catch {
                     outcome.value.withLock { $0 = .failure(error) }
-                    return []
+                    return ([], error.dependsOnState)
                 }
             },
             fail: { problem in
@@ -251,7 +260,8 @@ extension ContactDirectory {
     private func run(_ batch: [WriteQueue.Entry], on working: inout CustomerSnapshot) -> ValidatedBatch {
         var validated = ValidatedBatch(customer: working.customer, policy: working.policy)
         for entry in batch {
-            let made = entry.write.run(&working)
+            let (made, refusedOnState) = entry.write.run(&working)
+            validated.refusedOnState = validated.refusedOnState || refusedOnState
             if !made.isEmpty {
                 validated.changed.append((entry.write, validated.changes.count..<(validated.changes.count + made.count)))
                 validated.changes.append(contentsOf: made)
@@ -312,12 +322,12 @@ extension ContactDirectory {
         for entry in batch {
             if entry.write.items <= Self.inPlaceLimit {
                 tenant.published.withLock { published in
-                    let changes = entry.write.run(&published)
+                    let changes = entry.write.run(&published).changes
                     if !changes.isEmpty { journal.record(changes, customer: published.customer) }
                 }
             } else {
                 var working = tenant.snapshot
-                let changes = entry.write.run(&working)
+                let changes = entry.write.run(&working).changes
                 guard !changes.isEmpty else { continue }
                 tenant.published.withLock { published in
                     journal.record(changes, customer: published.customer)

@@ -81,7 +81,11 @@ extension ContactDirectory {
         let normalizer = self.normalizer
         let prepared = items.map { ContactValidator.prepare(ContactPatch($0.draft), isCreate: true, policy: policy, normalizer: normalizer) }
         let ids = items.map(\.id)
-        return try await submit(caller.customer, items: prepared.count, divisible: !atomically) { working throws(ContactProblem) in
+        let refusesOnState: @Sendable ([Result<ContactID, ContactProblem>]) -> Bool = { results in
+            results.contains { if case .failure(let problem) = $0 { problem.dependsOnState } else { false } }
+        }
+        return try await submit(caller.customer, items: prepared.count, divisible: !atomically,
+                                refusesOnState: refusesOnState) { working throws(ContactProblem) in
             let before: CustomerSnapshot? = atomically ? working : nil
             var results: [Result<ContactID, ContactProblem>] = []
             results.reserveCapacity(prepared.count)

@@ -114,6 +114,18 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         ContactProblem(.invalidParameter, detail: "\(name) \(message).", errors: [name: [message]])
     }
 
+    /// Whether the refusal rests on the customer's state rather than on the input alone (a
+    /// contact, group or definition missing or in use, a parent or reference that does not
+    /// fit, a subtree's size), so that a replica behind the store may refuse what the store's
+    /// state allows. `validation-failed` counts: its `errors` can mix both kinds.
+    var dependsOnState: Bool {
+        switch code {
+        case .contactNotFound, .groupNotFound, .definitionNotFound, .contactHasChildren, .removalTooLarge, .inUse,
+             .validationFailed: true
+        default: false
+        }
+    }
+
     public var description: String {
         var text = "\(code): \(detail)"
         if let errors, !errors.isEmpty {
