@@ -61,7 +61,7 @@ public struct HostileDataGenerator: Sendable {
     /// points' mix on another stream.
     public func queries(count: Int, seed: UInt64) -> [Coordinate] {
         precondition(count >= 0, "count must not be negative")
-        var rng = SeededGenerator(seed: seed ^ Self.queryStream)
+        var rng = SeededGenerator(seed: seed ^ Self.uniformQueryStream)
         let mixed = points(count: (count + 1) / 2, seed: seed ^ Self.queryStream)
         return (0..<count).map { i in i % 2 == 0 ? GeoDataGenerator.uniformPoint(&rng) : mixed[i / 2] }
     }
@@ -119,4 +119,5 @@ public struct HostileDataGenerator: Sendable {
 
     private static let queryStream: UInt64 = 0x484F_5354_494C_4551  // "HOSTILEQ"
     private static let cityStream: UInt64 = 0x484F_5354_494C_4543  // "HOSTILEC"
+    private static let uniformQueryStream: UInt64 = 0x484F_5354_494C_4555  // "HOSTILEU"
 }
