@@ -114,17 +114,27 @@ public struct ContactProblem: Error, Hashable, Sendable, CustomStringConvertible
         ContactProblem(.invalidParameter, detail: "\(name) \(message).", errors: [name: [message]])
     }
 
-    /// Whether the refusal rests on the customer's state rather than on the input alone (a
-    /// contact, group or definition missing or in use, a parent or reference that does not
-    /// fit, a subtree's size), so that a replica behind the store may refuse what the store's
-    /// state allows. `validation-failed` counts: its `errors` can mix both kinds.
+    /// Whether the refusal may rest on the customer's state rather than on the input alone (a
+    /// contact, group or definition missing or in use, a parent, group, reference, custom
+    /// field or id that does not fit, a subtree's size), so that a replica behind the store
+    /// may refuse what the store's state allows. A `validation-failed` counts unless every
+    /// property it names is judged on the input alone (``inputOnlyPaths``).
     var dependsOnState: Bool {
         switch code {
-        case .contactNotFound, .groupNotFound, .definitionNotFound, .contactHasChildren, .removalTooLarge, .inUse,
-             .validationFailed: true
+        case .contactNotFound, .groupNotFound, .definitionNotFound, .contactHasChildren, .removalTooLarge, .inUse: true
+        case .validationFailed:
+            (errors ?? [:]).keys.contains { path in
+                !Self.inputOnlyPaths.contains(path) && !path.hasPrefix("location.") && !path.hasPrefix("options[")
+            }
         default: false
         }
     }
+
+    /// Properties whose problems the input alone decides: texts without a uniqueness rule, a
+    /// definition's type and options; also every `location.…` and `options[…]` path.
+    private static let inputOnlyPaths: Set<String> = [
+        "name", "extraInformation", "street", "town", "postalCode", "country", "location", "type", "options",
+    ]
 
     public var description: String {
         var text = "\(code): \(detail)"
