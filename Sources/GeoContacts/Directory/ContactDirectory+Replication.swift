@@ -14,9 +14,9 @@ extension ContactDirectory {
     ///
     /// A refusal that the customer's state decided (a contact not found, a parent that does
     /// not exist: ``ContactProblem/dependsOnState``) is not answered from a state that may be
-    /// behind the store: unless the batch began by catching up, the leader reads what changed
-    /// since (one round trip, only for batches with such a refusal) and, when something did,
-    /// validates the batch again on the caught-up state. A write sent to one replica for a
+    /// behind the store: unless the batch began by catching up, the leader catches up (what
+    /// changed since: one round trip, only for batches with such a refusal) and, when
+    /// something did, validates the batch again on the caught-up state. A write sent to one replica for a
     /// contact just created on another is then accepted without `GeoContacts-Min-Version`.
     func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant, sharing journal: any SharedJournal) async {
         defer {
@@ -41,18 +41,13 @@ extension ContactDirectory {
         }
         var validated = validate(batch, on: tenant)
         if validated.refusedOnState, !caughtUp {
-            let current = tenant.snapshot.version
+            let before = tenant.snapshot.version
             do {
-                let delta = try await journal.changes(of: tenant.snapshot.customer, since: current)
-                if delta.version > current {
-                    try publish(delta, to: tenant)
-                    validated = validate(batch, on: tenant)
-                }
+                try await catchUp(tenant, from: journal, rebuilding: false)
+                if tenant.snapshot.version != before { validated = validate(batch, on: tenant) }
             } catch {
                 // The refusals stand as validated (the commit below still checks the version
-                // of what is accepted); the next leader catches up, whole when the rows did
-                // not fit.
-                if error is ContactProblem { tenant.rebuildRequested.store(true, ordering: .releasing) }
+                // of what is accepted); the next leader catches up.
                 tenant.catchUpRequested.store(true, ordering: .releasing)
             }
         }
