@@ -80,11 +80,13 @@ public final class PostgresContactStorage: Service, Sendable {
     /// with every index built in bulk, and starts replicating: what other processes commit
     /// reaches this directory within `pollInterval` at most (at once when the `NOTIFY` hint
     /// arrives). With `only`, loads and follows only those customers (another one is loaded on
-    /// its first write): for tools such as `import`.
+    /// its first write): for tools such as `import`. A transaction or a read that waits longer
+    /// than `stallLimit` makes the journal's health unhealthy until it ends.
     ///
     /// - Throws: ``PostgresStorageError`` (`cannot-open`, `newer-schema`, `corrupt`).
     public static func open(url: String, normalizer: SharedCoordinateNormalizer = SharedCoordinateNormalizer(),
                             defaultPolicy: ContactPolicy = .default, pollInterval: Duration = .seconds(1),
+                            stallLimit: Duration = PostgresJournal.defaultStallLimit,
                             customers only: Set<CustomerID>? = nil,
                             logger: Logger = Logger(label: "geocontacts.postgres")) async throws(PostgresStorageError)
         -> PostgresContactStorage
@@ -98,7 +100,7 @@ public final class PostgresContactStorage: Service, Sendable {
                 epoch = e
             }
             guard let epoch else { throw PostgresStorageError(.corrupt, "database_epoch has no row") }
-            let journal = PostgresJournal(client: client, logger: logger)
+            let journal = PostgresJournal(client: client, stallLimit: stallLimit, logger: logger)
             let directory = ContactDirectory(journal: journal, normalizer: normalizer, defaultPolicy: defaultPolicy)
             var statistics = LoadStatistics(customers: 0, contacts: 0, versions: [:])
             for customer in try await PostgresRows.customers(client, logger: logger)

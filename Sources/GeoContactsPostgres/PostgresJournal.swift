@@ -19,16 +19,34 @@ public final class PostgresJournal: SharedJournal {
         var pending: [UInt64: (customer: CustomerID, changes: [ContactChange])] = [:]
         var health = JournalHealth.healthy
         var closed = false
+        /// Transactions and reads under way, by a number of their own: when each began.
+        var inFlight: [UInt64: Operation] = [:]
+        var nextOperation: UInt64 = 0
+    }
+
+    /// A transaction or a read under way.
+    struct Operation {
+        var began: ContinuousClock.Instant
+        var customer: CustomerID
+        var isCommit: Bool
     }
 
     private let client: PostgresClient
     private let logger: Logger
     private let state = Mutex(State())
+    /// How long a transaction or a read may wait before ``health`` shows it as stalled.
+    let stallLimit: Duration
 
-    init(client: PostgresClient, logger: Logger) {
+    init(client: PostgresClient, stallLimit: Duration = PostgresJournal.defaultStallLimit, logger: Logger) {
         self.client = client
+        self.stallLimit = stallLimit
         self.logger = logger
     }
+
+    /// A commit takes milliseconds; one that waits this long is stuck (a lock held elsewhere,
+    /// an unreachable server, or a pooled connection that postgres-nio 1.33.2 never answers
+    /// once the server ended it: see Docs/Replicas.md).
+    public static let defaultStallLimit = Duration.seconds(10)
 
     public func commit(_ changes: [ContactChange], customer: CustomerID, base: Int64) async throws -> Int64 {
         try await commit(changes, customer: customer, guardedBy: base)
@@ -70,7 +88,22 @@ public final class PostgresJournal: SharedJournal {
         _ = try await commit(batch.changes, customer: batch.customer, guardedBy: nil)
     }
 
-    public var health: JournalHealth { state.withLock { $0.health } }
+    /// The last outcome, and whether a transaction or a read has waited longer than
+    /// ``stallLimit`` (then unhealthy, with ``JournalHealth/stalled`` saying which, until it
+    /// ends): a wait that never ends, which postgres-nio cannot time out, is seen by the
+    /// readiness check and the health monitor instead of only by its caller, which waits.
+    public var health: JournalHealth {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            var health = state.health
+            if let oldest = state.inFlight.values.min(by: { $0.began < $1.began }), now - oldest.began > stallLimit {
+                let waited = (now - oldest.began).components.seconds
+                health.isHealthy = false
+                health.stalled = (oldest.isCommit ? "a commit" : "a read") + " for customer \(oldest.customer) has waited \(waited) s for the database"
+            }
+            return health
+        }
+    }
 
     /// Refuses later writes. Idempotent.
     func close() {
@@ -99,6 +132,8 @@ public final class PostgresJournal: SharedJournal {
     private func transaction(_ customer: CustomerID,
                              _ body: (PostgresConnection) async throws -> (version: Int64, changes: Int)?) async throws -> Int64? {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
+        let operation = began(customer, isCommit: true)
+        defer { ended(operation) }
         do {
             let started = ContinuousClock.now
             let written = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
@@ -115,6 +150,8 @@ public final class PostgresJournal: SharedJournal {
     }
 
     private func reading<T>(_ customer: CustomerID, _ body: () async throws -> T) async throws -> T {
+        let operation = began(customer, isCommit: false)
+        defer { ended(operation) }
         do {
             let result = try await body()
             succeeded()
@@ -124,6 +161,20 @@ public final class PostgresJournal: SharedJournal {
         } catch {
             throw failed(PostgresStorageError(.readFailed, "reading customer \(customer) failed: \(String(reflecting: error))"))
         }
+    }
+
+    /// Records a transaction or a read as under way (for ``health``); returns its number.
+    private func began(_ customer: CustomerID, isCommit: Bool) -> UInt64 {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            state.nextOperation += 1
+            state.inFlight[state.nextOperation] = Operation(began: now, customer: customer, isCommit: isCommit)
+            return state.nextOperation
+        }
+    }
+
+    private func ended(_ operation: UInt64) {
+        state.withLock { _ = $0.inFlight.removeValue(forKey: operation) }
     }
 
     /// Logs `error` and shows it in ``health`` until the next successful commit or read.

@@ -240,6 +240,43 @@ struct PostgresStoreTests {
         await storage.close()
     }
 
+    @Test("a commit that waits past the stall limit shows in health until it ends, and is not shown before it is durable")
+    func stalledCommitShowsInHealth() async throws {
+        let url = try await PG.freshDatabase()
+        let storage = try await PostgresContactStorage.open(url: url, stallLimit: .milliseconds(300), logger: PG.logger)
+        let d = storage.directory
+        try await d.defineGroup(ContactGroup(id: GroupID(1), name: "G"), as: PG.caller1)
+        #expect(storage.journal.health.isHealthy)
+        try await PG.withClient(url) { client in
+            try await client.withConnection { blocker in
+                // Another session holds the customer's version row, as a transaction that does
+                // not end would: the replica's commit waits for it.
+                try await blocker.query("BEGIN", logger: PG.logger)
+                try await blocker.query("SELECT version FROM customer_versions WHERE customer_id = 1 FOR UPDATE",
+                                        logger: PG.logger)
+                let write = Task { try await d.create(PG.draft("Waits", lat: 1, lon: 2), as: PG.caller1) }
+                var health = storage.journal.health
+                let deadline = ContinuousClock.now + .seconds(20)
+                while health.stalled == nil, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    health = storage.journal.health
+                }
+                #expect(!health.isHealthy)
+                #expect(health.stalled?.hasPrefix("a commit for customer 1 has waited") == true, "\(health)")
+                #expect(health.failedBatches == 0)
+                // Not durable yet, so not visible.
+                #expect(d.snapshot(of: CustomerID(1)).count == 0)
+                try await blocker.query("ROLLBACK", logger: PG.logger)
+                let id = try await write.value
+                #expect(d.snapshot(of: CustomerID(1)).contains(id))
+            }
+        }
+        let after = storage.journal.health
+        #expect(after.isHealthy && after.stalled == nil, "\(after)")
+        #expect(try await storage.databaseVersion(of: CustomerID(1)) == 2)
+        await storage.close()
+    }
+
     @Test("the geography column answers ST_DWithin like the directory's radius query")
     func geographyMatchesRadius() async throws {
         let url = try await PG.freshDatabase()

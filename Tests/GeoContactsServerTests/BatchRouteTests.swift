@@ -94,8 +94,27 @@ import HummingbirdTesting
         try await Application(router: service.buildRouter()).test(.router) { client in
             let r = try await Client(client: client, token: "").anonymous(.get, "/health/ready", customer: nil)
             #expect(r.status == 503 && r.problemCode == "storage-failing")
+            #expect(r.body.contains("failed (1 commits failed so far)"))
             #expect(try await Client(client: client, token: "").anonymous(.get, "/health", customer: nil).status == 200)
         }
+        // A commit that neither ends nor fails: not ready either, and said so.
+        let stalled = ContactDirectory(journal: StalledJournal())
+        let stalledService = GeoContactsService(directory: stalled, tokens: await TokenAuthority(secret: Harness.secret),
+                                                configuration: ServerConfiguration(loadsSampleData: false))
+        try await Application(router: stalledService.buildRouter()).test(.router) { client in
+            let r = try await Client(client: client, token: "").anonymous(.get, "/health/ready", customer: nil)
+            #expect(r.status == 503 && r.problemCode == "storage-failing")
+            #expect(r.body.contains("has been waiting too long"))
+        }
+    }
+}
+
+/// A journal one of whose operations has waited past its limit (as ``PostgresJournal`` reports).
+struct StalledJournal: ContactJournal {
+    func append(_ changes: [ContactChange], customer: CustomerID) throws -> UInt64 { 1 }
+    func waitUntilDurable(_ sequence: UInt64) async throws {}
+    var health: JournalHealth {
+        JournalHealth(isHealthy: false, stalled: "a commit for customer 1 has waited 12 s for the database")
     }
 }
 

@@ -39,11 +39,16 @@ public struct JournalHealth: Hashable, Sendable {
     /// Why the last failed batch failed (the storage's own message: for logs and operators,
     /// not for clients).
     public var lastFailure: String?
+    /// An operation on the storage that has been waiting longer than the journal allows (a
+    /// commit or a read that neither finished nor failed), described for operators; `nil`
+    /// when none is. While one is, ``isHealthy`` is `false`.
+    public var stalled: String?
 
-    public init(isHealthy: Bool = true, failedBatches: Int = 0, lastFailure: String? = nil) {
+    public init(isHealthy: Bool = true, failedBatches: Int = 0, lastFailure: String? = nil, stalled: String? = nil) {
         self.isHealthy = isHealthy
         self.failedBatches = failedBatches
         self.lastFailure = lastFailure
+        self.stalled = stalled
     }
 
     /// A journal that has never failed.

@@ -9,14 +9,16 @@ extension GeoContactsService {
         router.get("/health") { _, _ in
             try JSONCoding.response(["status": "ok"])
         }
-        // Readiness: the store accepts writes (503 while its last commit or read failed).
+        // Readiness: the store accepts writes (503 while its last commit or read failed, or
+        // while one has waited past the store's limit).
         router.get("/health/ready") { request, _ in
             let health = directory.storageHealth
             guard health.isHealthy else {
+                let detail = health.stalled != nil
+                    ? "A commit or read of the store has been waiting too long; writes may not return until it ends."
+                    : "The last commit or read of the store failed (\(health.failedBatches) commits failed so far); writes may be refused until one succeeds."
                 return ProblemDetails(type: ProblemDetails.typePrefix + "storage-failing", title: "The store is failing",
-                                      status: 503,
-                                      detail: "The last commit or read of the store failed (\(health.failedBatches) commits failed so far); writes may be refused until one succeeds.",
-                                      instance: request.uri.path).response()
+                                      status: 503, detail: detail, instance: request.uri.path).response()
             }
             return try JSONCoding.response(["status": "ready"])
         }
