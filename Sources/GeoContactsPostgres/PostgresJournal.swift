@@ -26,9 +26,23 @@ public final class PostgresJournal: SharedJournal {
 
     /// A transaction or a read under way.
     struct Operation {
+        enum Kind {
+            case commit(CustomerID)
+            case read(CustomerID)
+            /// The replicator's comparison of every customer's version with the database.
+            case versionCheck
+        }
+
         var began: ContinuousClock.Instant
-        var customer: CustomerID
-        var isCommit: Bool
+        var kind: Kind
+
+        var description: String {
+            switch kind {
+            case .commit(let customer): "a commit for customer \(customer)"
+            case .read(let customer): "a read for customer \(customer)"
+            case .versionCheck: "the replicator's version check"
+            }
+        }
     }
 
     private let client: PostgresClient
@@ -99,7 +113,7 @@ public final class PostgresJournal: SharedJournal {
             if let oldest = state.inFlight.values.min(by: { $0.began < $1.began }), now - oldest.began > stallLimit {
                 let waited = (now - oldest.began).components.seconds
                 health.isHealthy = false
-                health.stalled = (oldest.isCommit ? "a commit" : "a read") + " for customer \(oldest.customer) has waited \(waited) s for the database"
+                health.stalled = "\(oldest.description) has waited \(waited) s for the database"
             }
             return health
         }
@@ -132,7 +146,7 @@ public final class PostgresJournal: SharedJournal {
     private func transaction(_ customer: CustomerID,
                              _ body: (PostgresConnection) async throws -> (version: Int64, changes: Int)?) async throws -> Int64? {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
-        let operation = began(customer, isCommit: true)
+        let operation = began(.commit(customer))
         defer { ended(operation) }
         do {
             let started = ContinuousClock.now
@@ -150,7 +164,7 @@ public final class PostgresJournal: SharedJournal {
     }
 
     private func reading<T>(_ customer: CustomerID, _ body: () async throws -> T) async throws -> T {
-        let operation = began(customer, isCommit: false)
+        let operation = began(.read(customer))
         defer { ended(operation) }
         do {
             let result = try await body()
@@ -163,12 +177,20 @@ public final class PostgresJournal: SharedJournal {
         }
     }
 
+    /// Runs `body`, an operation on the database that is not a commit or a read of this
+    /// journal (the replicator's version check), watched for ``health`` like those.
+    func watching<T>(_ kind: Operation.Kind, _ body: () async throws -> T) async throws -> T {
+        let operation = began(kind)
+        defer { ended(operation) }
+        return try await body()
+    }
+
     /// Records a transaction or a read as under way (for ``health``); returns its number.
-    private func began(_ customer: CustomerID, isCommit: Bool) -> UInt64 {
+    private func began(_ kind: Operation.Kind) -> UInt64 {
         let now = ContinuousClock.now
         return state.withLock { state in
             state.nextOperation += 1
-            state.inFlight[state.nextOperation] = Operation(began: now, customer: customer, isCommit: isCommit)
+            state.inFlight[state.nextOperation] = Operation(began: now, kind: kind)
             return state.nextOperation
         }
     }

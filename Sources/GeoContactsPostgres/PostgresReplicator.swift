@@ -99,13 +99,16 @@ final class PostgresReplicator: Sendable {
     /// Compares the epoch and every customer's version with the database and catches up
     /// (or rebuilds) what is behind.
     func synchronize() async throws {
-        var stored: UUID?
-        for try await e in try await client.query("SELECT epoch FROM database_epoch", logger: logger).decode(UUID.self) {
-            stored = e
+        // Watched like the journal's own reads: a check that never returns stops replication.
+        let (stored, allVersions) = try await journal.watching(.versionCheck) {
+            var stored: UUID?
+            for try await e in try await client.query("SELECT epoch FROM database_epoch", logger: logger).decode(UUID.self) {
+                stored = e
+            }
+            return (stored, try await PostgresRows.versions(client, logger: logger))
         }
         guard let stored else { throw PostgresStorageError(.corrupt, "database_epoch has no row") }
-        let versions = try await PostgresRows.versions(client, logger: logger)
-            .filter { followed?.contains($0.key) ?? true }
+        let versions = allVersions.filter { followed?.contains($0.key) ?? true }
         if stored != currentEpoch {
             logger.warning("the database was replaced: rebuilding every customer", metadata: ["epoch": "\(stored)"])
             for customer in Set(directory.customers).union(versions.keys).sorted() {
