@@ -169,4 +169,75 @@ struct FarClusterOracleTests {
                                    "seed \(seed) \(label)")
         }
     }
+
+    /// A trace: sites sampled densely along a line (a road, a GPS track), 1 cm or 1 m apart,
+    /// queried from afar across it, along it and from on it. Seen from across, neighbours'
+    /// distances differ by micrometres near the closest one (Δ²/2d), far below the chord
+    /// bounds' and the expansion's widths, so the answers rest on the near-tie comparisons
+    /// (keys within ``keyMargin`` compared by geodesic); the line's Float boxes overlap along it.
+    @Test("nearest, radius and box agree with the oracle on a dense trace seen from afar and from on it",
+          arguments: [(21 as UInt64, 1e-7), (22, 1e-5)])
+    func denseTrace(seed: UInt64, step: Double) throws {
+        var rng = SeededGenerator(seed: seed)
+        var oracle = Oracle()
+        var tree = RTree<Int64>()
+        // 3,000 points north-eastward from (45, 7): `step` degrees of latitude apart (1.1 cm or
+        // 1.1 m), with a few exact duplicates.
+        var ids = Array(Int64(0)..<3_000)
+        ids.shuffle(using: &rng)
+        for id in ids {
+            let i = Double(id % 2_990)
+            let p = Coordinate(latitude: 45 + i * step, longitude: 7 + i * step * 1.41)
+            tree.insert(id, at: p)
+            oracle.points[id] = p
+        }
+        try tree.checkInvariants()
+        let middle = Coordinate(latitude: 45 + 1_495 * step, longitude: 7 + 1_495 * step * 1.41)
+        var queries = [
+            middle,
+            Coordinate(latitude: 45 + 700 * step, longitude: 7 + 700 * step * 1.41 + 1e-9),
+            Coordinate(latitude: 45.45, longitude: 6.3),    // ~60 km across
+            Coordinate(latitude: 47.7, longitude: 3.2),     // ~400 km across
+            Coordinate(latitude: 60, longitude: -15),       // ~2,300 km
+            Coordinate(latitude: 44, longitude: 5.59),      // along the line, behind its start
+            Coordinate(latitude: 10.3, longitude: 38.4),    // ~4,500 km
+            Coordinate(latitude: -45, longitude: -173),     // near the antipode
+        ]
+        for _ in 0..<4 {
+            queries.append(Coordinate(latitude: Double.random(in: -90...90, using: &rng),
+                                      longitude: Double.random(in: -180...180, using: &rng)))
+        }
+        func check(_ tree: RTree<Int64>, _ oracle: Oracle, _ label: String) {
+            CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 60_000],
+                                   label)
+            for (qi, q) in queries.prefix(4).enumerated() {
+                for r in [0.5, 20.0, 60_050.0] {
+                    #expect(agree(tree.neighbors(within: r, of: q), oracle.within(r, of: q)), "\(label) query \(qi) radius \(r)")
+                    #expect(tree.count(within: r, of: q) == oracle.within(r, of: q).count, "\(label) query \(qi) count \(r)")
+                }
+            }
+            let box = GeoBox(south: 45 + 100 * step, west: 7 + 100 * step * 1.41 - 1e-9,
+                             north: 45 + 1_000 * step, east: 7 + 1_000 * step * 1.41 + 1e-9)
+            #expect(tree.elements(in: box).map(\.element) == oracle.inBox(box), "\(label) box")
+        }
+        check(tree, oracle, "seed \(seed) inserted")
+        check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "seed \(seed) bulk-loaded")
+        // Each of 1,000 sites moved onto another one's place, then 1,000 removed.
+        let all = oracle.points.keys.sorted()
+        for id in all.shuffled(using: &rng).prefix(1_000) {
+            let from = try #require(oracle.points[id])
+            let to = try #require(oracle.points[all[Int(rng.next() % UInt64(all.count))]])
+            let moved = tree.move(id, from: from, to: to)
+            #expect(moved, "seed \(seed) move \(id)")
+            oracle.points[id] = to
+        }
+        for id in oracle.points.keys.sorted().shuffled(using: &rng).prefix(1_000) {
+            let location = try #require(oracle.points[id])
+            let removed = tree.remove(id, at: location)
+            #expect(removed, "seed \(seed) remove \(id)")
+            oracle.points[id] = nil
+        }
+        try tree.checkInvariants()
+        check(tree, oracle, "seed \(seed) after moves and removals")
+    }
 }
