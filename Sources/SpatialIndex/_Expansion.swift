@@ -51,17 +51,19 @@ public import Darwin
     @usableFromInline let curvature: Double
     /// The largest |P − C| in metres the expansion is used for.
     @usableFromInline let reach: Double
-    /// |C| and C / |C|: the centre's geocentric radius and direction (for boxes of unit vectors).
-    @usableFromInline let centreRadius: Double
-    @usableFromInline let centreDirection: (x: Double, y: Double, z: Double)
     /// g · C.
     @usableFromInline let gradientAlongCentre: Double
-    /// e⊥, the ECEF unit tangent at C across the geodesic from the query, and e⊥ · C.
+    /// e⊥, the ECEF unit tangent at C across the geodesic from the query.
     @usableFromInline let across: (x: Double, y: Double, z: Double)
-    @usableFromInline let acrossAlongCentre: Double
     /// ½ m(C) = ½ M21/m12 at C: the second-order term's factor, or 0 beyond ``secondOrderLimit``
     /// (first order only).
     @usableFromInline let halfHessian: Double
+    // No more stored properties: a search holds an optional expansion inline, and at 152
+    // bytes instead of these 112 ordinary nearest queries, which never make one, ran 3% more
+    // instructions (callgrind). What can be computed from these is, where it is needed.
+
+    /// |C|: the centre's geocentric radius.
+    @inlinable var centreRadius: Double { (centre.x * centre.x + centre.y * centre.y + centre.z * centre.z).squareRoot() }
 
     /// The farthest pivot an expansion is made around: 19,880 km. The distance is smooth
     /// everywhere but at the query and on its antipodal cut locus, a segment of the antipode's
@@ -119,10 +121,6 @@ public import Darwin
         self.reach = reach
         self.across = across
         self.halfHessian = halfHessian
-        acrossAlongCentre = across.x * centre.x + across.y * centre.y + across.z * centre.z
-        let radius = (centre.x * centre.x + centre.y * centre.y + centre.z * centre.z).squareRoot()
-        centreRadius = radius
-        centreDirection = (centre.x / radius, centre.y / radius, centre.z / radius)
         gradientAlongCentre = gradient.x * centre.x + gradient.y * centre.y + gradient.z * centre.z
     }
 
@@ -134,11 +132,17 @@ public import Darwin
         let rounding = 1e-6 + 1e-9 * v  // ECEF positions, the dot product, the geodesic
         let tangential = v * v * v / (rho * rho)
         guard halfHessian != 0 else { return 0.5 * curvature * v * v + tangential + rounding }
-        // ⅙ T |v|³ with T = 2(K + 1.77 H² + 1e-15), K ≤ 2.5e-14 per m² on WGS84; the square
-        // taken of (P − C) · e⊥ (see the type); m's own rounding (a relative 1e-6, widely).
+        return secondOrderError(v: v, tangential: tangential) + rounding
+    }
+
+    /// The second-order remainder for a point |v| metres from C (see the type): ⅙ T |v|³ with
+    /// T = 2(K + 1.77 H² + 1e-15), K ≤ 2.5e-14 per m² on WGS84; the tangential part of P − C,
+    /// in the first-order term and in the square taken of (P − C) · e⊥; m's own rounding (a
+    /// relative 1e-6, widely). Out of line, as ``secondOrderBounds(_:in:)``.
+    @inlinable @inline(never) func secondOrderError(v: Double, tangential: Double) -> Double {
         let third = (2.6e-14 + 1.77 * curvature * curvature) * v * v * v / 3
         let square = curvature * (v * tangential + tangential * tangential / 2)
-        return third + tangential + square + abs(halfHessian) * v * v * 1e-6 + rounding
+        return third + tangential + square + abs(halfHessian) * v * v * 1e-6
     }
 
     /// Bounds in metres on the geodesic from the query to the point of the ellipsoid at ECEF
@@ -188,9 +192,11 @@ public import Darwin
         let rMax = Self.radius(zSquared: zSquaredLeast) * (1 + 1e-12)
         let rMin = Self.radius(zSquared: zSquaredMost) * (1 - 1e-12)
         // |P − C| ≤ R |u − ĉ| + |R − |C||, and |u − ĉ| is greatest at a corner of the box.
-        let ex = Swift.max(abs(Double(box.minX) - centreDirection.x), abs(Double(box.maxX) - centreDirection.x))
-        let ey = Swift.max(abs(Double(box.minY) - centreDirection.y), abs(Double(box.maxY) - centreDirection.y))
-        let ez = Swift.max(abs(Double(box.minZ) - centreDirection.z), abs(Double(box.maxZ) - centreDirection.z))
+        let centreRadius = self.centreRadius
+        let direction = (x: centre.x / centreRadius, y: centre.y / centreRadius, z: centre.z / centreRadius)
+        let ex = Swift.max(abs(Double(box.minX) - direction.x), abs(Double(box.maxX) - direction.x))
+        let ey = Swift.max(abs(Double(box.minY) - direction.y), abs(Double(box.maxY) - direction.y))
+        let ez = Swift.max(abs(Double(box.minZ) - direction.z), abs(Double(box.maxZ) - direction.z))
         let corner = (ex * ex + ey * ey + ez * ez).squareRoot() + slack
         let length = rMax * corner + Swift.max(0, rMax - centreRadius, centreRadius - rMin)
         guard length <= reach else { return nil }
@@ -209,28 +215,32 @@ public import Darwin
         let (z0, z1) = (gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ))
         let least = Swift.min(x0, x1) + Swift.min(y0, y1) + Swift.min(z0, z1) - slack
         let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
-        var lower = distance + (least >= 0 ? region.rMin * least : region.rMax * least) - gradientAlongCentre - region.error
-        var upper = distance + (most >= 0 ? region.rMax * most : region.rMin * most) - gradientAlongCentre + region.error
+        let lower = distance + (least >= 0 ? region.rMin * least : region.rMax * least) - gradientAlongCentre - region.error
+        let upper = distance + (most >= 0 ? region.rMax * most : region.rMin * most) - gradientAlongCentre + region.error
         guard halfHessian != 0 else { return (lower, upper) }
-        // The second-order term over the box: (P − C) · e⊥ = R(u)(e⊥ · u) − e⊥ · C lies in
-        // [a, b], found as g's term is; its square in [0 or the nearer end's, the farther's].
+        let second = secondOrderBounds(box, in: region)
+        return (lower + second.lower, upper + second.upper)
+    }
+
+    /// Bounds on the second-order term over `box` (inside the box of `region`): (P − C) · e⊥ =
+    /// R(u)(e⊥ · u) − e⊥ · C lies in [a, b], found as g's term is; its square in [0 or the
+    /// nearer end's, the farther's]. Out of line: the searches inline ``bounds(_:in:)`` into
+    /// their hot loops, which ordinary queries run without an expansion (inlined, this made
+    /// their nearest-1 3% more instructions).
+    @inlinable @inline(never) func secondOrderBounds(_ box: _Box, in region: Region) -> (lower: Double, upper: Double) {
+        let slack = _Geometry.floatSlack
         let (p0, p1) = (across.x * Double(box.minX), across.x * Double(box.maxX))
         let (q0, q1) = (across.y * Double(box.minY), across.y * Double(box.maxY))
         let (r0, r1) = (across.z * Double(box.minZ), across.z * Double(box.maxZ))
         let acrossLeast = Swift.min(p0, p1) + Swift.min(q0, q1) + Swift.min(r0, r1) - slack
         let acrossMost = Swift.max(p0, p1) + Swift.max(q0, q1) + Swift.max(r0, r1) + slack
+        let acrossAlongCentre = across.x * centre.x + across.y * centre.y + across.z * centre.z
         let a = (acrossLeast >= 0 ? region.rMin * acrossLeast : region.rMax * acrossLeast) - acrossAlongCentre
         let b = (acrossMost >= 0 ? region.rMax * acrossMost : region.rMin * acrossMost) - acrossAlongCentre
         let squareLeast = a <= 0 && b >= 0 ? 0 : Swift.min(a * a, b * b)
         let squareMost = Swift.max(a * a, b * b)
-        if halfHessian > 0 {
-            lower += halfHessian * squareLeast
-            upper += halfHessian * squareMost
-        } else {
-            lower += halfHessian * squareMost
-            upper += halfHessian * squareLeast
-        }
-        return (lower, upper)
+        return halfHessian > 0 ? (halfHessian * squareLeast, halfHessian * squareMost)
+            : (halfHessian * squareMost, halfHessian * squareLeast)
     }
 
     /// The distance from the centre of the ellipsoid to its surface in a direction whose unit
