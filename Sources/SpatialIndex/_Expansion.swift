@@ -39,7 +39,9 @@ public import Darwin
 /// reach that is at most K + 1.77 H² + 1e-15, taken twice over. (v · e⊥) is (P − C) · e⊥ up to
 /// the tangential part of P − C − v, |v|³/ρ² again, which moves the square by at most
 /// 2|v|⁴/ρ² + |v|⁶/ρ⁴. Along a dense trace 4,500 km away the half-width at 2 km from C falls
-/// from 0.74 m to under a millimetre.
+/// from 0.74 m to under a millimetre. It is used only where the first-order remainder exceeds
+/// ``secondOrderFrom``: nearer C the first order is as good for ranking and cheaper (with the
+/// second order everywhere, `FarNearest1` ran 26% more instructions).
 @usableFromInline struct _Expansion {
     /// C's ECEF position in metres.
     @usableFromInline let centre: (x: Double, y: Double, z: Double)
@@ -47,23 +49,33 @@ public import Darwin
     @usableFromInline let distance: Double
     /// ∇f(C) as an ECEF unit vector (tangent to the ellipsoid at C).
     @usableFromInline let gradient: (x: Double, y: Double, z: Double)
-    /// A bound H on |Hess f| anywhere within ``reach`` of C, per metre.
-    @usableFromInline let curvature: Double
+    /// m(C) = M21/m12 at C, per metre: Hess f across the geodesic.
+    @usableFromInline let hessian: Double
     /// The largest |P − C| in metres the expansion is used for.
     @usableFromInline let reach: Double
+    /// |C| and C / |C|: the centre's geocentric radius and direction (for boxes of unit vectors).
+    @usableFromInline let centreRadius: Double
+    @usableFromInline let centreDirection: (x: Double, y: Double, z: Double)
     /// g · C.
     @usableFromInline let gradientAlongCentre: Double
-    /// e⊥, the ECEF unit tangent at C across the geodesic from the query.
-    @usableFromInline let across: (x: Double, y: Double, z: Double)
-    /// ½ m(C) = ½ M21/m12 at C: the second-order term's factor, or 0 beyond ``secondOrderLimit``
-    /// (first order only).
-    @usableFromInline let halfHessian: Double
     // No more stored properties: a search holds an optional expansion inline, and at 152
     // bytes instead of these 112 ordinary nearest queries, which never make one, ran 3% more
-    // instructions (callgrind). What can be computed from these is, where it is needed.
+    // instructions (callgrind). H, ½ m and e⊥ are computed where they are needed.
 
-    /// |C|: the centre's geocentric radius.
-    @inlinable var centreRadius: Double { (centre.x * centre.x + centre.y * centre.y + centre.z * centre.z).squareRoot() }
+    /// A bound H on |Hess f| anywhere within ``reach`` of C, per metre (see ``around(_:from:)``).
+    @inlinable @inline(__always) var curvature: Double { 2 * abs(hessian) + 1e-10 }
+
+    /// ½ m(C): the second-order term's factor, or 0 beyond ``secondOrderLimit`` (first order only).
+    @inlinable @inline(__always) var halfHessian: Double { distance <= Self.secondOrderLimit ? hessian / 2 : 0 }
+
+    /// e⊥, the ECEF unit tangent at C across the geodesic from the query (up to its sign):
+    /// n × g, n the surface normal at C, ∝ (x, y, z/(1 − e²)).
+    @inlinable var across: (x: Double, y: Double, z: Double) {
+        let nz = centre.z / _Geometry.oneMinusE2
+        let norm = (centre.x * centre.x + centre.y * centre.y + nz * nz).squareRoot()
+        let n = (x: centre.x / norm, y: centre.y / norm, z: nz / norm)
+        return (n.y * gradient.z - n.z * gradient.y, n.z * gradient.x - n.x * gradient.z, n.x * gradient.y - n.y * gradient.x)
+    }
 
     /// The farthest pivot an expansion is made around: 19,880 km. The distance is smooth
     /// everywhere but at the query and on its antipodal cut locus, a segment of the antipode's
@@ -78,6 +90,10 @@ public import Darwin
     /// of the way round (≥ 9,985 km), where the reduced length m12 still grows along the
     /// geodesic, so that the change of m across it stays below 1e-15 per m² (see the type).
     @inlinable static var secondOrderLimit: Double { 9_000_000 }
+
+    /// The first-order remainder (metres) above which the second order is used: a few
+    /// centimetres are enough to rank sites (metres apart) and cheaper to bound.
+    @inlinable static var secondOrderFrom: Double { 0.05 }
 
     /// The expansion around `centre` for a query at `query`, or `nil` where it would not be
     /// sound or worth it: C within 100 m of the query, or farther than ``farthest``, or a
@@ -100,49 +116,52 @@ public import Darwin
         let gradient = (x: -sinAlpha * t.sinLambda - cosAlpha * t.sinPhi * t.cosLambda,
                         y: sinAlpha * t.cosLambda - cosAlpha * t.sinPhi * t.sinLambda,
                         z: cosAlpha * t.cosPhi)
-        // g turned a quarter: cos α · east − sin α · north.
-        let across = (x: -cosAlpha * t.sinLambda + sinAlpha * t.sinPhi * t.cosLambda,
-                      y: cosAlpha * t.cosLambda + sinAlpha * t.sinPhi * t.sinLambda,
-                      z: -sinAlpha * t.cosPhi)
         let hessian = v.scale21 / v.reducedLength
-        return _Expansion(centre: _Geometry.ecef(t), distance: s, gradient: gradient,
-                          curvature: 2 * abs(hessian) + 1e-10,
-                          reach: Swift.min(2_000, s / 100, 0.01 * v.reducedLength / Swift.max(abs(v.scale21), 1e-300)),
-                          across: across, halfHessian: s <= secondOrderLimit && hessian.isFinite ? hessian / 2 : 0)
+        guard hessian.isFinite else { return nil }
+        return _Expansion(centre: _Geometry.ecef(t), distance: s, gradient: gradient, hessian: hessian,
+                          reach: Swift.min(2_000, s / 100, 0.01 * v.reducedLength / Swift.max(abs(v.scale21), 1e-300)))
     }
 
     @inlinable init(centre: (x: Double, y: Double, z: Double), distance: Double,
-                    gradient: (x: Double, y: Double, z: Double), curvature: Double, reach: Double,
-                    across: (x: Double, y: Double, z: Double) = (0, 0, 0), halfHessian: Double = 0) {
+                    gradient: (x: Double, y: Double, z: Double), hessian: Double, reach: Double) {
         self.centre = centre
         self.distance = distance
         self.gradient = gradient
-        self.curvature = curvature
+        self.hessian = hessian
         self.reach = reach
-        self.across = across
-        self.halfHessian = halfHessian
         gradientAlongCentre = gradient.x * centre.x + gradient.y * centre.y + gradient.z * centre.z
+        let radius = (centre.x * centre.x + centre.y * centre.y + centre.z * centre.z).squareRoot()
+        centreRadius = radius
+        centreDirection = (centre.x / radius, centre.y / radius, centre.z / radius)
     }
 
-    /// The remainder's bound for a point at most `length` metres (straight line) from C.
+    /// The first-order remainder's bound for a point at most `length` metres (straight line)
+    /// from C.
     @inlinable @inline(__always) func error(within length: Double) -> Double {
         // |v| = s(C, P): at most the chord times 1 + c²/24ρ² (below 1e-8 within 2 km).
         let v = length * (1 + 1e-6)
         let rho = _Geometry.minimumCurvatureRadius
-        let rounding = 1e-6 + 1e-9 * v  // ECEF positions, the dot product, the geodesic
-        let tangential = v * v * v / (rho * rho)
-        guard halfHessian != 0 else { return 0.5 * curvature * v * v + tangential + rounding }
-        return secondOrderError(v: v, tangential: tangential) + rounding
+        return 0.5 * curvature * v * v + v * v * v / (rho * rho)
+            + 1e-6 + 1e-9 * v  // rounding: ECEF positions, the dot product, the geodesic
     }
 
-    /// The second-order remainder for a point |v| metres from C (see the type): ⅙ T |v|³ with
-    /// T = 2(K + 1.77 H² + 1e-15), K ≤ 2.5e-14 per m² on WGS84; the tangential part of P − C,
-    /// in the first-order term and in the square taken of (P − C) · e⊥; m's own rounding (a
-    /// relative 1e-6, widely). Out of line, as ``secondOrderBounds(_:in:)``.
-    @inlinable @inline(never) func secondOrderError(v: Double, tangential: Double) -> Double {
+    /// Whether a point or box reaching `length` metres from C is bounded to second order: where
+    /// there is one and the first-order remainder exceeds ``secondOrderFrom``.
+    @inlinable @inline(__always) func usesSecondOrder(within length: Double) -> Bool {
+        halfHessian != 0 && 0.5 * curvature * length * length > Self.secondOrderFrom
+    }
+
+    /// The second-order remainder's bound for a point at most `length` metres from C (see the
+    /// type): ⅙ T |v|³ with T = 2(K + 1.77 H² + 1e-15), K ≤ 2.5e-14 per m² on WGS84; the
+    /// tangential part of P − C, in the first-order term and in the square taken of
+    /// (P − C) · e⊥; m's own rounding (a relative 1e-6, widely); and the rounding.
+    @inlinable @inline(never) func secondOrderError(within length: Double) -> Double {
+        let v = length * (1 + 1e-6)
+        let rho = _Geometry.minimumCurvatureRadius
+        let tangential = v * v * v / (rho * rho)
         let third = (2.6e-14 + 1.77 * curvature * curvature) * v * v * v / 3
         let square = curvature * (v * tangential + tangential * tangential / 2)
-        return third + tangential + square + abs(halfHessian) * v * v * 1e-6
+        return third + tangential + square + abs(halfHessian) * v * v * 1e-6 + 1e-6 + 1e-9 * v
     }
 
     /// Bounds in metres on the geodesic from the query to the point of the ellipsoid at ECEF
@@ -152,9 +171,25 @@ public import Darwin
         let dx = p.x - centre.x, dy = p.y - centre.y, dz = p.z - centre.z
         let chordSquared = dx * dx + dy * dy + dz * dz
         guard chordSquared <= reach * reach else { return nil }
-        let error = error(within: chordSquared.squareRoot())
-        let aside = across.x * dx + across.y * dy + across.z * dz
-        let centre = distance + (gradient.x * dx + gradient.y * dy + gradient.z * dz) + halfHessian * aside * aside
+        let length = chordSquared.squareRoot()
+        let first = distance + (gradient.x * dx + gradient.y * dy + gradient.z * dz)
+        guard usesSecondOrder(within: length) else {
+            let error = error(within: length)
+            return (Swift.max(0, first - error), first + error)
+        }
+        return secondOrderBounds((dx, dy, dz), length: length, first: first)
+    }
+
+    /// ``bounds(_:)`` of a point `delta` = P − C away, to second order. Out of line, as
+    /// ``secondOrderBounds(_:in:)``.
+    @inlinable @inline(never)
+    func secondOrderBounds(_ delta: (x: Double, y: Double, z: Double), length: Double, first: Double)
+        -> (lower: Double, upper: Double)
+    {
+        let across = self.across
+        let aside = across.x * delta.x + across.y * delta.y + across.z * delta.z
+        let centre = first + halfHessian * aside * aside
+        let error = secondOrderError(within: length)
         return (Swift.max(0, centre - error), centre + error)
     }
 
@@ -175,10 +210,14 @@ public import Darwin
     /// radius over its z-range, and the remainder's bound at its farthest corner.
     @usableFromInline struct Region {
         @usableFromInline let rMin: Double, rMax: Double, error: Double
-        @inlinable init(rMin: Double, rMax: Double, error: Double) {
+        /// Whether its boxes are bounded to second order (``usesSecondOrder(within:)``;
+        /// `error` is then the second-order remainder's).
+        @usableFromInline let secondOrder: Bool
+        @inlinable init(rMin: Double, rMax: Double, error: Double, secondOrder: Bool = false) {
             self.rMin = rMin
             self.rMax = rMax
             self.error = error
+            self.secondOrder = secondOrder
         }
     }
 
@@ -192,14 +231,15 @@ public import Darwin
         let rMax = Self.radius(zSquared: zSquaredLeast) * (1 + 1e-12)
         let rMin = Self.radius(zSquared: zSquaredMost) * (1 - 1e-12)
         // |P − C| ≤ R |u − ĉ| + |R − |C||, and |u − ĉ| is greatest at a corner of the box.
-        let centreRadius = self.centreRadius
-        let direction = (x: centre.x / centreRadius, y: centre.y / centreRadius, z: centre.z / centreRadius)
-        let ex = Swift.max(abs(Double(box.minX) - direction.x), abs(Double(box.maxX) - direction.x))
-        let ey = Swift.max(abs(Double(box.minY) - direction.y), abs(Double(box.maxY) - direction.y))
-        let ez = Swift.max(abs(Double(box.minZ) - direction.z), abs(Double(box.maxZ) - direction.z))
+        let ex = Swift.max(abs(Double(box.minX) - centreDirection.x), abs(Double(box.maxX) - centreDirection.x))
+        let ey = Swift.max(abs(Double(box.minY) - centreDirection.y), abs(Double(box.maxY) - centreDirection.y))
+        let ez = Swift.max(abs(Double(box.minZ) - centreDirection.z), abs(Double(box.maxZ) - centreDirection.z))
         let corner = (ex * ex + ey * ey + ez * ez).squareRoot() + slack
         let length = rMax * corner + Swift.max(0, rMax - centreRadius, centreRadius - rMin)
         guard length <= reach else { return nil }
+        if usesSecondOrder(within: length) {
+            return Region(rMin: rMin, rMax: rMax, error: secondOrderError(within: length), secondOrder: true)
+        }
         return Region(rMin: rMin, rMax: rMax, error: error(within: length))
     }
 
@@ -217,7 +257,7 @@ public import Darwin
         let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
         let lower = distance + (least >= 0 ? region.rMin * least : region.rMax * least) - gradientAlongCentre - region.error
         let upper = distance + (most >= 0 ? region.rMax * most : region.rMin * most) - gradientAlongCentre + region.error
-        guard halfHessian != 0 else { return (lower, upper) }
+        guard region.secondOrder else { return (lower, upper) }
         let second = secondOrderBounds(box, in: region)
         return (lower + second.lower, upper + second.upper)
     }
@@ -229,6 +269,7 @@ public import Darwin
     /// their nearest-1 3% more instructions).
     @inlinable @inline(never) func secondOrderBounds(_ box: _Box, in region: Region) -> (lower: Double, upper: Double) {
         let slack = _Geometry.floatSlack
+        let across = self.across
         let (p0, p1) = (across.x * Double(box.minX), across.x * Double(box.maxX))
         let (q0, q1) = (across.y * Double(box.minY), across.y * Double(box.maxY))
         let (r0, r1) = (across.z * Double(box.minZ), across.z * Double(box.maxZ))
