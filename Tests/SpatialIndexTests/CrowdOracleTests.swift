@@ -214,12 +214,7 @@ struct CrowdOracleTests {
         check(tree, "seed \(seed) inserted")
         try tree.checkInvariants()
         check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), "seed \(seed) bulk-loaded")
-        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_500)) {
-            let location = try #require(oracle.points[id])
-            let removed = tree.remove(id, at: location)
-            #expect(removed, "seed \(seed) remove \(id)")
-            oracle.points[id] = nil
-        }
+        try removeRandomly(2_500, from: &tree, &oracle, using: &rng, "seed \(seed)")
         check(tree, "seed \(seed) after removals")
         try tree.checkInvariants()
     }
@@ -237,12 +232,7 @@ struct CrowdOracleTests {
         try tree.checkInvariants()
         check(tree, oracle, "\(label) inserted")
         check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "\(label) bulk-loaded")
-        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(removing)) {
-            let location = try #require(oracle.points[id])
-            let removed = tree.remove(id, at: location)
-            #expect(removed, "\(label) remove \(id)")
-            oracle.points[id] = nil
-        }
+        try removeRandomly(removing, from: &tree, &oracle, using: &rng, label)
         try tree.checkInvariants()
         check(tree, oracle, "\(label) after removals")
     }

@@ -48,22 +48,14 @@ struct FarClusterOracleTests {
             Coordinate(latitude: 60, longitude: 2.3522), Coordinate(latitude: 48.8566, longitude: 20),
             Coordinate(latitude: -48.8566, longitude: -177.6478),  // Paris's antipode
         ]
-        for _ in 0..<8 {
-            queries.append(Coordinate(latitude: Double.random(in: -90...90, using: &rng),
-                                      longitude: Double.random(in: -180...180, using: &rng)))
-        }
+        queries += randomCoordinates(8, using: &rng)
         func check(_ tree: RTree<Int64>, _ oracle: Oracle, _ label: String) {
             CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 2_500_000],
                                    label)
         }
         check(tree, oracle, "seed \(seed) inserted")
         check(RTree(bulkLoading: oracle.points.map { ($0.key, $0.value) }), oracle, "seed \(seed) bulk-loaded")
-        for id in Array(oracle.points.keys.sorted().shuffled(using: &rng).prefix(2_000)) {
-            let location = try #require(oracle.points[id])
-            let removed = tree.remove(id, at: location)
-            #expect(removed, "seed \(seed) remove \(id)")
-            oracle.points[id] = nil
-        }
+        try removeRandomly(2_000, from: &tree, &oracle, using: &rng, "seed \(seed)")
         try tree.checkInvariants()
         check(tree, oracle, "seed \(seed) after removals")
     }
@@ -203,10 +195,7 @@ struct FarClusterOracleTests {
             Coordinate(latitude: 10.3, longitude: 38.4),    // ~4,500 km
             Coordinate(latitude: -45, longitude: -173),     // near the antipode
         ]
-        for _ in 0..<4 {
-            queries.append(Coordinate(latitude: Double.random(in: -90...90, using: &rng),
-                                      longitude: Double.random(in: -180...180, using: &rng)))
-        }
+        queries += randomCoordinates(4, using: &rng)
         func check(_ tree: RTree<Int64>, _ oracle: Oracle, _ label: String) {
             CrowdOracleTests.check(tree, against: oracle, at: queries, counts: [1, 10, 100], caps: [0, 60_000],
                                    label)
@@ -231,12 +220,7 @@ struct FarClusterOracleTests {
             #expect(moved, "seed \(seed) move \(id)")
             oracle.points[id] = to
         }
-        for id in oracle.points.keys.sorted().shuffled(using: &rng).prefix(1_000) {
-            let location = try #require(oracle.points[id])
-            let removed = tree.remove(id, at: location)
-            #expect(removed, "seed \(seed) remove \(id)")
-            oracle.points[id] = nil
-        }
+        try removeRandomly(1_000, from: &tree, &oracle, using: &rng, "seed \(seed)")
         try tree.checkInvariants()
         check(tree, oracle, "seed \(seed) after moves and removals")
     }

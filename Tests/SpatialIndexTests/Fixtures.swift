@@ -2,6 +2,7 @@ import GeoContactsTestSupport
 import GeoDataGeneration
 import Geodesy
 import SpatialIndex
+import Testing
 
 /// A mix heavy in the hard cases: poles at many longitudes, both sides of the
 /// antimeridian, and exact duplicates, beside clusters and uniform points.
@@ -29,6 +30,24 @@ struct Oracle {
 
     func inBox(_ box: GeoBox) -> [Int64] {
         brute.elements(in: box).map(\.id)
+    }
+}
+
+/// `count` points uniform in latitude and longitude (not by area): random query points.
+func randomCoordinates(_ count: Int, using rng: inout SeededGenerator) -> [Coordinate] {
+    (0..<count).map { _ in
+        Coordinate(latitude: Double.random(in: -90...90, using: &rng), longitude: Double.random(in: -180...180, using: &rng))
+    }
+}
+
+/// Removes `count` entries that `rng` picks from `tree` and `oracle`, expecting each to be found.
+func removeRandomly(_ count: Int, from tree: inout RTree<Int64>, _ oracle: inout Oracle,
+                   using rng: inout SeededGenerator, _ label: String) throws {
+    for id in oracle.points.keys.sorted().shuffled(using: &rng).prefix(count) {
+        let location = try #require(oracle.points[id])
+        let removed = tree.remove(id, at: location)
+        #expect(removed, "\(label) remove \(id)")
+        oracle.points[id] = nil
     }
 }
 
