@@ -146,46 +146,46 @@ public final class PostgresJournal: SharedJournal {
     private func transaction(_ customer: CustomerID,
                              _ body: (PostgresConnection) async throws -> (version: Int64, changes: Int)?) async throws -> Int64? {
         if state.withLock({ $0.closed }) { throw PostgresStorageError(.closed, "the storage is closed") }
-        let operation = began(.commit(customer))
-        defer { ended(operation) }
-        do {
-            let started = ContinuousClock.now
-            let written = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-            if let written { JournalMetrics.committed(store: "postgres", changes: written.changes, in: ContinuousClock.now - started) }
-            succeeded()
-            return written?.version
-        } catch let error as PostgresTransactionError
-                    where error.closureError is VersionConflict || error.closureError is ContactProblem {
-            throw error.closureError ?? error
-        } catch {
-            throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),
-                         batch: true)
+        return try await watching(.commit(customer)) {
+            do {
+                let started = ContinuousClock.now
+                let written = try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+                if let written { JournalMetrics.committed(store: "postgres", changes: written.changes, in: ContinuousClock.now - started) }
+                succeeded()
+                return written?.version
+            } catch let error as PostgresTransactionError
+                        where error.closureError is VersionConflict || error.closureError is ContactProblem {
+                throw error.closureError ?? error
+            } catch {
+                throw failed(PostgresStorageError(.commitFailed, "a commit for customer \(customer) failed: \(String(reflecting: error))"),
+                             batch: true)
+            }
         }
     }
 
     private func reading<T>(_ customer: CustomerID, _ body: () async throws -> T) async throws -> T {
-        let operation = began(.read(customer))
-        defer { ended(operation) }
-        do {
-            let result = try await body()
-            succeeded()
-            return result
-        } catch let error as PostgresStorageError {
-            throw failed(error)
-        } catch {
-            throw failed(PostgresStorageError(.readFailed, "reading customer \(customer) failed: \(String(reflecting: error))"))
+        try await watching(.read(customer)) {
+            do {
+                let result = try await body()
+                succeeded()
+                return result
+            } catch let error as PostgresStorageError {
+                throw failed(error)
+            } catch {
+                throw failed(PostgresStorageError(.readFailed, "reading customer \(customer) failed: \(String(reflecting: error))"))
+            }
         }
     }
 
-    /// Runs `body`, an operation on the database that is not a commit or a read of this
-    /// journal (the replicator's version check), watched for ``health`` like those.
+    /// Runs `body`, an operation on the database (a commit, a read, the replicator's version
+    /// check), recorded as under way while it runs, for ``health``.
     func watching<T>(_ kind: Operation.Kind, _ body: () async throws -> T) async throws -> T {
         let operation = began(kind)
         defer { ended(operation) }
         return try await body()
     }
 
-    /// Records a transaction or a read as under way (for ``health``); returns its number.
+    /// Records an operation as under way (for ``health``); returns its number.
     private func began(_ kind: Operation.Kind) -> UInt64 {
         let now = ContinuousClock.now
         return state.withLock { state in

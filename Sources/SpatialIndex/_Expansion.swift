@@ -248,15 +248,9 @@ public import Darwin
     /// from C as that box's farthest corner). A little wider than the box's own bounds, for no
     /// square root or division.
     @inlinable @inline(__always) func bounds(_ box: _Box, in region: Region) -> (lower: Double, upper: Double) {
-        let slack = _Geometry.floatSlack
-        // The least and greatest g · u over the box, then over the true vectors (|g| = 1).
-        let (x0, x1) = (gradient.x * Double(box.minX), gradient.x * Double(box.maxX))
-        let (y0, y1) = (gradient.y * Double(box.minY), gradient.y * Double(box.maxY))
-        let (z0, z1) = (gradient.z * Double(box.minZ), gradient.z * Double(box.maxZ))
-        let least = Swift.min(x0, x1) + Swift.min(y0, y1) + Swift.min(z0, z1) - slack
-        let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
-        let lower = distance + (least >= 0 ? region.rMin * least : region.rMax * least) - gradientAlongCentre - region.error
-        let upper = distance + (most >= 0 ? region.rMax * most : region.rMin * most) - gradientAlongCentre + region.error
+        let along = Self.range(of: gradient, over: box, in: region)
+        let lower = distance + along.least - gradientAlongCentre - region.error
+        let upper = distance + along.most - gradientAlongCentre + region.error
         guard region.secondOrder else { return (lower, upper) }
         let second = secondOrderBounds(box, in: region)
         return (lower + second.lower, upper + second.upper)
@@ -268,20 +262,33 @@ public import Darwin
     /// their hot loops, which ordinary queries run without an expansion (inlined, this made
     /// their nearest-1 3% more instructions).
     @inlinable @inline(never) func secondOrderBounds(_ box: _Box, in region: Region) -> (lower: Double, upper: Double) {
-        let slack = _Geometry.floatSlack
         let across = self.across
-        let (p0, p1) = (across.x * Double(box.minX), across.x * Double(box.maxX))
-        let (q0, q1) = (across.y * Double(box.minY), across.y * Double(box.maxY))
-        let (r0, r1) = (across.z * Double(box.minZ), across.z * Double(box.maxZ))
-        let acrossLeast = Swift.min(p0, p1) + Swift.min(q0, q1) + Swift.min(r0, r1) - slack
-        let acrossMost = Swift.max(p0, p1) + Swift.max(q0, q1) + Swift.max(r0, r1) + slack
+        let along = Self.range(of: across, over: box, in: region)
         let acrossAlongCentre = across.x * centre.x + across.y * centre.y + across.z * centre.z
-        let a = (acrossLeast >= 0 ? region.rMin * acrossLeast : region.rMax * acrossLeast) - acrossAlongCentre
-        let b = (acrossMost >= 0 ? region.rMax * acrossMost : region.rMin * acrossMost) - acrossAlongCentre
+        let a = along.least - acrossAlongCentre
+        let b = along.most - acrossAlongCentre
         let squareLeast = a <= 0 && b >= 0 ? 0 : Swift.min(a * a, b * b)
         let squareMost = Swift.max(a * a, b * b)
         return halfHessian > 0 ? (halfHessian * squareLeast, halfHessian * squareMost)
             : (halfHessian * squareMost, halfHessian * squareLeast)
+    }
+
+    /// The least and greatest R(u)(d · u) over the points P = R(u)·u whose unit vectors, rounded
+    /// to Float, lie in `box` (inside the box of `region`), for a unit vector `d`: d · u is least
+    /// and greatest at corners of the box, then over the true vectors within the Float slack,
+    /// and R lies within the region's radii. g's term and e⊥'s.
+    @inlinable @inline(__always)
+    static func range(of d: (x: Double, y: Double, z: Double), over box: _Box, in region: Region)
+        -> (least: Double, most: Double)
+    {
+        let slack = _Geometry.floatSlack
+        let (x0, x1) = (d.x * Double(box.minX), d.x * Double(box.maxX))
+        let (y0, y1) = (d.y * Double(box.minY), d.y * Double(box.maxY))
+        let (z0, z1) = (d.z * Double(box.minZ), d.z * Double(box.maxZ))
+        let least = Swift.min(x0, x1) + Swift.min(y0, y1) + Swift.min(z0, z1) - slack
+        let most = Swift.max(x0, x1) + Swift.max(y0, y1) + Swift.max(z0, z1) + slack
+        return (least >= 0 ? region.rMin * least : region.rMax * least,
+                most >= 0 ? region.rMax * most : region.rMin * most)
     }
 
     /// The distance from the centre of the ellipsoid to its surface in a direction whose unit

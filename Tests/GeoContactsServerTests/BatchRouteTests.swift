@@ -88,23 +88,27 @@ import HummingbirdTesting
             let r = try await c.anonymous(.get, "/health/ready", customer: nil)
             #expect(r.status == 200 && r.body == #"{"status":"ready"}"#)
         }
-        let failing = ContactDirectory(journal: FailingJournal())
-        let service = GeoContactsService(directory: failing, tokens: await TokenAuthority(secret: Harness.secret),
-                                         configuration: ServerConfiguration(loadsSampleData: false))
-        try await Application(router: service.buildRouter()).test(.router) { client in
-            let r = try await Client(client: client, token: "").anonymous(.get, "/health/ready", customer: nil)
+        try await Self.withService(over: FailingJournal()) { client in
+            let r = try await client.anonymous(.get, "/health/ready", customer: nil)
             #expect(r.status == 503 && r.problemCode == "storage-failing")
             #expect(r.body.contains("failed (1 commits failed so far)"))
-            #expect(try await Client(client: client, token: "").anonymous(.get, "/health", customer: nil).status == 200)
+            #expect(try await client.anonymous(.get, "/health", customer: nil).status == 200)
         }
         // A commit that neither ends nor fails: not ready either, and said so.
-        let stalled = ContactDirectory(journal: StalledJournal())
-        let stalledService = GeoContactsService(directory: stalled, tokens: await TokenAuthority(secret: Harness.secret),
-                                                configuration: ServerConfiguration(loadsSampleData: false))
-        try await Application(router: stalledService.buildRouter()).test(.router) { client in
-            let r = try await Client(client: client, token: "").anonymous(.get, "/health/ready", customer: nil)
+        try await Self.withService(over: StalledJournal()) { client in
+            let r = try await client.anonymous(.get, "/health/ready", customer: nil)
             #expect(r.status == 503 && r.problemCode == "storage-failing")
             #expect(r.body.contains("has been waiting too long"))
+        }
+    }
+
+    /// Runs `body` with a client of a service over an empty directory that records in `journal`.
+    static func withService(over journal: some ContactJournal, _ body: @Sendable (Client) async throws -> Void) async throws {
+        let service = GeoContactsService(directory: ContactDirectory(journal: journal),
+                                         tokens: await TokenAuthority(secret: Harness.secret),
+                                         configuration: ServerConfiguration(loadsSampleData: false))
+        try await Application(router: service.buildRouter()).test(.router) { client in
+            try await body(Client(client: client, token: ""))
         }
     }
 }

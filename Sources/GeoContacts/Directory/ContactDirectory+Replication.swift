@@ -15,9 +15,9 @@ extension ContactDirectory {
     /// A refusal that the customer's state decided (a contact not found, a parent that does
     /// not exist: ``ContactProblem/dependsOnState``) is not answered from a state that may be
     /// behind the store: unless the batch began by catching up, the leader catches up (what
-    /// changed since: one round trip, only for batches with such a refusal) and, when
-    /// something did, validates the batch again on the caught-up state. A write sent to one replica for a
-    /// contact just created on another is then accepted without `GeoContacts-Min-Version`.
+    /// changed since: one round trip, only for batches with such a refusal) and, when something
+    /// did, validates the batch again on the caught-up state. A write sent to one replica for
+    /// a contact just created on another is then accepted without `GeoContacts-Min-Version`.
     func apply(_ batch: [WriteQueue.Entry], to tenant: Tenant, sharing journal: any SharedJournal) async {
         defer {
             let version = tenant.snapshot.version
